@@ -1,0 +1,6 @@
+//! One module per subcommand.
+
+pub mod describe;
+pub mod list;
+pub mod render;
+pub mod schema;

@@ -1,0 +1,50 @@
+//! The CLI's error: a message and the exit code it maps to.
+
+use std::process::ExitCode;
+
+/// A failed command.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad usage or invalid input: exit code 2.
+    Usage(String),
+    /// A failure that is not the user's: exit code 1.
+    Internal(String),
+}
+
+impl CliError {
+    /// Bad usage or invalid input.
+    pub fn usage(message: impl std::fmt::Display) -> Self {
+        CliError::Usage(message.to_string())
+    }
+
+    /// An internal failure.
+    pub fn internal(message: impl std::fmt::Display) -> Self {
+        CliError::Internal(message.to_string())
+    }
+
+    /// Prints the message on stderr and returns the exit code.
+    pub fn report(self) -> ExitCode {
+        match self {
+            CliError::Usage(m) => {
+                eprintln!("error: {m}");
+                ExitCode::from(2)
+            }
+            CliError::Internal(m) => {
+                eprintln!("internal error: {m}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+impl From<mmpolicy::UnknownProvider> for CliError {
+    fn from(e: mmpolicy::UnknownProvider) -> Self {
+        CliError::usage(e)
+    }
+}
+
+impl From<mmpolicy::RenderError> for CliError {
+    fn from(e: mmpolicy::RenderError) -> Self {
+        CliError::usage(e)
+    }
+}

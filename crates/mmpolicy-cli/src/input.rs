@@ -1,0 +1,95 @@
+//! Reading parameter sets: a JSON or TOML file, stdin, `--set` pairs, or the example.
+
+use crate::error::CliError;
+use std::io::Read;
+use std::path::Path;
+
+/// Reads a file (`-` for stdin) as text.
+pub fn read_text(path: &str) -> Result<String, CliError> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| CliError::usage(format!("cannot read `{path}`: {e}")))
+    }
+}
+
+/// Parses a parameter file: TOML when its name ends in `.toml`, else JSON.
+pub fn parse_params(path: &str, text: &str) -> Result<serde_json::Value, CliError> {
+    let is_toml = Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    if is_toml {
+        toml::from_str::<serde_json::Value>(text).map_err(|e| {
+            CliError::usage(format!(
+                "`{path}` is not valid TOML: {}",
+                e.to_string().trim().replace('\n', " ")
+            ))
+        })
+    } else {
+        serde_json::from_str::<serde_json::Value>(text)
+            .map_err(|e| CliError::usage(format!("`{path}` is not valid JSON: {e}")))
+    }
+}
+
+/// Applies `--set key=value` (a string) and `--set key:=json` (any JSON value) pairs to `params`.
+pub fn apply_sets(params: &mut serde_json::Value, sets: &[String]) -> Result<(), CliError> {
+    let serde_json::Value::Object(map) = params else {
+        return Err(CliError::usage(
+            "the parameters must be a JSON object to take `--set`",
+        ));
+    };
+    for set in sets {
+        let (key, value) = if let Some((key, json)) = set.split_once(":=") {
+            let value = serde_json::from_str(json).map_err(|e| {
+                CliError::usage(format!(
+                    "invalid `--set {set}`: the value after `:=` must be JSON: {e}"
+                ))
+            })?;
+            (key, value)
+        } else if let Some((key, text)) = set.split_once('=') {
+            (key, serde_json::Value::String(text.to_owned()))
+        } else {
+            return Err(CliError::usage(format!(
+                "invalid `--set {set}`: expected `key=value` (a string) or `key:=json`"
+            )));
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(CliError::usage(format!(
+                "invalid `--set {set}`: the key is empty"
+            )));
+        }
+        map.insert(key.to_owned(), value);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sets_strings_and_json() {
+        let mut v = json!({"a": "1"});
+        apply_sets(
+            &mut v,
+            &["a=x=y".into(), "b:=[1,2]".into(), "c:=true".into()],
+        )
+        .unwrap();
+        assert_eq!(v, json!({"a": "x=y", "b": [1, 2], "c": true}));
+    }
+
+    #[test]
+    fn rejects_malformed_sets() {
+        for bad in ["novalue", "=x", "a:=notjson"] {
+            let mut v = json!({});
+            assert!(apply_sets(&mut v, &[bad.into()]).is_err(), "{bad}");
+        }
+    }
+}

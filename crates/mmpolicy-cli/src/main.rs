@@ -1,0 +1,65 @@
+//! `mmpolicy`: render, describe and check the AWS permission policies that Amazon SES Mail
+//! Manager needs.
+//!
+//! Exit codes: 0 success; 2 bad usage or invalid parameters (the message on stderr names the
+//! field, the value and the rule); 1 an internal error. Nothing is printed on stdout when a
+//! command fails.
+
+mod cmd;
+mod error;
+mod input;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+const AFTER_HELP: &str = "\
+Examples:
+  mmpolicy list
+  mmpolicy describe ingress.key-policy
+  mmpolicy render ingress.secret-policy --set account_id=111122223333 --set region=eu-west-1
+  mmpolicy render smtp-relay.key-policy --params relay.json --statement-only
+  mmpolicy schema ingress.secret-policy > ingress.schema.json
+
+Every provider, its parameters and an example are in docs/reference.md.";
+
+/// Render, describe and check the AWS permission policies that Amazon SES Mail Manager needs.
+#[derive(Debug, Parser)]
+#[command(name = "mmpolicy", version, about, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    List(cmd::list::Args),
+    Describe(cmd::describe::Args),
+    Render(cmd::render::Args),
+    Schema(cmd::schema::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version on stdout with success, usage errors on stderr.
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::List(args) => cmd::list::run(&args),
+        Command::Describe(args) => cmd::describe::run(&args),
+        Command::Render(args) => cmd::render::run(&args),
+        Command::Schema(args) => cmd::schema::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
+    }
+}

@@ -1,0 +1,452 @@
+//! The typed model of an IAM policy document.
+//!
+//! [`PolicyDocument`] serialises to the JSON AWS shows, with keys in AWS's order (`Version`, `Id`,
+//! `Statement`; `Sid`, `Effect`, `Principal`, `Action`, `Resource`, `Condition`), and deserialises
+//! any well-formed policy: `Statement` may be one object or a list, and `Action`, `Resource` and
+//! condition values may be a string or a list. The shape read is the shape written, so a document
+//! round-trips unchanged.
+//!
+//! The model is deliberately permissive about *grammar* (a statement without `Action` parses):
+//! judging a document is the linter's job, reading it is the model's.
+
+use indexmap::IndexMap;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::Serializer;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A value that AWS accepts either alone or in a list (`"Action": "s3:GetObject"` or
+/// `"Action": ["s3:GetObject"]`). The form read is kept, so it is also the form written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    /// A single value, written without brackets.
+    One(T),
+    /// A list of values, written as a JSON array (even with one element).
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    /// The values as a slice, whatever the form.
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            OneOrMany::One(v) => std::slice::from_ref(v),
+            OneOrMany::Many(v) => v,
+        }
+    }
+
+    /// Iterates over the values.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.as_slice().iter()
+    }
+
+    /// The number of values.
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// True when a list form holds no value.
+    pub fn is_empty(&self) -> bool {
+        self.as_slice().is_empty()
+    }
+}
+
+impl<T> From<Vec<T>> for OneOrMany<T> {
+    /// One value becomes [`OneOrMany::One`], any other count a list.
+    fn from(mut values: Vec<T>) -> Self {
+        if values.len() == 1 {
+            if let Some(v) = values.pop() {
+                return OneOrMany::One(v);
+            }
+        }
+        OneOrMany::Many(values)
+    }
+}
+
+impl<'a, T> IntoIterator for &'a OneOrMany<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// The policy language version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Version {
+    /// `2012-10-17`, the current version; every document mmpolicy renders uses it.
+    #[default]
+    #[serde(rename = "2012-10-17")]
+    V2012_10_17,
+    /// `2008-10-17`, the old version (no policy variables).
+    #[serde(rename = "2008-10-17")]
+    V2008_10_17,
+}
+
+/// Whether a statement allows or denies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Effect {
+    /// `Allow`.
+    Allow,
+    /// `Deny`.
+    Deny,
+}
+
+/// An IAM policy document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDocument {
+    /// `Version`; absent in a few old documents, always `2012-10-17` in mmpolicy's output.
+    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<Version>,
+    /// `Id`, an optional identifier some services (SNS, SQS, Secrets Manager) show.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `Statement`: one statement object or a list of them.
+    #[serde(rename = "Statement")]
+    pub statement: OneOrMany<Statement>,
+}
+
+impl Default for OneOrMany<Statement> {
+    fn default() -> Self {
+        OneOrMany::Many(Vec::new())
+    }
+}
+
+impl PolicyDocument {
+    /// A `2012-10-17` document holding `statements` as a list.
+    pub fn new(statements: Vec<Statement>) -> Self {
+        PolicyDocument {
+            version: Some(Version::V2012_10_17),
+            id: None,
+            statement: OneOrMany::Many(statements),
+        }
+    }
+
+    /// The statements, whatever the form they were written in.
+    pub fn statements(&self) -> &[Statement] {
+        self.statement.as_slice()
+    }
+
+    /// Pretty JSON with two-space indentation and a final newline, as mmpolicy prints it.
+    pub fn to_pretty_json(&self) -> String {
+        // Serialising this model cannot fail: every map key is a string.
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Compact one-line JSON without a final newline.
+    pub fn to_compact_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// One statement of a policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    /// `Sid`, an optional statement id.
+    #[serde(rename = "Sid", default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    /// `Effect`.
+    #[serde(rename = "Effect")]
+    pub effect: Effect,
+    /// `Principal`: who the statement applies to (resource, key and trust policies).
+    #[serde(rename = "Principal", default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<Principal>,
+    /// `NotPrincipal`: everyone except these.
+    #[serde(
+        rename = "NotPrincipal",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub not_principal: Option<Principal>,
+    /// `Action`.
+    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<OneOrMany<String>>,
+    /// `NotAction`.
+    #[serde(rename = "NotAction", default, skip_serializing_if = "Option::is_none")]
+    pub not_action: Option<OneOrMany<String>>,
+    /// `Resource`.
+    #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<OneOrMany<String>>,
+    /// `NotResource`.
+    #[serde(
+        rename = "NotResource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub not_resource: Option<OneOrMany<String>>,
+    /// `Condition`: operator → key → values.
+    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+}
+
+/// A `Condition` block: operator (`StringEquals`, `ArnLike`, ...) → condition key → values.
+/// Insertion order is kept, so rendered documents read the way they were built.
+pub type Condition = IndexMap<String, IndexMap<String, OneOrMany<ConditionValue>>>;
+
+/// One value in a condition. AWS accepts strings, and booleans and numbers written bare.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ConditionValue {
+    /// A string, the usual form.
+    String(String),
+    /// A bare boolean (`"aws:SecureTransport": false`).
+    Bool(bool),
+    /// A bare number (`"s3:max-keys": 10`).
+    Number(serde_json::Number),
+}
+
+impl From<&str> for ConditionValue {
+    fn from(s: &str) -> Self {
+        ConditionValue::String(s.to_owned())
+    }
+}
+
+impl From<String> for ConditionValue {
+    fn from(s: String) -> Self {
+        ConditionValue::String(s)
+    }
+}
+
+impl fmt::Display for ConditionValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConditionValue::String(s) => f.write_str(s),
+            ConditionValue::Bool(b) => write!(f, "{b}"),
+            ConditionValue::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// A `Principal` (or `NotPrincipal`): everyone (`"*"`), or named principals by type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// `"*"`: anyone, authenticated or not.
+    Any,
+    /// `{"AWS": ..., "Service": ..., "Federated": ..., "CanonicalUser": ...}`.
+    Named(PrincipalMap),
+}
+
+impl Principal {
+    /// `{"Service": "<service>"}`, the form AWS's examples use for one service.
+    pub fn service(service: &str) -> Self {
+        Principal::Named(PrincipalMap {
+            service: Some(OneOrMany::One(service.to_owned())),
+            ..PrincipalMap::default()
+        })
+    }
+
+    /// `{"AWS": "<arn>"}`.
+    pub fn aws(arn: &str) -> Self {
+        Principal::Named(PrincipalMap {
+            aws: Some(OneOrMany::One(arn.to_owned())),
+            ..PrincipalMap::default()
+        })
+    }
+}
+
+/// The named principals of a [`Principal`], in AWS's key order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrincipalMap {
+    /// `AWS`: accounts, users, roles, assumed-role sessions, or `"*"`.
+    #[serde(rename = "AWS", default, skip_serializing_if = "Option::is_none")]
+    pub aws: Option<OneOrMany<String>>,
+    /// `Service`: service principals such as `ses.amazonaws.com`.
+    #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<OneOrMany<String>>,
+    /// `Federated`: identity providers.
+    #[serde(rename = "Federated", default, skip_serializing_if = "Option::is_none")]
+    pub federated: Option<OneOrMany<String>>,
+    /// `CanonicalUser`: S3 canonical user ids.
+    #[serde(
+        rename = "CanonicalUser",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub canonical_user: Option<OneOrMany<String>>,
+}
+
+impl Serialize for Principal {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Principal::Any => serializer.serialize_str("*"),
+            Principal::Named(map) => map.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Principal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PrincipalVisitor;
+        impl<'de> Visitor<'de> for PrincipalVisitor {
+            type Value = Principal;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("\"*\" or an object with AWS, Service, Federated or CanonicalUser")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Principal, E> {
+                if v == "*" {
+                    Ok(Principal::Any)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Principal, A::Error> {
+                let inner = PrincipalMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Principal::Named(inner))
+            }
+        }
+        deserializer.deserialize_any(PrincipalVisitor)
+    }
+}
+
+/// Builds statements the way providers write them: `Statement::allow().actions([...])...`.
+impl Statement {
+    /// An empty `Allow` statement.
+    pub fn allow() -> Self {
+        Statement {
+            sid: None,
+            effect: Effect::Allow,
+            principal: None,
+            not_principal: None,
+            action: None,
+            not_action: None,
+            resource: None,
+            not_resource: None,
+            condition: None,
+        }
+    }
+
+    /// Sets `Sid`.
+    pub fn sid(mut self, sid: &str) -> Self {
+        self.sid = Some(sid.to_owned());
+        self
+    }
+
+    /// Sets `Principal`.
+    pub fn principal(mut self, principal: Principal) -> Self {
+        self.principal = Some(principal);
+        self
+    }
+
+    /// Sets `Action`: one action is written as a string, several as a list.
+    pub fn actions<I, S>(mut self, actions: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let v: Vec<String> = actions.into_iter().map(Into::into).collect();
+        self.action = Some(v.into());
+        self
+    }
+
+    /// Sets `Resource`: one resource is written as a string, several as a list.
+    pub fn resources<I, S>(mut self, resources: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let v: Vec<String> = resources.into_iter().map(Into::into).collect();
+        self.resource = Some(v.into());
+        self
+    }
+
+    /// Adds one condition `operator` → `key` → `values` (one value is written as a string).
+    pub fn condition<I, V>(mut self, operator: &str, key: &str, values: I) -> Self
+    where
+        I: IntoIterator<Item = V>,
+        V: Into<ConditionValue>,
+    {
+        let v: Vec<ConditionValue> = values.into_iter().map(Into::into).collect();
+        self.condition
+            .get_or_insert_with(IndexMap::new)
+            .entry(operator.to_owned())
+            .or_default()
+            .insert(key.to_owned(), v.into());
+        self
+    }
+
+    /// Adds one condition whose values are always written as a list, as AWS's examples do for
+    /// multi-valued keys such as `kms:ResourceAliases`.
+    pub fn condition_list<I, V>(mut self, operator: &str, key: &str, values: I) -> Self
+    where
+        I: IntoIterator<Item = V>,
+        V: Into<ConditionValue>,
+    {
+        let v: Vec<ConditionValue> = values.into_iter().map(Into::into).collect();
+        self.condition
+            .get_or_insert_with(IndexMap::new)
+            .entry(operator.to_owned())
+            .or_default()
+            .insert(key.to_owned(), OneOrMany::Many(v));
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(input: serde_json::Value) {
+        let doc: PolicyDocument = serde_json::from_value(input.clone()).unwrap();
+        let back = serde_json::to_value(&doc).unwrap();
+        assert_eq!(back, input);
+        let text = serde_json::to_string(&doc).unwrap();
+        assert_eq!(serde_json::from_str::<PolicyDocument>(&text).unwrap(), doc);
+    }
+
+    #[test]
+    fn single_statement_object_round_trips_as_object() {
+        check(
+            json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}}),
+        );
+    }
+
+    #[test]
+    fn lists_and_strings_keep_their_form() {
+        check(json!({"Version": "2012-10-17", "Id": "x", "Statement": [
+            {"Sid": "A", "Effect": "Deny", "Principal": "*", "NotAction": ["s3:*"], "NotResource": "arn:aws:s3:::b",
+             "Condition": {"Bool": {"aws:SecureTransport": false}, "NumericLessThan": {"s3:max-keys": [10, "5"]}}},
+            {"Effect": "Allow", "NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:root"], "Service": "ses.amazonaws.com", "Federated": "cognito-identity.amazonaws.com", "CanonicalUser": "abc"}, "Action": ["a:b"], "Resource": ["*"]}
+        ]}));
+    }
+
+    #[test]
+    fn keys_come_out_in_aws_order() {
+        let doc = PolicyDocument::new(vec![
+            Statement::allow()
+                .condition("StringEquals", "aws:SourceAccount", ["111122223333"])
+                .resources(["*"])
+                .actions(["kms:Decrypt"])
+                .principal(Principal::service("ses.amazonaws.com"))
+                .sid("S"),
+        ]);
+        let text = doc.to_compact_json();
+        assert_eq!(
+            text,
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"S","Effect":"Allow","Principal":{"Service":"ses.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}]}"#
+        );
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_policy() {
+        for bad in [
+            json!({"Version": "2012-10-17"}),
+            json!({"Version": "2013-01-01", "Statement": []}),
+            json!({"Statement": [{"Effect": "Maybe"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Principal": "someone"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Principal": {"Bob": "x"}}]}),
+            json!({"Statement": [{"Effect": "Allow", "Acton": "x"}]}),
+            json!({"Statement": [], "Extra": 1}),
+        ] {
+            assert!(
+                serde_json::from_value::<PolicyDocument>(bad.clone()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+}

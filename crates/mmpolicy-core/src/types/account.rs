@@ -1,0 +1,83 @@
+//! AWS account ids.
+
+use super::{reject_widening, string_newtype};
+use crate::ParamError;
+use schemars::json_schema;
+
+/// An AWS account id: exactly twelve digits, leading zeros kept (`012345678901`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountId([u8; 12]);
+
+impl AccountId {
+    /// Parses an account id.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        reject_widening(Self::FIELD, value)?;
+        let bytes = value.as_bytes();
+        if bytes.len() != 12 || !bytes.iter().all(u8::is_ascii_digit) {
+            return Err(ParamError::new(
+                Self::FIELD,
+                value,
+                "expected exactly 12 digits (write it as a string to keep leading zeros)",
+            ));
+        }
+        let mut digits = [0u8; 12];
+        digits.copy_from_slice(bytes);
+        Ok(AccountId(digits))
+    }
+
+    /// The twelve digits.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("000000000000")
+    }
+}
+
+string_newtype!(
+    AccountId,
+    field = "account_id",
+    schema = json_schema!({
+        "type": "string",
+        "description": "An AWS account id: exactly 12 digits.",
+        "pattern": "^[0-9]{12}$",
+        "examples": ["111122223333"]
+    })
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_twelve_digits() {
+        assert_eq!(
+            AccountId::new("012345678901").unwrap().as_str(),
+            "012345678901"
+        );
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for bad in [
+            "",
+            "12345",
+            "1234567890123",
+            "12345678901a",
+            "*",
+            "１２３４５６７８９０１２",
+            " 123456789012",
+        ] {
+            let e = AccountId::new(bad).unwrap_err();
+            assert_eq!(e.field, "account_id");
+        }
+        assert_eq!(
+            AccountId::new("12345").unwrap_err().to_string(),
+            "invalid `account_id` `12345`: expected exactly 12 digits (write it as a string to keep leading zeros)"
+        );
+    }
+
+    #[test]
+    fn deserialises_only_from_a_string() {
+        assert!(serde_json::from_str::<AccountId>("\"111122223333\"").is_ok());
+        assert!(serde_json::from_str::<AccountId>("111122223333").is_err());
+    }
+}

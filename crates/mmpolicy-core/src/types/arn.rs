@@ -1,0 +1,292 @@
+//! ARNs that parameters take whole: KMS keys and IAM principals.
+
+use super::{AccountId, Partition, Region, reject_widening, string_newtype};
+use crate::ParamError;
+use schemars::json_schema;
+
+/// The ARN of a KMS key (not an alias): `arn:<partition>:kms:<region>:<account>:key/<key id>`,
+/// the key id a UUID or a multi-Region key id (`mrk-` and 32 hexadecimal digits).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KmsKeyArn {
+    arn: String,
+    partition: Partition,
+    region: Region,
+    account: AccountId,
+}
+
+fn is_uuid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5
+        && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| {
+            p.len() == n
+                && p.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+}
+
+impl KmsKeyArn {
+    /// Parses a KMS key ARN.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        const RULE: &str =
+            "expected a KMS key ARN `arn:aws:kms:<region>:<account id>:key/<key id>`";
+        reject_widening(Self::FIELD, value)?;
+        let fail = |rule: String| ParamError::new(Self::FIELD, value, rule);
+        let parts: Vec<&str> = value.splitn(6, ':').collect();
+        let [arn, partition, service, region, account, resource] = parts[..] else {
+            return Err(fail(RULE.to_owned()));
+        };
+        if arn != "arn" || service != "kms" {
+            return Err(fail(RULE.to_owned()));
+        }
+        let partition =
+            Partition::new(partition).map_err(|e| fail(format!("{RULE}: {}", e.rule)))?;
+        let region = Region::new(region).map_err(|e| fail(format!("{RULE}: {}", e.rule)))?;
+        if region.partition() != partition {
+            return Err(fail(format!(
+                "region `{region}` is in partition `{}`, not `{partition}`",
+                region.partition()
+            )));
+        }
+        let account = AccountId::new(account).map_err(|e| fail(format!("{RULE}: {}", e.rule)))?;
+        if resource.starts_with("alias/") {
+            return Err(fail(
+                "an alias cannot name a key in an IAM `Resource`: give the key ARN (`...:key/<key id>`), or the alias in `kms_key_alias` where the parameter has one".to_owned(),
+            ));
+        }
+        let Some(key_id) = resource.strip_prefix("key/") else {
+            return Err(fail(RULE.to_owned()));
+        };
+        let mrk = key_id.strip_prefix("mrk-").is_some_and(|h| {
+            h.len() == 32
+                && h.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        });
+        if !is_uuid(key_id) && !mrk {
+            return Err(fail(
+                "the key id is a lowercase UUID (`1234abcd-12ab-34cd-56ef-1234567890ab`) or `mrk-` and 32 hexadecimal digits".to_owned(),
+            ));
+        }
+        Ok(KmsKeyArn {
+            arn: value.to_owned(),
+            partition,
+            region,
+            account,
+        })
+    }
+
+    /// The ARN.
+    pub fn as_str(&self) -> &str {
+        &self.arn
+    }
+
+    /// The key's partition.
+    pub fn partition(&self) -> Partition {
+        self.partition
+    }
+
+    /// The key's region.
+    pub fn region(&self) -> Region {
+        self.region
+    }
+
+    /// The account that owns the key.
+    pub fn account(&self) -> AccountId {
+        self.account
+    }
+}
+
+string_newtype!(
+    KmsKeyArn,
+    field = "kms_key_arn",
+    schema = json_schema!({
+        "type": "string",
+        "description": "The ARN of a KMS key (not an alias).",
+        "pattern": "^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$",
+        "examples": ["arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    })
+);
+
+/// Whether a [`PrincipalArn`] names a user or a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PrincipalKind {
+    /// `arn:...:iam::<account>:user/...`.
+    User,
+    /// `arn:...:iam::<account>:role/...`.
+    Role,
+}
+
+/// The ARN of an IAM user or role, which a resource policy can name as a principal. Groups are
+/// refused: a group cannot be a principal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PrincipalArn {
+    arn: String,
+    partition: Partition,
+    account: AccountId,
+    kind: PrincipalKind,
+}
+
+fn is_iam_name(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
+impl PrincipalArn {
+    /// Parses the ARN of a user or a role.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        const RULE: &str = "expected the ARN of an IAM user or role: `arn:aws:iam::<account id>:role/<name>` or `...:user/<name>`";
+        reject_widening(Self::FIELD, value)?;
+        let fail = |rule: String| ParamError::new(Self::FIELD, value, rule);
+        let parts: Vec<&str> = value.splitn(6, ':').collect();
+        let [arn, partition, service, region, account, resource] = parts[..] else {
+            return Err(fail(RULE.to_owned()));
+        };
+        if arn != "arn" || service != "iam" || !region.is_empty() {
+            return Err(fail(RULE.to_owned()));
+        }
+        let partition =
+            Partition::new(partition).map_err(|e| fail(format!("{RULE}: {}", e.rule)))?;
+        let account = AccountId::new(account).map_err(|e| fail(format!("{RULE}: {}", e.rule)))?;
+        let (kind, rest) = if let Some(rest) = resource.strip_prefix("user/") {
+            (PrincipalKind::User, rest)
+        } else if let Some(rest) = resource.strip_prefix("role/") {
+            (PrincipalKind::Role, rest)
+        } else if resource.starts_with("group/") {
+            return Err(fail(
+                "an IAM group cannot be a principal in a policy: name a role (or a user) that the group's members use".to_owned(),
+            ));
+        } else {
+            return Err(fail(RULE.to_owned()));
+        };
+        // `path/name`: every segment an IAM name.
+        if rest.split('/').any(|seg| !is_iam_name(seg)) || rest.len() > 512 {
+            return Err(fail(
+                "a user or role name (and each folder of its path) has 1 to 64 letters, digits or `+=,.@_-`".to_owned(),
+            ));
+        }
+        Ok(PrincipalArn {
+            arn: value.to_owned(),
+            partition,
+            account,
+            kind,
+        })
+    }
+
+    /// The ARN.
+    pub fn as_str(&self) -> &str {
+        &self.arn
+    }
+
+    /// The principal's partition.
+    pub fn partition(&self) -> Partition {
+        self.partition
+    }
+
+    /// The account the principal is in.
+    pub fn account(&self) -> AccountId {
+        self.account
+    }
+
+    /// User or role.
+    pub fn kind(&self) -> PrincipalKind {
+        self.kind
+    }
+}
+
+string_newtype!(
+    PrincipalArn,
+    field = "principal_arn",
+    schema = json_schema!({
+        "type": "string",
+        "description": "The ARN of an IAM user or role (a group cannot be a principal).",
+        "pattern": "^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(user|role)/([A-Za-z0-9+=,.@_-]{1,64}/)*[A-Za-z0-9+=,.@_-]{1,64}$",
+        "examples": ["arn:aws:iam::111122223333:role/MailArchiveOperators"]
+    })
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    #[test]
+    fn key_arns() {
+        let k = KmsKeyArn::new(KEY).unwrap();
+        assert_eq!(k.region().as_str(), "us-west-2");
+        assert_eq!(k.account().as_str(), "111122223333");
+        assert_eq!(k.to_string(), KEY);
+        assert!(
+            KmsKeyArn::new(
+                "arn:aws:kms:eu-west-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef"
+            )
+            .is_ok()
+        );
+        assert!(
+            KmsKeyArn::new(
+                "arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn bad_key_arns() {
+        for (bad, why) in [
+            (
+                "arn:aws:kms:us-east-1:111122223333:alias/MyKeyAlias",
+                "alias",
+            ),
+            ("arn:aws:kms:us-east-1:111122223333:key/*", "wildcard"),
+            (
+                "arn:aws:kms:us-east-1:111122223333:key/MyKmsKeyArnID",
+                "UUID",
+            ),
+            (
+                "arn:aws:kms:mars-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "region",
+            ),
+            (
+                "arn:aws:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "partition",
+            ),
+            (
+                "arn:aws:kms:us-east-1:1111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "12 digits",
+            ),
+            (
+                "arn:aws:s3:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "KMS key ARN",
+            ),
+            ("1234abcd-12ab-34cd-56ef-1234567890ab", "KMS key ARN"),
+        ] {
+            let e = KmsKeyArn::new(bad).unwrap_err();
+            assert!(e.rule.contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn principal_arns() {
+        let r = PrincipalArn::new("arn:aws:iam::111122223333:role/service/Archivist").unwrap();
+        assert_eq!(r.kind(), PrincipalKind::Role);
+        assert_eq!(
+            PrincipalArn::new("arn:aws:iam::111122223333:user/alice")
+                .unwrap()
+                .kind(),
+            PrincipalKind::User
+        );
+        let e = PrincipalArn::new("arn:aws:iam::111122223333:group/Admins").unwrap_err();
+        assert!(e.rule.contains("group cannot be a principal"), "{e}");
+        for bad in [
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::111122223333:role/",
+            "arn:aws:iam::111122223333:role/a//b",
+            "arn:aws:iam::111122223333:role/*",
+            "arn:aws:iam:us-east-1:111122223333:role/x",
+            "arn:aws:sts::111122223333:assumed-role/x/y",
+            "arn:aws:iam::111122223333:role/MyUserRoleOrGroupName>",
+        ] {
+            assert!(PrincipalArn::new(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! Mail Manager resource ids, the WorkMail organization id, and [`Scope`], the one way to ask
+//! for every resource.
+
+use super::{reject_widening, string_newtype};
+use crate::ParamError;
+use schemars::{JsonSchema, json_schema};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Checks a Mail Manager resource id: `prefix` followed by 24 to 62 lowercase letters or digits
+/// when the prefix is known, else lowercase letters, digits and hyphens (1 to 100).
+fn check_id(field: &'static str, value: &str, prefix: Option<&str>) -> Result<(), ParamError> {
+    reject_widening(field, value)?;
+    match prefix {
+        Some(prefix) => {
+            let rest = value.strip_prefix(prefix).ok_or_else(|| {
+                ParamError::new(field, value, format!("expected `{prefix}` followed by 24 to 62 lowercase letters or digits (copy the id from the Mail Manager console or API)"))
+            })?;
+            let ok = (24..=62).contains(&rest.len())
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+            if !ok {
+                return Err(ParamError::new(
+                    field,
+                    value,
+                    format!(
+                        "expected `{prefix}` followed by 24 to 62 lowercase letters or digits (copy the id from the Mail Manager console or API)"
+                    ),
+                ));
+            }
+        }
+        None => {
+            let ok = (1..=100).contains(&value.len())
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !ok {
+                return Err(ParamError::new(
+                    field,
+                    value,
+                    "expected 1 to 100 lowercase letters, digits or hyphens",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+macro_rules! mail_manager_id {
+    ($(#[$doc:meta])* $ty:ident, field = $field:literal, prefix = $prefix:expr, pattern = $pattern:literal, example = $example:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $ty(String);
+
+        impl $ty {
+            /// Parses the id.
+            pub fn new(value: &str) -> Result<Self, ParamError> {
+                check_id(Self::FIELD, value, $prefix)?;
+                Ok($ty(value.to_owned()))
+            }
+
+            /// The id.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        string_newtype!(
+            $ty,
+            field = $field,
+            schema = json_schema!({
+                "type": "string",
+                "description": concat!("A Mail Manager id matching `", $pattern, "`."),
+                "pattern": $pattern,
+                "examples": [$example]
+            })
+        );
+    };
+}
+
+mail_manager_id!(
+    /// The id of a Mail Manager ingress point (`inp-` and 24 to 62 lowercase letters or digits).
+    IngressPointId, field = "ingress_point_id", prefix = Some("inp-"),
+    pattern = "^inp-[a-z0-9]{24,62}$", example = "inp-1a2b3c4d5e6f7g8h9i0j1k2l3m"
+);
+mail_manager_id!(
+    /// The id of a Mail Manager rule set (`rs-` and 24 to 62 lowercase letters or digits).
+    RuleSetId, field = "rule_set_id", prefix = Some("rs-"),
+    pattern = "^rs-[a-z0-9]{24,62}$", example = "rs-1a2b3c4d5e6f7g8h9i0j1k2l3m"
+);
+mail_manager_id!(
+    /// The id of a Mail Manager traffic policy (`tp-` and 24 to 62 lowercase letters or digits).
+    TrafficPolicyId, field = "traffic_policy_id", prefix = Some("tp-"),
+    pattern = "^tp-[a-z0-9]{24,62}$", example = "tp-1a2b3c4d5e6f7g8h9i0j1k2l3m"
+);
+mail_manager_id!(
+    /// The id of a Mail Manager archive (`a-` and 24 to 62 lowercase letters or digits).
+    ArchiveId, field = "archive_id", prefix = Some("a-"),
+    pattern = "^a-[a-z0-9]{24,62}$", example = "a-1a2b3c4d5e6f7g8h9i0j1k2l3m"
+);
+mail_manager_id!(
+    /// The id of a Mail Manager SMTP relay (1 to 100 lowercase letters, digits or hyphens; AWS
+    /// documents no prefix for it).
+    RelayId, field = "relay_id", prefix = None,
+    pattern = "^[a-z0-9-]{1,100}$", example = "r-1a2b3c4d5e6f7g8h9i0j1k2l3m"
+);
+
+/// An Amazon WorkMail organization id: `m-` and 32 lowercase hexadecimal digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WorkMailOrganizationId(String);
+
+impl WorkMailOrganizationId {
+    /// Parses the id.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        reject_widening(Self::FIELD, value)?;
+        let ok = value.strip_prefix("m-").is_some_and(|hex| {
+            hex.len() == 32
+                && hex
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        });
+        if !ok {
+            return Err(ParamError::new(
+                Self::FIELD,
+                value,
+                "expected `m-` followed by 32 lowercase hexadecimal digits (the organization id shown in the WorkMail console)",
+            ));
+        }
+        Ok(WorkMailOrganizationId(value.to_owned()))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_newtype!(
+    WorkMailOrganizationId,
+    field = "workmail_organization_id",
+    schema = json_schema!({
+        "type": "string",
+        "description": "An Amazon WorkMail organization id.",
+        "pattern": "^m-[0-9a-f]{32}$",
+        "examples": ["m-0123456789abcdef0123456789abcdef"]
+    })
+);
+
+/// Either one resource or, asked for explicitly with `"*"`, every resource of its type.
+///
+/// This is the only way a wildcard enters a policy mmpolicy renders: the user wrote `*` in a
+/// parameter whose documentation says it is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Scope<T> {
+    /// `"*"`: every resource of the type, in the account and region.
+    All,
+    /// One resource.
+    One(T),
+}
+
+impl<T: fmt::Display> Scope<T> {
+    /// The last part of an ARN: the id, or `*`.
+    pub fn arn_suffix(&self) -> String {
+        match self {
+            Scope::All => "*".to_owned(),
+            Scope::One(id) => id.to_string(),
+        }
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Scope<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::All => f.write_str("*"),
+            Scope::One(id) => id.fmt(f),
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Scope<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Scope::All => s.serialize_str("*"),
+            Scope::One(id) => id.serialize(s),
+        }
+    }
+}
+
+impl<'de, T: std::str::FromStr<Err = ParamError>> Deserialize<'de> for Scope<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        if s == "*" {
+            return Ok(Scope::All);
+        }
+        s.parse::<T>()
+            .map(Scope::One)
+            .map_err(|e| serde::de::Error::custom(format!("{} (or `*` for every one)", e.detail())))
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Scope<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("{}OrWildcard", T::schema_name()).into()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        format!("mmpolicy::Scope<{}>", T::schema_id()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let inner = generator.subschema_for::<T>();
+        json_schema!({
+            "description": "One id, or `*` to cover every one in the account and region (an explicit wildcard).",
+            "anyOf": [ { "const": "*" }, inner ]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD_TAIL: &str = "abcdefghijklmnopqrstuvwx"; // 24 characters
+
+    #[test]
+    fn prefixed_ids() {
+        assert!(IngressPointId::new(&format!("inp-{GOOD_TAIL}")).is_ok());
+        assert!(RuleSetId::new(&format!("rs-{GOOD_TAIL}0123")).is_ok());
+        assert!(TrafficPolicyId::new(&format!("tp-{GOOD_TAIL}")).is_ok());
+        assert!(ArchiveId::new(&format!("a-{}", "0".repeat(62))).is_ok());
+        for bad in [
+            format!("rs-{GOOD_TAIL}"),           // wrong prefix
+            format!("inp-{}", &GOOD_TAIL[..23]), // too short
+            format!("inp-{}", "a".repeat(63)),   // too long
+            format!("inp-{}", GOOD_TAIL.to_uppercase()),
+            format!("inp-{GOOD_TAIL}-"),
+            "inp-*".to_owned(),
+            "*".to_owned(),
+        ] {
+            let e = IngressPointId::new(&bad).unwrap_err();
+            assert_eq!(e.field, "ingress_point_id", "{bad}");
+        }
+        let e = ArchiveId::new("MyArchiveID").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid `archive_id` `MyArchiveID`: expected `a-` followed by 24 to 62 lowercase letters or digits (copy the id from the Mail Manager console or API)"
+        );
+    }
+
+    #[test]
+    fn relay_ids() {
+        assert!(RelayId::new("r-1234abcd").is_ok());
+        for bad in ["", "R-1", "r/1", "r_1", &"a".repeat(101)] {
+            assert!(RelayId::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn workmail_organization_ids() {
+        assert!(WorkMailOrganizationId::new("m-0123456789abcdef0123456789abcdef").is_ok());
+        for bad in [
+            "m-0123456789abcdef0123456789abcde",
+            "m-0123456789ABCDEF0123456789abcdef",
+            "MyWorkMailOrganizationID>",
+            "m-0123456789abcdef0123456789abcdeg",
+        ] {
+            assert!(WorkMailOrganizationId::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn scope_takes_an_explicit_wildcard_only() {
+        let all: Scope<ArchiveId> = serde_json::from_str("\"*\"").unwrap();
+        assert_eq!(all, Scope::All);
+        let one: Scope<ArchiveId> = serde_json::from_str(&format!("\"a-{GOOD_TAIL}\"")).unwrap();
+        assert_eq!(one.arn_suffix(), format!("a-{GOOD_TAIL}"));
+        let e = serde_json::from_str::<Scope<ArchiveId>>("\"a-*\"").unwrap_err();
+        assert!(e.to_string().contains("or `*` for every one"), "{e}");
+    }
+}

@@ -1,0 +1,146 @@
+//! Validated parameter types: parse, don't validate.
+//!
+//! Each type has a private field and one way in, its checking constructor (also used by
+//! `FromStr` and `Deserialize`), so a value that exists is a value that is safe to put into a
+//! policy. `Display` prints the AWS form. Every refusal is a [`ParamError`](crate::ParamError)
+//! naming the field, the value and the rule.
+//!
+//! Nothing here accepts a value that would widen a policy (`*`, `?`, quotes, control characters,
+//! non-ASCII, `/` where it is not part of the syntax) except [`Scope`], whose whole purpose is to
+//! let a parameter say "every resource" explicitly.
+
+mod account;
+mod arn;
+pub mod example;
+mod ids;
+mod region;
+mod s3;
+mod ses;
+
+pub use account::AccountId;
+pub use arn::{KmsKeyArn, PrincipalArn, PrincipalKind};
+pub use ids::{
+    ArchiveId, IngressPointId, RelayId, RuleSetId, Scope, TrafficPolicyId, WorkMailOrganizationId,
+};
+pub use region::{Partition, Region, resolve_partition};
+pub use s3::{BucketName, KeyPrefix};
+pub use ses::SesIdentity;
+
+use crate::ParamError;
+
+/// Rejects the characters that would widen a policy or break out of a JSON string, whatever
+/// the type: wildcards, quotes, backslashes, control characters, white space and non-ASCII.
+/// Types then apply their own, narrower rules.
+pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), ParamError> {
+    if value.is_empty() {
+        return Err(ParamError::new(field, value, "must not be empty"));
+    }
+    for c in value.chars() {
+        let why = match c {
+            '*' | '?' => Some(
+                "wildcards would widen the policy; give the exact value (only parameters that document `*` accept it)",
+            ),
+            '"' | '\'' | '`' | '\\' => Some("quotes and backslashes are not allowed"),
+            c if c.is_control() => Some("control characters are not allowed"),
+            c if c.is_whitespace() => Some("white space is not allowed"),
+            c if !c.is_ascii() => Some("only ASCII characters are allowed"),
+            _ => None,
+        };
+        if let Some(why) = why {
+            return Err(ParamError::new(field, value, why));
+        }
+    }
+    Ok(())
+}
+
+/// Implements the string plumbing shared by every newtype: `Display`, `FromStr`, `AsRef<str>`,
+/// `Serialize` as the string, `Deserialize` through the checking constructor, and a
+/// hand-written `JsonSchema` with a stable name.
+macro_rules! string_newtype {
+    (
+        $ty:ident, field = $field:literal, schema = $schema:expr
+    ) => {
+        impl $ty {
+            /// The parameter name used in messages when the type is parsed on its own.
+            pub const FIELD: &'static str = $field;
+        }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $ty {
+            type Err = $crate::ParamError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $ty::new(s)
+            }
+        }
+
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> ::serde::de::Visitor<'de> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> Result<$ty, E> {
+                        $ty::new(v).map_err(|e| E::custom(e.detail()))
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+
+        impl ::schemars::JsonSchema for $ty {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                stringify!($ty).into()
+            }
+            fn schema_id() -> ::std::borrow::Cow<'static, str> {
+                concat!("mmpolicy::", stringify!($ty)).into()
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                $schema
+            }
+        }
+    };
+}
+pub(crate) use string_newtype;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widening_characters_are_refused_with_a_reason() {
+        for (v, rule) in [
+            ("a*b", "wildcards"),
+            ("a?b", "wildcards"),
+            ("a\"b", "quotes"),
+            ("a'b", "quotes"),
+            ("a\\b", "backslashes"),
+            ("a\u{7}b", "control"),
+            ("a b", "white space"),
+            ("aé", "ASCII"),
+            ("", "empty"),
+        ] {
+            let e = reject_widening("f", v).unwrap_err();
+            assert!(e.rule.contains(rule), "{v}: {e}");
+        }
+        assert!(reject_widening("f", "abc-1.2_3/x").is_ok());
+    }
+}

@@ -1,0 +1,285 @@
+//! AWS regions and partitions.
+
+use super::string_newtype;
+use crate::ParamError;
+use schemars::json_schema;
+use std::fmt;
+
+/// An AWS partition: the namespace of ARNs (`arn:<partition>:...`) and of endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Partition {
+    /// `aws`: the commercial regions.
+    Aws,
+    /// `aws-cn`: the China regions.
+    AwsCn,
+    /// `aws-us-gov`: AWS GovCloud (US).
+    AwsUsGov,
+}
+
+impl Partition {
+    /// The partition as it appears in ARNs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Partition::Aws => "aws",
+            Partition::AwsCn => "aws-cn",
+            Partition::AwsUsGov => "aws-us-gov",
+        }
+    }
+
+    /// The DNS suffix of the partition's endpoints (`amazonaws.com`, `amazonaws.com.cn`).
+    pub fn dns_suffix(self) -> &'static str {
+        match self {
+            Partition::Aws | Partition::AwsUsGov => "amazonaws.com",
+            Partition::AwsCn => "amazonaws.com.cn",
+        }
+    }
+
+    /// Parses `aws`, `aws-cn` or `aws-us-gov`.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        match value {
+            "aws" => Ok(Partition::Aws),
+            "aws-cn" => Ok(Partition::AwsCn),
+            "aws-us-gov" => Ok(Partition::AwsUsGov),
+            _ => Err(ParamError::new(
+                "partition",
+                value,
+                "expected `aws`, `aws-cn` or `aws-us-gov` (or leave it out: it follows from the region)",
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Partition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Partition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Partition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Partition::new(&s).map_err(|e| serde::de::Error::custom(e.detail()))
+    }
+}
+
+impl schemars::JsonSchema for Partition {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Partition".into()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        "mmpolicy::Partition".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "type": "string",
+            "description": "An AWS partition. Leave it out: it follows from the region.",
+            "enum": ["aws", "aws-cn", "aws-us-gov"]
+        })
+    }
+}
+
+/// Every region code mmpolicy knows, with its partition, in code order.
+const REGIONS: &[(&str, Partition)] = &[
+    ("af-south-1", Partition::Aws),
+    ("ap-east-1", Partition::Aws),
+    ("ap-east-2", Partition::Aws),
+    ("ap-northeast-1", Partition::Aws),
+    ("ap-northeast-2", Partition::Aws),
+    ("ap-northeast-3", Partition::Aws),
+    ("ap-south-1", Partition::Aws),
+    ("ap-south-2", Partition::Aws),
+    ("ap-southeast-1", Partition::Aws),
+    ("ap-southeast-2", Partition::Aws),
+    ("ap-southeast-3", Partition::Aws),
+    ("ap-southeast-4", Partition::Aws),
+    ("ap-southeast-5", Partition::Aws),
+    ("ap-southeast-6", Partition::Aws),
+    ("ap-southeast-7", Partition::Aws),
+    ("ca-central-1", Partition::Aws),
+    ("ca-west-1", Partition::Aws),
+    ("cn-north-1", Partition::AwsCn),
+    ("cn-northwest-1", Partition::AwsCn),
+    ("eu-central-1", Partition::Aws),
+    ("eu-central-2", Partition::Aws),
+    ("eu-north-1", Partition::Aws),
+    ("eu-south-1", Partition::Aws),
+    ("eu-south-2", Partition::Aws),
+    ("eu-west-1", Partition::Aws),
+    ("eu-west-2", Partition::Aws),
+    ("eu-west-3", Partition::Aws),
+    ("il-central-1", Partition::Aws),
+    ("me-central-1", Partition::Aws),
+    ("me-south-1", Partition::Aws),
+    ("mx-central-1", Partition::Aws),
+    ("sa-east-1", Partition::Aws),
+    ("us-east-1", Partition::Aws),
+    ("us-east-2", Partition::Aws),
+    ("us-gov-east-1", Partition::AwsUsGov),
+    ("us-gov-west-1", Partition::AwsUsGov),
+    ("us-west-1", Partition::Aws),
+    ("us-west-2", Partition::Aws),
+];
+
+/// An AWS region code that exists (`us-east-1`), with the partition it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Region(u8);
+
+impl Region {
+    /// Parses a region code; an unknown code is refused with the nearest known one.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        if let Some(i) = REGIONS.iter().position(|(code, _)| *code == value) {
+            // REGIONS has fewer than 256 entries.
+            return Ok(Region(u8::try_from(i).unwrap_or(0)));
+        }
+        super::reject_widening(Self::FIELD, value)?;
+        let lower = value.to_ascii_lowercase();
+        let nearest = REGIONS
+            .iter()
+            .map(|(code, _)| (strsim::levenshtein(&lower, code), *code))
+            .min()
+            .map(|(_, code)| code)
+            .unwrap_or("us-east-1");
+        Err(ParamError::new(
+            Self::FIELD,
+            value,
+            format!("not a known AWS region code: did you mean `{nearest}`?"),
+        ))
+    }
+
+    /// The region code.
+    pub fn as_str(&self) -> &'static str {
+        REGIONS
+            .get(usize::from(self.0))
+            .map_or("us-east-1", |r| r.0)
+    }
+
+    /// The partition the region is in.
+    pub fn partition(&self) -> Partition {
+        REGIONS
+            .get(usize::from(self.0))
+            .map_or(Partition::Aws, |r| r.1)
+    }
+
+    /// Every known region, in code order.
+    pub fn all() -> impl Iterator<Item = Region> {
+        (0..REGIONS.len()).filter_map(|i| u8::try_from(i).ok().map(Region))
+    }
+
+    /// `<service>.<region>.<dns suffix>`, the value of `kms:ViaService` for a service here.
+    pub fn service_endpoint(&self, service: &str) -> String {
+        format!(
+            "{service}.{}.{}",
+            self.as_str(),
+            self.partition().dns_suffix()
+        )
+    }
+}
+
+string_newtype!(
+    Region,
+    field = "region",
+    schema = {
+        let codes: Vec<&str> = REGIONS.iter().map(|r| r.0).collect();
+        json_schema!({
+            "type": "string",
+            "description": "An AWS region code, such as `us-east-1`.",
+            "enum": codes
+        })
+    }
+);
+
+/// The partition of `region`, checked against an explicitly given `partition`.
+pub fn resolve_partition(
+    region: Region,
+    partition: Option<Partition>,
+) -> Result<Partition, ParamError> {
+    match partition {
+        None => Ok(region.partition()),
+        Some(p) if p == region.partition() => Ok(p),
+        Some(p) => Err(ParamError::new(
+            "partition",
+            p.as_str(),
+            format!(
+                "region `{region}` is in partition `{}`; leave `partition` out or make it match",
+                region.partition()
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_regions_parse_with_their_partition() {
+        assert_eq!(
+            Region::new("us-east-1").unwrap().partition(),
+            Partition::Aws
+        );
+        assert_eq!(
+            Region::new("cn-north-1").unwrap().partition(),
+            Partition::AwsCn
+        );
+        assert_eq!(
+            Region::new("us-gov-west-1").unwrap().partition(),
+            Partition::AwsUsGov
+        );
+        assert_eq!(Region::new("eu-west-3").unwrap().to_string(), "eu-west-3");
+    }
+
+    #[test]
+    fn unknown_region_suggests_the_nearest() {
+        let e = Region::new("us-east-7").unwrap_err();
+        assert!(e.to_string().contains("did you mean `us-east-1`?"), "{e}");
+        let e = Region::new("US-WEST-2").unwrap_err();
+        assert!(e.to_string().contains("`us-west-2`"), "{e}");
+        let e = Region::new("*").unwrap_err();
+        assert!(e.rule.contains("wildcard"), "{e}");
+    }
+
+    #[test]
+    fn endpoints_follow_the_partition() {
+        assert_eq!(
+            Region::new("cn-northwest-1")
+                .unwrap()
+                .service_endpoint("secretsmanager"),
+            "secretsmanager.cn-northwest-1.amazonaws.com.cn"
+        );
+        assert_eq!(
+            Region::new("us-gov-east-1")
+                .unwrap()
+                .service_endpoint("ses"),
+            "ses.us-gov-east-1.amazonaws.com"
+        );
+    }
+
+    #[test]
+    fn region_list_is_sorted_and_unique() {
+        let codes: Vec<&str> = REGIONS.iter().map(|r| r.0).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+        assert_eq!(Region::all().count(), REGIONS.len());
+    }
+
+    #[test]
+    fn partition_must_match_region() {
+        let r = Region::new("cn-north-1").unwrap();
+        assert_eq!(resolve_partition(r, None).unwrap(), Partition::AwsCn);
+        assert_eq!(
+            resolve_partition(r, Some(Partition::AwsCn)).unwrap(),
+            Partition::AwsCn
+        );
+        let e = resolve_partition(r, Some(Partition::Aws)).unwrap_err();
+        assert_eq!(e.field, "partition");
+        assert!(Partition::new("aws-iso").is_err());
+    }
+}

@@ -1,0 +1,143 @@
+//! mmpolicy feature crate: the two policies an authenticated Mail Manager **ingress endpoint**
+//! needs when its SMTP credentials live in a Secrets Manager secret encrypted with a customer
+//! managed KMS key.
+//!
+//! - `ingress.secret-policy`: the secret's resource policy, letting SES read the secret;
+//! - `ingress.key-policy`: the key-policy statement letting SES decrypt it through Secrets
+//!   Manager.
+//!
+//! Both are scoped to one ingress point when its id is given, and carry the confused-deputy
+//! conditions `aws:SourceAccount` and `aws:SourceArn`.
+
+use mmpolicy_core::arns::{ses_arn, ses_secret_key_statement, ses_secret_statement};
+use mmpolicy_core::types::{
+    AccountId, IngressPointId, Partition, Region, example, resolve_partition,
+};
+use mmpolicy_core::{ParamError, PolicyDocument, PolicyKind, Provider, register_provider};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The feature name of this crate's providers.
+pub const FEATURE: &str = "ingress";
+
+/// Parameters of both ingress endpoint policies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IngressParams {
+    /// The account that owns the ingress endpoint, the secret and the key.
+    pub account_id: AccountId,
+    /// The region of the ingress endpoint (the secret and key are in the same region).
+    pub region: Region,
+    /// The partition; it follows from the region, so give it only to double-check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<Partition>,
+    /// The ingress point allowed to use the secret. Leave it out to allow every ingress point
+    /// of the account in the region (`mailmanager-ingress-point/*`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingress_point_id: Option<IngressPointId>,
+}
+
+impl IngressParams {
+    /// `aws:SourceArn`: the one ingress point, or all of them in the account and region.
+    fn source_arn(&self) -> Result<String, ParamError> {
+        let partition = resolve_partition(self.region, self.partition)?;
+        let suffix = self
+            .ingress_point_id
+            .as_ref()
+            .map_or("*", IngressPointId::as_str);
+        Ok(ses_arn(
+            partition,
+            self.region,
+            self.account_id,
+            "mailmanager-ingress-point",
+            suffix,
+        ))
+    }
+
+    fn example() -> Self {
+        IngressParams {
+            account_id: example::account_id(),
+            region: example::region(),
+            partition: None,
+            ingress_point_id: Some(example::parse("inp-7x3kq9b2m4n8p1r5t6v0w2y4z8")),
+        }
+    }
+}
+
+/// `ingress.secret-policy`: the Secrets Manager resource policy of the ingress endpoint's secret.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SecretPolicy;
+
+impl Provider for SecretPolicy {
+    type Params = IngressParams;
+    const ID: &'static str = "ingress.secret-policy";
+    const FEATURE: &'static str = FEATURE;
+    const KIND: PolicyKind = PolicyKind::Secret;
+    const TITLE: &'static str = "Secrets Manager resource policy for an ingress endpoint";
+    const DESCRIPTION: &'static str = "Attach to the Secrets Manager secret that holds the SMTP \
+        credentials of an authenticated ingress endpoint, as the secret's resource policy. Mail \
+        Manager reads the secret (`secretsmanager:GetSecretValue`) to check the credentials that \
+        SMTP clients present; without this policy the ingress endpoint cannot be created. The \
+        `aws:SourceAccount` and `aws:SourceArn` conditions stop another account's ingress \
+        endpoint from using your secret through SES (the confused-deputy problem).";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Secrets Manager secrets resource permission policy for ingress endpoint\".";
+    const CORRECTIONS: &'static [&'static str] = &[
+        "The page's placeholder `\"Id\": \"Id\"` is left out: it identifies nothing.",
+        "`aws:SourceArn` names the one ingress point when `ingress_point_id` is given, instead of every ingress point of the account.",
+    ];
+
+    fn example() -> IngressParams {
+        IngressParams::example()
+    }
+
+    fn render(p: &IngressParams) -> Result<PolicyDocument, ParamError> {
+        Ok(PolicyDocument::new(vec![ses_secret_statement(
+            "AllowMailManagerIngressToReadSecret",
+            &["secretsmanager:GetSecretValue"],
+            p.account_id,
+            &p.source_arn()?,
+        )]))
+    }
+}
+
+/// `ingress.key-policy`: the KMS key policy statement for the key that encrypts the secret.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyPolicy;
+
+impl Provider for KeyPolicy {
+    type Params = IngressParams;
+    const ID: &'static str = "ingress.key-policy";
+    const FEATURE: &'static str = FEATURE;
+    const KIND: PolicyKind = PolicyKind::Key;
+    const TITLE: &'static str = "KMS key policy statement for an ingress endpoint's secret";
+    const DESCRIPTION: &'static str = "Add to the key policy of the customer managed KMS key \
+        that encrypts the ingress endpoint's secret. SES decrypts the secret (`kms:Decrypt`) \
+        only through Secrets Manager in the endpoint's region (`kms:ViaService`) and only for \
+        your ingress endpoint (`aws:SourceAccount`, `aws:SourceArn`).\n\n\
+        **Merge, do not replace.** A key policy is the whole access control of a key: applying \
+        a document that holds only this statement removes every other grant, including your \
+        account's, and can lock you out of the key. Render with `--statement-only` and add the \
+        statement to the key's existing policy.";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"KMS customer managed key (CMK) key policy for ingress endpoint\".";
+    const CORRECTIONS: &'static [&'static str] = &[
+        "The page gives a bare statement; mmpolicy renders a complete policy document, and the bare statement with `--statement-only`.",
+        "`kms:ViaService` follows the endpoint's region and partition (`secretsmanager.<region>.amazonaws.com`, `.amazonaws.com.cn` in China) instead of a fixed `us-east-1`.",
+    ];
+
+    fn example() -> IngressParams {
+        IngressParams::example()
+    }
+
+    fn render(p: &IngressParams) -> Result<PolicyDocument, ParamError> {
+        Ok(PolicyDocument::new(vec![ses_secret_key_statement(
+            "AllowMailManagerIngressToDecryptSecret",
+            &["kms:Decrypt"],
+            p.region,
+            p.account_id,
+            &p.source_arn()?,
+        )]))
+    }
+}
+
+register_provider!(SecretPolicy);
+register_provider!(KeyPolicy);

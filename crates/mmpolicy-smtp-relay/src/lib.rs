@@ -1,0 +1,141 @@
+//! mmpolicy feature crate: the two policies a Mail Manager **SMTP relay** needs when the
+//! credentials for the downstream SMTP server live in a Secrets Manager secret encrypted with a
+//! customer managed KMS key.
+//!
+//! - `smtp-relay.secret-policy`: the secret's resource policy, letting SES read the secret;
+//! - `smtp-relay.key-policy`: the key-policy statement letting SES decrypt it through Secrets
+//!   Manager.
+//!
+//! Both use one account id and one region (AWS's page mixes two accounts in this pair), are
+//! scoped to one relay when its id is given, and carry `aws:SourceAccount` and `aws:SourceArn`.
+
+use mmpolicy_core::arns::{ses_arn, ses_secret_key_statement, ses_secret_statement};
+use mmpolicy_core::types::{AccountId, Partition, Region, RelayId, example, resolve_partition};
+use mmpolicy_core::{ParamError, PolicyDocument, PolicyKind, Provider, register_provider};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The feature name of this crate's providers.
+pub const FEATURE: &str = "smtp-relay";
+
+/// Parameters of both SMTP relay policies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelayParams {
+    /// The account that owns the SMTP relay, the secret and the key.
+    pub account_id: AccountId,
+    /// The region of the SMTP relay (the secret and key are in the same region).
+    pub region: Region,
+    /// The partition; it follows from the region, so give it only to double-check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<Partition>,
+    /// The SMTP relay allowed to use the secret. Leave it out to allow every relay of the
+    /// account in the region (`mailmanager-smtp-relay/*`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay_id: Option<RelayId>,
+}
+
+impl RelayParams {
+    /// `aws:SourceArn`: the one relay, or all of them in the account and region.
+    fn source_arn(&self) -> Result<String, ParamError> {
+        let partition = resolve_partition(self.region, self.partition)?;
+        let suffix = self.relay_id.as_ref().map_or("*", RelayId::as_str);
+        Ok(ses_arn(
+            partition,
+            self.region,
+            self.account_id,
+            "mailmanager-smtp-relay",
+            suffix,
+        ))
+    }
+
+    fn example() -> Self {
+        RelayParams {
+            account_id: example::account_id(),
+            region: example::region(),
+            partition: None,
+            relay_id: Some(example::parse("r-4f8a2c6e0b9d1f3a5c7e9b2d4f6a")),
+        }
+    }
+}
+
+/// `smtp-relay.secret-policy`: the Secrets Manager resource policy of the relay's secret.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SecretPolicy;
+
+impl Provider for SecretPolicy {
+    type Params = RelayParams;
+    const ID: &'static str = "smtp-relay.secret-policy";
+    const FEATURE: &'static str = FEATURE;
+    const KIND: PolicyKind = PolicyKind::Secret;
+    const TITLE: &'static str = "Secrets Manager resource policy for an SMTP relay";
+    const DESCRIPTION: &'static str = "Attach to the Secrets Manager secret that holds the \
+        credentials Mail Manager presents to the downstream SMTP server, as the secret's \
+        resource policy. The SMTP relay reads the secret (`secretsmanager:GetSecretValue`, \
+        `secretsmanager:DescribeSecret`) each time it relays; without this policy the relay \
+        cannot be created. `aws:SourceAccount` and `aws:SourceArn` stop another account's relay \
+        from using your secret through SES (the confused-deputy problem).";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Secrets Manager secrets resource permission policy for SMTP relay\".";
+    const CORRECTIONS: &'static [&'static str] = &[
+        "The page's secret policy uses account `888888888888` and its key policy `000000000000`; mmpolicy uses the one account you give in both.",
+        "`aws:SourceArn` names the one relay when `relay_id` is given, instead of every relay of the account.",
+    ];
+
+    fn example() -> RelayParams {
+        RelayParams::example()
+    }
+
+    fn render(p: &RelayParams) -> Result<PolicyDocument, ParamError> {
+        Ok(PolicyDocument::new(vec![ses_secret_statement(
+            "AllowMailManagerRelayToReadSecret",
+            &[
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:DescribeSecret",
+            ],
+            p.account_id,
+            &p.source_arn()?,
+        )]))
+    }
+}
+
+/// `smtp-relay.key-policy`: the KMS key policy statement for the key that encrypts the secret.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyPolicy;
+
+impl Provider for KeyPolicy {
+    type Params = RelayParams;
+    const ID: &'static str = "smtp-relay.key-policy";
+    const FEATURE: &'static str = FEATURE;
+    const KIND: PolicyKind = PolicyKind::Key;
+    const TITLE: &'static str = "KMS key policy statement for an SMTP relay's secret";
+    const DESCRIPTION: &'static str = "Add to the key policy of the customer managed KMS key \
+        that encrypts the SMTP relay's secret. SES decrypts the secret and describes the key \
+        (`kms:Decrypt`, `kms:DescribeKey`) only through Secrets Manager in the relay's region \
+        (`kms:ViaService`) and only for your relay (`aws:SourceAccount`, `aws:SourceArn`).\n\n\
+        **Merge, do not replace.** A key policy is the whole access control of a key: applying \
+        a document that holds only this statement removes every other grant, including your \
+        account's, and can lock you out of the key. Render with `--statement-only` and add the \
+        statement to the key's existing policy.";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"KMS customer managed key (CMK) key policy for SMTP relay\".";
+    const CORRECTIONS: &'static [&'static str] = &[
+        "The page's key policy uses account `000000000000` while its secret policy uses `888888888888`; mmpolicy uses the one account you give in both.",
+        "`kms:ViaService` follows the relay's region and partition instead of a fixed `us-east-1`.",
+    ];
+
+    fn example() -> RelayParams {
+        RelayParams::example()
+    }
+
+    fn render(p: &RelayParams) -> Result<PolicyDocument, ParamError> {
+        Ok(PolicyDocument::new(vec![ses_secret_key_statement(
+            "AllowMailManagerRelayToDecryptSecret",
+            &["kms:Decrypt", "kms:DescribeKey"],
+            p.region,
+            p.account_id,
+            &p.source_arn()?,
+        )]))
+    }
+}
+
+register_provider!(SecretPolicy);
+register_provider!(KeyPolicy);

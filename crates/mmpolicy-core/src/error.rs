@@ -80,7 +80,11 @@ impl ParamsError {
     /// Builds the error of a failed deserialisation from the serde path and the inner message.
     pub fn from_parts(path: String, inner: String, line: Option<usize>) -> Self {
         let path = if path == "." { String::new() } else { path };
-        let message = if path.is_empty() {
+        let message = if let Some(rest) = unknown_field_tail(&inner) {
+            // serde: "unknown field `x`, expected one of `a`, `b`"; the path names `x` in full.
+            let name = if path.is_empty() { "?" } else { path.as_str() };
+            format!("unknown field `{name}`{rest}")
+        } else if path.is_empty() {
             format!("invalid parameters: {inner}")
         } else if inner.starts_with('`') {
             // A value refused by a parameter type: "`value`: rule".
@@ -100,6 +104,16 @@ impl ParamsError {
         let path = err.path().to_string();
         let inner = err.inner();
         let line = (inner.line() > 0).then(|| inner.line());
+        if matches!(
+            inner.classify(),
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+        ) {
+            return ParamsError {
+                path: String::new(),
+                message: format!("invalid parameters: not valid JSON: {inner}"),
+                line,
+            };
+        }
         ParamsError::from_parts(path, strip_json_location(inner), line)
     }
 }
@@ -112,6 +126,17 @@ impl From<ParamError> for ParamsError {
             line: None,
         }
     }
+}
+
+/// The part after the field name of serde's "unknown field `x`, expected ..." message, with
+/// the comma turned into a colon; `None` for any other message.
+fn unknown_field_tail(inner: &str) -> Option<String> {
+    let after = inner.strip_prefix("unknown field `")?;
+    let (_, rest) = after.split_once('`')?;
+    Some(match rest.strip_prefix(", ") {
+        Some(expected) => format!(": {expected}"),
+        None => rest.to_owned(),
+    })
 }
 
 /// `serde_json` appends " at line L column C" to its messages; the path says more, so drop it.
@@ -199,6 +224,15 @@ mod tests {
         assert_eq!(
             ParamsError::from_parts(".".into(), "missing field `region`".into(), None).message,
             "invalid parameters: missing field `region`"
+        );
+        assert_eq!(
+            ParamsError::from_parts(
+                "archive.x".into(),
+                "unknown field `x`, expected `a` or `b`".into(),
+                None
+            )
+            .message,
+            "unknown field `archive.x`: expected `a` or `b`"
         );
     }
 

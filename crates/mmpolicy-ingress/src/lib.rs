@@ -141,3 +141,94 @@ impl Provider for KeyPolicy {
 
 register_provider!(SecretPolicy);
 register_provider!(KeyPolicy);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn render<P: Provider<Params = IngressParams>>(params: Value) -> Value {
+        let params: IngressParams = serde_json::from_value(params).unwrap();
+        serde_json::to_value(P::render(&params).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn without_an_id_every_ingress_point_of_the_account_is_allowed() {
+        let doc =
+            render::<SecretPolicy>(json!({"account_id": "444455556666", "region": "eu-west-1"}));
+        let s = &doc["Statement"][0];
+        assert_eq!(
+            s["Condition"]["ArnLike"]["aws:SourceArn"],
+            "arn:aws:ses:eu-west-1:444455556666:mailmanager-ingress-point/*"
+        );
+        assert_eq!(
+            s["Condition"]["StringEquals"]["aws:SourceAccount"],
+            "444455556666"
+        );
+        assert_eq!(s["Action"], "secretsmanager:GetSecretValue");
+        assert_eq!(s["Resource"], "*");
+    }
+
+    #[test]
+    fn key_policy_is_a_complete_document_with_via_service_in_the_same_region() {
+        let doc = render::<KeyPolicy>(
+            json!({"account_id": "444455556666", "region": "ap-southeast-2",
+            "ingress_point_id": "inp-aaaaaaaaaaaaaaaaaaaaaaaaaa"}),
+        );
+        // The page gives a bare statement; a key policy needs Version and Statement.
+        assert_eq!(doc["Version"], "2012-10-17");
+        let s = &doc["Statement"][0];
+        assert_eq!(s["Principal"]["Service"], "ses.amazonaws.com");
+        assert_eq!(s["Action"], "kms:Decrypt");
+        assert_eq!(
+            s["Condition"]["StringEquals"]["kms:ViaService"],
+            "secretsmanager.ap-southeast-2.amazonaws.com"
+        );
+        assert_eq!(
+            s["Condition"]["ArnLike"]["aws:SourceArn"],
+            "arn:aws:ses:ap-southeast-2:444455556666:mailmanager-ingress-point/inp-aaaaaaaaaaaaaaaaaaaaaaaaaa"
+        );
+    }
+
+    #[test]
+    fn china_regions_use_their_partition_and_endpoint_suffix() {
+        let doc =
+            render::<KeyPolicy>(json!({"account_id": "444455556666", "region": "cn-north-1"}));
+        let s = &doc["Statement"][0];
+        assert_eq!(
+            s["Condition"]["StringEquals"]["kms:ViaService"],
+            "secretsmanager.cn-north-1.amazonaws.com.cn"
+        );
+        assert_eq!(
+            s["Condition"]["ArnLike"]["aws:SourceArn"],
+            "arn:aws-cn:ses:cn-north-1:444455556666:mailmanager-ingress-point/*"
+        );
+    }
+
+    #[test]
+    fn a_partition_that_contradicts_the_region_is_refused() {
+        let params: IngressParams = serde_json::from_value(
+            json!({"account_id": "444455556666", "region": "us-gov-west-1", "partition": "aws"}),
+        )
+        .unwrap();
+        let err = SecretPolicy::render(&params).unwrap_err();
+        assert_eq!(err.field, "partition");
+        assert!(
+            err.to_string()
+                .contains("region `us-gov-west-1` is in partition `aws-us-gov`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_wildcard_id_is_refused() {
+        let err = serde_json::from_value::<IngressParams>(
+            json!({"account_id": "444455556666", "region": "us-east-1", "ingress_point_id": "*"}),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("wildcards would widen the policy"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,359 @@
+//! Runs the `mmpolicy` binary: exit codes, stdout, stderr.
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+
+fn mmpolicy() -> Command {
+    Command::cargo_bin("mmpolicy").unwrap()
+}
+
+/// Runs with `args`, returns (exit code, stdout, stderr).
+fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut cmd = mmpolicy();
+    cmd.args(args);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Asserts a usage failure: exit 2, nothing on stdout, and stderr containing `needle`.
+fn fails_with(args: &[&str], stdin: Option<&str>, needle: &str) {
+    let (code, out, err) = run(args, stdin);
+    assert_eq!(code, 2, "{args:?}: {err}");
+    assert_eq!(out, "", "{args:?}: nothing on stdout");
+    assert!(
+        err.contains(needle),
+        "{args:?}: stderr `{err}` lacks `{needle}`"
+    );
+    assert_eq!(err.lines().count(), 1, "{args:?}: one-line error: {err}");
+}
+
+#[test]
+fn list_shows_every_provider() {
+    let (code, out, _) = run(&["list"], None);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("ID "));
+    for p in mmpolicy::registry().iter() {
+        let line = out.lines().find(|l| l.starts_with(p.id())).unwrap();
+        assert!(
+            line.contains(p.kind().as_str()) && line.contains(p.title()),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn list_as_json() {
+    let (code, out, _) = run(&["list", "--format", "json"], None);
+    assert_eq!(code, 0);
+    let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows.len(), mmpolicy::registry().len());
+    let row = rows
+        .iter()
+        .find(|r| r["id"] == "ingress.key-policy")
+        .unwrap();
+    assert_eq!(row["feature"], "ingress");
+    assert_eq!(row["kind"], "key");
+    assert_eq!(
+        row["title"],
+        "KMS key policy statement for an ingress endpoint's secret"
+    );
+}
+
+#[test]
+fn describe_explains_the_provider() {
+    let (code, out, _) = run(&["describe", "ingress.key-policy"], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("kind:      key"));
+    assert!(out.contains("lock you out"), "the key-policy warning");
+    assert!(out.contains("account_id (AccountId, required)"));
+    assert!(out.contains("ingress_point_id (IngressPointId, optional)"));
+    assert!(out.contains("\"region\": \"us-east-1\""), "the example");
+}
+
+#[test]
+fn unknown_provider_suggests_the_closest() {
+    fails_with(
+        &["render", "ingres.key-policy", "--example"],
+        None,
+        "unknown provider `ingres.key-policy`: did you mean one of `ingress.key-policy`",
+    );
+    fails_with(&["describe", "nope"], None, "run `mmpolicy list`");
+}
+
+#[test]
+fn render_example_equals_the_library() {
+    for p in mmpolicy::registry().iter() {
+        let (code, out, err) = run(&["render", p.id(), "--example"], None);
+        assert_eq!(code, 0, "{err}");
+        let expected = p.render_value(&p.example_params()).unwrap();
+        assert_eq!(out, expected.to_pretty_json());
+    }
+}
+
+#[test]
+fn render_compact_is_one_line() {
+    let (code, out, _) = run(
+        &["render", "ingress.secret-policy", "--example", "--compact"],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["Statement"][0]["Action"], "secretsmanager:GetSecretValue");
+}
+
+#[test]
+fn render_statement_only_gives_the_bare_statement() {
+    let (code, out, _) = run(
+        &[
+            "render",
+            "smtp-relay.key-policy",
+            "--example",
+            "--statement-only",
+        ],
+        None,
+    );
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["Effect"], "Allow");
+    assert!(v.get("Version").is_none() && v.get("Statement").is_none());
+}
+
+#[test]
+fn render_with_set_pairs() {
+    let (code, out, err) = run(
+        &[
+            "render",
+            "ingress.secret-policy",
+            "--set",
+            "account_id=012345678901",
+            "--set",
+            "region=eu-central-1",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let c = &v["Statement"][0]["Condition"];
+    assert_eq!(c["StringEquals"]["aws:SourceAccount"], "012345678901");
+    assert_eq!(
+        c["ArnLike"]["aws:SourceArn"],
+        "arn:aws:ses:eu-central-1:012345678901:mailmanager-ingress-point/*"
+    );
+}
+
+#[test]
+fn set_overrides_the_example() {
+    let (code, out, _) = run(
+        &[
+            "render",
+            "ingress.secret-policy",
+            "--example",
+            "--set",
+            "region=eu-west-2",
+        ],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("arn:aws:ses:eu-west-2:111122223333:mailmanager-ingress-point/inp-"));
+}
+
+#[test]
+fn render_from_a_json_file_toml_file_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let json_path = dir.path().join("p.json");
+    std::fs::write(
+        &json_path,
+        r#"{"account_id": "444455556666", "region": "us-west-2"}"#,
+    )
+    .unwrap();
+    let toml_path = dir.path().join("p.toml");
+    std::fs::write(
+        &toml_path,
+        "account_id = \"444455556666\"\nregion = \"us-west-2\"\n",
+    )
+    .unwrap();
+    let outs: Vec<String> = [
+        run(
+            &[
+                "render",
+                "smtp-relay.secret-policy",
+                "--params",
+                json_path.to_str().unwrap(),
+            ],
+            None,
+        ),
+        run(
+            &[
+                "render",
+                "smtp-relay.secret-policy",
+                "--params",
+                toml_path.to_str().unwrap(),
+            ],
+            None,
+        ),
+        run(
+            &["render", "smtp-relay.secret-policy", "--params", "-"],
+            Some(r#"{"account_id": "444455556666", "region": "us-west-2"}"#),
+        ),
+    ]
+    .into_iter()
+    .map(|(code, out, err)| {
+        assert_eq!(code, 0, "{err}");
+        out
+    })
+    .collect();
+    assert_eq!(outs[0], outs[1]);
+    assert_eq!(outs[0], outs[2]);
+    assert!(outs[0].contains("arn:aws:ses:us-west-2:444455556666:mailmanager-smtp-relay/*"));
+}
+
+#[test]
+fn invalid_parameters_name_field_value_and_rule() {
+    fails_with(
+        &[
+            "render",
+            "ingress.secret-policy",
+            "--set",
+            "account_id=12345",
+            "--set",
+            "region=us-east-1",
+        ],
+        None,
+        "invalid `account_id` `12345`: expected exactly 12 digits",
+    );
+    fails_with(
+        &[
+            "render",
+            "ingress.secret-policy",
+            "--set",
+            "account_id=111122223333",
+            "--set",
+            "region=us-east-7",
+        ],
+        None,
+        "invalid `region` `us-east-7`: not a known AWS region code: did you mean `us-east-1`?",
+    );
+    fails_with(
+        &[
+            "render",
+            "ingress.secret-policy",
+            "--example",
+            "--set",
+            "ingress_point_id=*",
+        ],
+        None,
+        "invalid `ingress_point_id` `*`: wildcards would widen the policy",
+    );
+    fails_with(
+        &[
+            "render",
+            "ingress.secret-policy",
+            "--example",
+            "--set",
+            "colour=blue",
+        ],
+        None,
+        "unknown field `colour`: expected one of `account_id`",
+    );
+    fails_with(
+        &[
+            "render",
+            "ingress.secret-policy",
+            "--set",
+            "region=us-east-1",
+        ],
+        None,
+        "invalid parameters: missing field `account_id`",
+    );
+}
+
+#[test]
+fn errors_in_a_json_file_carry_its_name_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.json");
+    std::fs::write(
+        &path,
+        "{\n  \"account_id\": \"111122223333\",\n  \"region\": \"mars-1\"\n}\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    fails_with(
+        &["render", "ingress.key-policy", "--params", p],
+        None,
+        &format!("{p}:3: invalid `region` `mars-1`"),
+    );
+    fails_with(
+        &[
+            "render",
+            "ingress.key-policy",
+            "--params",
+            "/no/such/file.json",
+        ],
+        None,
+        "cannot read `/no/such/file.json`",
+    );
+    fails_with(
+        &["render", "ingress.key-policy", "--params", "-"],
+        Some("{not json"),
+        "invalid parameters",
+    );
+}
+
+#[test]
+fn usage_errors() {
+    fails_with(
+        &["render", "ingress.key-policy"],
+        None,
+        "no parameters: give `--params FILE`, `--set key=value` or `--example`",
+    );
+    fails_with(
+        &["render", "ingress.key-policy", "--set", "justakey"],
+        None,
+        "expected `key=value`",
+    );
+    let (code, out, _) = run(
+        &[
+            "render",
+            "ingress.key-policy",
+            "--example",
+            "--params",
+            "x.json",
+        ],
+        None,
+    );
+    assert_eq!((code, out.as_str()), (2, ""));
+    let (code, out, _) = run(&["frobnicate"], None);
+    assert_eq!((code, out.as_str()), (2, ""));
+}
+
+#[test]
+fn help_teaches() {
+    let (code, out, _) = run(&["--help"], None);
+    assert_eq!(code, 0);
+    for cmd in ["list", "describe", "render", "schema"] {
+        assert!(out.contains(cmd), "{cmd}");
+    }
+    assert!(out.contains("docs/reference.md"));
+    let (code, out, _) = run(&["render", "--help"], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("--set key:=JSON"));
+    assert!(out.contains("--statement-only"));
+}
+
+#[test]
+fn schema_is_the_parameters_json_schema() {
+    let (code, out, _) = run(&["schema", "ingress.secret-policy"], None);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["additionalProperties"], json!(false));
+    assert_eq!(v["required"], json!(["account_id", "region"]));
+    assert!(v["properties"]["ingress_point_id"].is_object());
+}

@@ -213,6 +213,11 @@ pub struct ParamDoc {
     pub default: Option<String>,
     /// The field's description, then the type's rule.
     pub description: String,
+    /// The field's own description, on one line (without the type's rule).
+    pub doc: String,
+    /// The rule of the field's type (its schema description, in the words its validation error
+    /// uses), when the type has one.
+    pub rule: Option<String>,
 }
 
 /// The parameters of a provider, in schema order, read off its JSON schema.
@@ -232,13 +237,17 @@ pub fn param_docs(provider: &dyn PolicyProvider) -> Vec<ParamDoc> {
         .iter()
         .map(|(name, prop)| {
             let (type_name, type_desc) = describe_type(prop, defs);
-            let own = prop
-                .get("description")
-                .and_then(|d| d.as_str())
-                .unwrap_or_default();
-            let description = match type_desc {
-                Some(td) if !own.contains(&td) => format!("{own} {td}").trim().to_owned(),
-                _ => own.to_owned(),
+            let own = one_line(
+                prop.get("description")
+                    .and_then(|d| d.as_str())
+                    .unwrap_or_default(),
+            );
+            let rule = type_desc
+                .map(|td| one_line(&td))
+                .filter(|td| !td.is_empty());
+            let description = match &rule {
+                Some(td) if !own.contains(td.as_str()) => format!("{own} {td}").trim().to_owned(),
+                _ => own.clone(),
             };
             ParamDoc {
                 name: name.clone(),
@@ -246,9 +255,88 @@ pub fn param_docs(provider: &dyn PolicyProvider) -> Vec<ParamDoc> {
                 required: required.contains(&name.as_str()),
                 default: prop.get("default").map(|d| d.to_string()),
                 description,
+                doc: own,
+                rule,
             }
         })
         .collect()
+}
+
+/// A doc comment's text on one line: line breaks and runs of white space become one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The `$id` of a published schema: `urn:mmpolicy:schema:<name>`, where `name` is a provider id
+/// (`ingress.secret-policy`) or the name of another file format (`deployment`). Provider ids
+/// always hold a `.`, so the two never collide. The URN is stable: it names the schema, it is
+/// not a place to download it from.
+pub fn schema_id(name: &str) -> String {
+    format!("urn:mmpolicy:schema:{name}")
+}
+
+/// A provider's parameter schema as it is published (`mmpolicy schema`, `schemas/<id>.json`):
+/// the schema of [`PolicyProvider::params_schema`] with a stable `$id` ([`schema_id`]), a title
+/// naming the provider, and the provider's example parameters in `examples`.
+pub fn published_schema(provider: &dyn PolicyProvider) -> serde_json::Value {
+    // Serialising a `Schema` orders its keywords for people (`title`, `description`, `type`,
+    // `properties`, ..., `$defs` last); converting it directly would not.
+    let mut schema = serde_json::to_value(provider.params_schema()).unwrap_or_default();
+    unwrap_descriptions(&mut schema);
+    let serde_json::Value::Object(fields) = schema else {
+        return schema;
+    };
+    let mut out = serde_json::Map::new();
+    if let Some(dialect) = fields.get("$schema") {
+        out.insert("$schema".to_owned(), dialect.clone());
+    }
+    out.insert(
+        "$id".to_owned(),
+        serde_json::Value::String(schema_id(provider.id())),
+    );
+    out.insert(
+        "title".to_owned(),
+        serde_json::Value::String(format!(
+            "Parameters of {}: {}",
+            provider.id(),
+            provider.title()
+        )),
+    );
+    for (key, value) in fields {
+        if !matches!(key.as_str(), "$schema" | "$id" | "title" | "examples") {
+            out.insert(key, value);
+        }
+    }
+    out.insert(
+        "examples".to_owned(),
+        serde_json::Value::Array(vec![provider.example_params()]),
+    );
+    serde_json::Value::Object(out)
+}
+
+/// Joins the lines of every `description` of a schema (a `///` comment wrapped at 100 columns
+/// is one paragraph, not two lines); blank lines between paragraphs stay.
+fn unwrap_descriptions(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    serde_json::Value::String(text) if key == "description" => {
+                        *text = text
+                            .split("\n\n")
+                            .map(one_line)
+                            .collect::<Vec<_>>()
+                            .join("\n\n");
+                    }
+                    // Values, not schemas: an example may have a `description` of its own.
+                    _ if matches!(key.as_str(), "examples" | "default" | "const" | "enum") => {}
+                    _ => unwrap_descriptions(v),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(unwrap_descriptions),
+        _ => {}
+    }
 }
 
 /// A readable type name, and the type's own description, for one property schema.

@@ -18,10 +18,10 @@ pub const DIR: &str = "schemas";
 pub fn generate() -> Result<(Vec<GeneratedFile>, OwnedDir)> {
     let files = mmpolicy::registry()
         .iter()
-        .map(|p| schema_file(p.id(), mmpolicy::published_schema(p)))
+        .map(|p| schema_file(p.id(), &mmpolicy::published_schema(p)))
         .collect::<Result<Vec<_>>>()?;
     // Schemas of other file formats go here, one line each, e.g. the bundle file's:
-    // files.push(schema_file("deployment", mmpolicy::deployment_schema())?);
+    // files.push(schema_file("deployment", &mmpolicy::deployment_schema())?);
     let owned = OwnedDir {
         path: DIR.into(),
         extension: "json",
@@ -29,10 +29,15 @@ pub fn generate() -> Result<(Vec<GeneratedFile>, OwnedDir)> {
     Ok((files, owned))
 }
 
-/// `schemas/<name>.json` for `schema`: its `$id` set to [`mmpolicy::schema_id`]`(name)` and a
-/// `$comment` naming the generating command, both right after `$schema`.
-pub fn schema_file(name: &str, schema: impl Into<Value>) -> Result<GeneratedFile> {
-    let Value::Object(fields) = schema.into() else {
+/// `schemas/<name>.json` for `schema` (a `schemars::Schema` or its JSON): its `$id` set to
+/// [`mmpolicy::schema_id`]`(name)` and a `$comment` naming the generating command, both right
+/// after `$schema`; descriptions on one line a paragraph.
+pub fn schema_file(name: &str, schema: &impl serde::Serialize) -> Result<GeneratedFile> {
+    // Serialising (rather than converting) a `schemars::Schema` keeps its keyword order.
+    let mut schema = serde_json::to_value(schema)
+        .with_context(|| format!("cannot read the schema of `{name}`"))?;
+    mmpolicy::join_description_lines(&mut schema);
+    let Value::Object(fields) = schema else {
         anyhow::bail!("the schema of `{name}` is not a JSON object");
     };
     let mut out = serde_json::Map::new();
@@ -76,7 +81,7 @@ mod tests {
 
     /// The validator of a provider's generated schema.
     fn validator(p: &dyn PolicyProvider) -> (jsonschema::Validator, Value) {
-        let file = schema_file(p.id(), mmpolicy::published_schema(p)).unwrap();
+        let file = schema_file(p.id(), &mmpolicy::published_schema(p)).unwrap();
         let schema: Value = serde_json::from_str(&file.contents).unwrap();
         let v = jsonschema::validator_for(&schema)
             .unwrap_or_else(|e| panic!("{}: the schema does not compile: {e}", p.id()));
@@ -257,11 +262,21 @@ mod tests {
 
     #[test]
     fn another_format_gets_its_own_id_and_the_comment() {
-        let file = schema_file("deployment", json!({"$schema": "x", "type": "object"})).unwrap();
+        // A schema as schemars builds it, the way `deployment_schema()` will return one.
+        let schema = schemars::json_schema!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "description": "The bundle file:\none line.\n\nTwo paragraphs."
+        });
+        let file = schema_file("deployment", &schema).unwrap();
         assert_eq!(file.path, std::path::Path::new("schemas/deployment.json"));
         let v: Value = serde_json::from_str(&file.contents).unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys, ["$schema", "$id", "$comment", "type"]);
+        assert_eq!(keys, ["$schema", "$id", "$comment", "description", "type"]);
+        assert_eq!(
+            v["description"],
+            json!("The bundle file: one line.\n\nTwo paragraphs.")
+        );
         assert_eq!(v["$id"], json!("urn:mmpolicy:schema:deployment"));
         assert!(v["$comment"].as_str().unwrap().contains("mmpolicy-core"));
     }

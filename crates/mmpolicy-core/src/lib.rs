@@ -18,6 +18,7 @@ pub use model::{
     Statement, Version,
 };
 pub use provider::{ParamDoc, PolicyKind, PolicyProvider, Provider, param_docs};
+pub use provider::{join_description_lines, published_schema, schema_id};
 pub use registry::{DuplicateId, ProviderEntry, Registry, registry};
 
 /// Re-exports used by [`register_provider!`]; not a stable API.

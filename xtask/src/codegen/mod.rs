@@ -5,6 +5,9 @@
 //! command that regenerates them. The `generated_files_are_fresh` test runs the check, so
 //! `cargo test` catches a stale file.
 
+mod reference;
+mod schemas;
+
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -26,10 +29,6 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-#[allow(
-    dead_code,
-    reason = "scaffolding: the first generators land with issues 4 and 5"
-)]
 impl GeneratedFile {
     /// A file at `path` (relative to the workspace root).
     pub fn new(path: impl Into<PathBuf>, contents: impl Into<String>) -> Self {
@@ -57,10 +56,6 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-#[allow(
-    dead_code,
-    reason = "scaffolding: the first generators land with issues 4 and 5"
-)]
 /// The header of a generated text file, in the comment syntax of its format.
 pub fn preamble(comment_open: &str, comment_close: &str, source: &str) -> String {
     format!(
@@ -70,8 +65,12 @@ pub fn preamble(comment_open: &str, comment_close: &str, source: &str) -> String
 
 /// Every generated file, from every generator, and the folders they own.
 fn generate_all() -> Result<(Vec<GeneratedFile>, Vec<OwnedDir>)> {
-    let files: Vec<GeneratedFile> = Vec::new();
-    let owned: Vec<OwnedDir> = Vec::new();
+    let mut files: Vec<GeneratedFile> = Vec::new();
+    let mut owned: Vec<OwnedDir> = Vec::new();
+    files.push(reference::generate()?);
+    let (schema_files, schema_dir) = schemas::generate()?;
+    files.extend(schema_files);
+    owned.push(schema_dir);
     Ok((files, owned))
 }
 
@@ -165,6 +164,22 @@ mod tests {
         if let Err(e) = run(Mode::Check) {
             panic!("{e:#}");
         }
+    }
+
+    #[test]
+    fn every_generator_contributes() {
+        let (files, owned) = generate_all().unwrap();
+        let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+        assert!(paths.iter().any(|p| p == "docs/reference.md"), "{paths:?}");
+        for p in mmpolicy::registry().iter() {
+            let schema = format!("schemas/{}.json", p.id());
+            assert!(paths.contains(&schema), "{schema} is not generated");
+        }
+        assert!(owned.iter().any(|d| d.path == Path::new("schemas")));
+        let mut unique = paths.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), paths.len(), "two generators write one file");
     }
 
     #[test]

@@ -6,6 +6,9 @@ use crate::output;
 /// Explain one provider: what the policy is for, where to attach it, its parameters (type,
 /// required or default, rule) and an example.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Every provider, with its rendered example policy, is in docs/reference.md; the JSON schema of its parameters is schemas/<id>.json."
+)]
 pub struct Args {
     /// The provider id, as `mmpolicy list` shows it.
     id: String,
@@ -50,6 +53,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     out.push_str(&format!("\nSource: {}\n", p.source()));
     out.push_str("\nExample parameters (render them with `--example`):\n");
     out.push_str(&output::pretty(&p.example_params())?);
+    out.push_str(&format!(
+        "\nThe full entry, with the rendered example policy, is in docs/reference.md; the schema of the parameters is schemas/{}.json.\n",
+        p.id()
+    ));
     output::print(&out)
 }
 

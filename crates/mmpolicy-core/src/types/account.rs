@@ -37,7 +37,7 @@ string_newtype!(
     field = "account_id",
     schema = json_schema!({
         "type": "string",
-        "description": "An AWS account id: exactly 12 digits.",
+        "description": "An AWS account id: exactly 12 digits (write it as a string to keep leading zeros).",
         "pattern": "^[0-9]{12}$",
         "examples": ["111122223333"]
     })

@@ -100,7 +100,7 @@ string_newtype!(
     field = "kms_key_arn",
     schema = json_schema!({
         "type": "string",
-        "description": "The ARN of a KMS key (not an alias).",
+        "description": "A KMS key ARN `arn:aws:kms:<region>:<account id>:key/<key id>` (not an alias); the key id is a lowercase UUID (`1234abcd-12ab-34cd-56ef-1234567890ab`) or `mrk-` and 32 hexadecimal digits.",
         "pattern": "^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$",
         "examples": ["arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
     })
@@ -198,7 +198,7 @@ string_newtype!(
     field = "principal_arn",
     schema = json_schema!({
         "type": "string",
-        "description": "The ARN of an IAM user or role (a group cannot be a principal).",
+        "description": "The ARN of an IAM user or role: `arn:aws:iam::<account id>:role/<name>` or `...:user/<name>` (an IAM group cannot be a principal).",
         "pattern": "^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(user|role)/([A-Za-z0-9+=,.@_-]{1,64}/)*[A-Za-z0-9+=,.@_-]{1,64}$",
         "examples": ["arn:aws:iam::111122223333:role/MailArchiveOperators"]
     })

@@ -7,42 +7,41 @@ use schemars::{JsonSchema, json_schema};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The rule of a Mail Manager resource id, in the words both its validation error and its schema
+/// description use.
+fn id_rule(prefix: Option<&str>) -> String {
+    match prefix {
+        Some(prefix) => format!(
+            "`{prefix}` followed by 24 to 62 lowercase letters or digits (copy the id from the Mail Manager console or API)"
+        ),
+        None => "1 to 100 lowercase letters, digits or hyphens".to_owned(),
+    }
+}
+
 /// Checks a Mail Manager resource id: `prefix` followed by 24 to 62 lowercase letters or digits
 /// when the prefix is known, else lowercase letters, digits and hyphens (1 to 100).
 fn check_id(field: &'static str, value: &str, prefix: Option<&str>) -> Result<(), ParamError> {
     reject_widening(field, value)?;
-    match prefix {
-        Some(prefix) => {
-            let rest = value.strip_prefix(prefix).ok_or_else(|| {
-                ParamError::new(field, value, format!("expected `{prefix}` followed by 24 to 62 lowercase letters or digits (copy the id from the Mail Manager console or API)"))
-            })?;
-            let ok = (24..=62).contains(&rest.len())
+    let ok = match prefix {
+        Some(prefix) => value.strip_prefix(prefix).is_some_and(|rest| {
+            (24..=62).contains(&rest.len())
                 && rest
                     .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-            if !ok {
-                return Err(ParamError::new(
-                    field,
-                    value,
-                    format!(
-                        "expected `{prefix}` followed by 24 to 62 lowercase letters or digits (copy the id from the Mail Manager console or API)"
-                    ),
-                ));
-            }
-        }
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        }),
         None => {
-            let ok = (1..=100).contains(&value.len())
+            (1..=100).contains(&value.len())
                 && value
                     .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-            if !ok {
-                return Err(ParamError::new(
-                    field,
-                    value,
-                    "expected 1 to 100 lowercase letters, digits or hyphens",
-                ));
-            }
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         }
+    };
+    if !ok {
+        return Err(ParamError::new(
+            field,
+            value,
+            format!("expected {}", id_rule(prefix)),
+        ));
     }
     Ok(())
 }
@@ -71,7 +70,7 @@ macro_rules! mail_manager_id {
             field = $field,
             schema = json_schema!({
                 "type": "string",
-                "description": concat!("A Mail Manager id matching `", $pattern, "`."),
+                "description": format!("A Mail Manager id: {}.", id_rule($prefix)),
                 "pattern": $pattern,
                 "examples": [$example]
             })
@@ -141,7 +140,7 @@ string_newtype!(
     field = "workmail_organization_id",
     schema = json_schema!({
         "type": "string",
-        "description": "An Amazon WorkMail organization id.",
+        "description": "An Amazon WorkMail organization id: `m-` followed by 32 lowercase hexadecimal digits (the organization id shown in the WorkMail console).",
         "pattern": "^m-[0-9a-f]{32}$",
         "examples": ["m-0123456789abcdef0123456789abcdef"]
     })
@@ -207,9 +206,16 @@ impl<T: JsonSchema> JsonSchema for Scope<T> {
         format!("mmpolicy::Scope<{}>", T::schema_id()).into()
     }
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // The inner type's rule, then the wildcard, so that the description states the whole
+        // rule (`describe` and the reference show only this one).
+        let rule = T::json_schema(generator)
+            .get("description")
+            .and_then(|d| d.as_str())
+            .map(|d| d.trim_end_matches('.').to_owned())
+            .unwrap_or_else(|| "One id".to_owned());
         let inner = generator.subschema_for::<T>();
         json_schema!({
-            "description": "One id, or `*` to cover every one in the account and region (an explicit wildcard).",
+            "description": format!("{rule}, or `*` for every one in the account and region (an explicit wildcard)."),
             "anyOf": [ { "const": "*" }, inner ]
         })
     }

@@ -143,4 +143,82 @@ mod tests {
         }
         assert!(reject_widening("f", "abc-1.2_3/x").is_ok());
     }
+
+    /// The schema description of a type (what `describe`, the reference and editors show).
+    fn description<T: schemars::JsonSchema>() -> String {
+        T::json_schema(&mut schemars::SchemaGenerator::default())
+            .get("description")
+            .and_then(|d| d.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The words of a refusal's rule that the type's description must repeat: the rule without
+    /// its lead-in (`expected`, `a bucket name`) and without the value-specific suggestion.
+    fn rule_words(e: &ParamError) -> String {
+        let rule = e.rule.split(": did you mean").next().unwrap_or_default();
+        ["expected ", "a bucket name ", "a key prefix ", "not a "]
+            .iter()
+            .fold(rule, |r, lead| r.strip_prefix(lead).unwrap_or(r))
+            .to_lowercase()
+    }
+
+    #[test]
+    fn schema_descriptions_state_the_validation_rule() {
+        fn check<T: schemars::JsonSchema>(refusals: &[Result<T, ParamError>]) {
+            let desc = description::<T>().to_lowercase();
+            for r in refusals {
+                let Err(e) = r else {
+                    panic!("a value meant to be refused was accepted");
+                };
+                let words = rule_words(e);
+                assert!(desc.contains(&words), "`{desc}` does not say `{words}`");
+            }
+        }
+        check(&[AccountId::new("12345")]);
+        check(&[Region::new("us-east-7")]);
+        check(&[Partition::new("aws-iso")]);
+        check(&[IngressPointId::new("inp-1")]);
+        check(&[RuleSetId::new("rs-1")]);
+        check(&[TrafficPolicyId::new("tp-1")]);
+        check(&[ArchiveId::new("MyArchiveID")]);
+        check(&[RelayId::new("R_1")]);
+        check(&[WorkMailOrganizationId::new("m-1")]);
+        check(&[
+            KmsKeyArn::new("arn:aws:s3:us-east-1:111122223333:key/x"),
+            KmsKeyArn::new("arn:aws:kms:us-east-1:111122223333:key/MyKmsKeyArnID"),
+        ]);
+        check(&[PrincipalArn::new("arn:aws:iam::111122223333:root")]);
+        check(&[
+            BucketName::new("ab"),
+            BucketName::new("My_Bucket"),
+            BucketName::new("-bucket"),
+            BucketName::new("my..bucket"),
+            BucketName::new("192.168.1.1"),
+            BucketName::new("xn--bucket"),
+            BucketName::new("bucket-s3alias"),
+        ]);
+        check(&[
+            KeyPrefix::new(&"a".repeat(513)),
+            KeyPrefix::new("a+b"),
+            KeyPrefix::new("/x"),
+            KeyPrefix::new("a//b"),
+        ]);
+        check(&[SesIdentity::new("example")]);
+    }
+
+    #[test]
+    fn a_scope_states_the_rule_of_its_id_and_the_wildcard() {
+        let desc = description::<Scope<ArchiveId>>();
+        assert!(
+            desc.starts_with("A Mail Manager id: `a-` followed by 24 to 62"),
+            "{desc}"
+        );
+        assert!(
+            desc.ends_with(
+                ", or `*` for every one in the account and region (an explicit wildcard)."
+            ),
+            "{desc}"
+        );
+    }
 }

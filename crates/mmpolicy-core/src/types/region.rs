@@ -78,7 +78,7 @@ impl schemars::JsonSchema for Partition {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         json_schema!({
             "type": "string",
-            "description": "An AWS partition. Leave it out: it follows from the region.",
+            "description": "An AWS partition: `aws`, `aws-cn` or `aws-us-gov` (or leave it out: it follows from the region).",
             "enum": ["aws", "aws-cn", "aws-us-gov"]
         })
     }
@@ -188,7 +188,7 @@ string_newtype!(
         let codes: Vec<&str> = REGIONS.iter().map(|r| r.0).collect();
         json_schema!({
             "type": "string",
-            "description": "An AWS region code, such as `us-east-1`.",
+            "description": "A known AWS region code, such as `us-east-1`.",
             "enum": codes
         })
     }

@@ -67,7 +67,7 @@ string_newtype!(
     field = "sending_identity",
     schema = json_schema!({
         "type": "string",
-        "description": "An SES identity: a verified domain or email address.",
+        "description": "An SES identity: a domain (`example.com`) or an email address (`sender@example.com`) verified in SES.",
         "pattern": "^([A-Za-z0-9!#$%&+=^_{|}~.-]{1,64}@)?([A-Za-z0-9-]{1,63}\\.)+[A-Za-z0-9-]{1,63}$",
         "examples": ["example.com", "notifications@example.com"]
     })

@@ -28,7 +28,7 @@ pub struct IngressParams {
     pub account_id: AccountId,
     /// The region of the ingress endpoint (the secret and key are in the same region).
     pub region: Region,
-    /// The partition; it follows from the region, so give it only to double-check.
+    /// Only to double-check the partition the region belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<Partition>,
     /// The ingress point allowed to use the secret. Leave it out to allow every ingress point

@@ -26,7 +26,7 @@ pub struct RelayParams {
     pub account_id: AccountId,
     /// The region of the SMTP relay (the secret and key are in the same region).
     pub region: Region,
-    /// The partition; it follows from the region, so give it only to double-check.
+    /// Only to double-check the partition the region belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<Partition>,
     /// The SMTP relay allowed to use the secret. Leave it out to allow every relay of the

@@ -134,7 +134,8 @@ pub trait Section: Send + Sync + 'static {
     /// What the table describes and which policies it produces; one paragraph.
     const DESCRIPTION: &'static str;
     /// Renders the table's policies. Fails only when values that are each valid do not fit
-    /// together; the error's field is relative to the table.
+    /// together; the error's field is relative to the table, or empty when the table as a
+    /// whole is refused (its rule then reads after the table's name: "names no action ...").
     fn plan(common: &BundleCommon, config: &Self::Config) -> Result<Vec<PlannedPolicy>, ParamError>;
 }
 
@@ -182,6 +183,14 @@ impl<S: Section> BundleSection for S {
             return Ok(None);
         };
         S::plan(common, &config).map(Some).map_err(|e| {
+            if e.field.is_empty() {
+                // A refusal of the table as a whole: its rule says what is missing.
+                return ParamsError {
+                    path: S::NAME.to_owned(),
+                    message: format!("`[{}]` {}", S::NAME, e.rule),
+                    line: None,
+                };
+            }
             let field = format!("{}.{}", S::NAME, e.field);
             ParamsError::from(e.with_field(field))
         })

@@ -14,8 +14,8 @@
 use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, s3_arn, ses_arn};
 use mmpolicy_core::bundle::{BundleCommon, PlannedPolicy, Section};
 use mmpolicy_core::types::{
-    AccountId, ArchiveId, BucketName, KeyPrefix, KmsKeyArn, Partition, PrincipalArn,
-    PrincipalKind, Region, Scope, TagKey, TagValue, example, resolve_partition,
+    AccountId, ArchiveId, BucketName, KeyPrefix, KmsKeyArn, Partition, PrincipalArn, PrincipalKind,
+    Region, Scope, TagKey, TagValue, example, resolve_partition,
 };
 use mmpolicy_core::{
     ParamError, PolicyDocument, PolicyKind, Principal, Provider, Statement,

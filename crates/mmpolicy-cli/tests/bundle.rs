@@ -1,6 +1,12 @@
 //! `mmpolicy bundle`, run as a binary: what it writes, what it refuses, and that a failure
 //! writes nothing.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail the test on an unexpected error"
+)]
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
@@ -35,7 +41,9 @@ fn writes_every_policy_of_the_example_and_an_index() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::starts_with("wrote 11 policies and bundle.json to "))
+        .stdout(predicate::str::starts_with(
+            "wrote 11 policies and bundle.json to ",
+        ))
         .stderr("");
     assert_eq!(
         names(&out),
@@ -86,10 +94,17 @@ fn a_partial_deployment_writes_only_its_policies() {
         .success();
     assert_eq!(
         names(&out),
-        ["bundle.json", "ingress.key-policy.json", "ingress.secret-policy.json"]
+        [
+            "bundle.json",
+            "ingress.key-policy.json",
+            "ingress.secret-policy.json"
+        ]
     );
     let text = std::fs::read_to_string(out.join("ingress.secret-policy.json")).unwrap();
-    assert!(text.contains("arn:aws:ses:eu-west-1:111122223333:mailmanager-ingress-point/*"), "{text}");
+    assert!(
+        text.contains("arn:aws:ses:eu-west-1:111122223333:mailmanager-ingress-point/*"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -111,7 +126,11 @@ fn a_json_deployment_works_too() {
         .success();
     assert_eq!(
         names(&out),
-        ["bundle.json", "smtp-relay.key-policy.json", "smtp-relay.secret-policy.json"]
+        [
+            "bundle.json",
+            "smtp-relay.key-policy.json",
+            "smtp-relay.secret-policy.json"
+        ]
     );
 }
 
@@ -133,7 +152,9 @@ fn a_bad_file_names_the_key_and_line_and_writes_nothing() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("d.toml:8: unknown key `export_bucket` in `[archiving]`"));
+        .stderr(predicate::str::contains(
+            "d.toml:8: unknown key `export_bucket` in `[archiving]`",
+        ));
     assert!(!out.exists());
     assert_eq!(names(tmp.path()), ["d.toml"]);
 
@@ -152,7 +173,9 @@ fn a_bad_file_names_the_key_and_line_and_writes_nothing() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("d.json:4: unknown key `ingress_point` in `[ingress]`"));
+        .stderr(predicate::str::contains(
+            "d.json:4: unknown key `ingress_point` in `[ingress]`",
+        ));
     assert!(!out.exists());
 }
 
@@ -244,7 +267,11 @@ fn an_existing_folder_is_refused_unless_it_is_an_earlier_bundle_or_forced() {
         .success();
     assert_eq!(
         names(&out),
-        ["bundle.json", "ingress.key-policy.json", "ingress.secret-policy.json"]
+        [
+            "bundle.json",
+            "ingress.key-policy.json",
+            "ingress.secret-policy.json"
+        ]
     );
 
     // An earlier bundle is refreshed without `--force`; files it no longer plans are gone.
@@ -262,7 +289,11 @@ fn an_existing_folder_is_refused_unless_it_is_an_earlier_bundle_or_forced() {
         .success();
     assert_eq!(
         names(&out),
-        ["bundle.json", "smtp-relay.key-policy.json", "smtp-relay.secret-policy.json"]
+        [
+            "bundle.json",
+            "smtp-relay.key-policy.json",
+            "smtp-relay.secret-policy.json"
+        ]
     );
     assert_eq!(names(tmp.path()), ["d.toml", "out"]);
 

@@ -136,7 +136,8 @@ pub trait Section: Send + Sync + 'static {
     /// Renders the table's policies. Fails only when values that are each valid do not fit
     /// together; the error's field is relative to the table, or empty when the table as a
     /// whole is refused (its rule then reads after the table's name: "names no action ...").
-    fn plan(common: &BundleCommon, config: &Self::Config) -> Result<Vec<PlannedPolicy>, ParamError>;
+    fn plan(common: &BundleCommon, config: &Self::Config)
+    -> Result<Vec<PlannedPolicy>, ParamError>;
 }
 
 /// The object-safe face of a [`Section`], as the bundle registry holds it.
@@ -333,7 +334,9 @@ pub fn plan_bundle_with(
         };
         return Err(ParamsError::from_parts(
             String::new(),
-            format!("missing key `{missing}`: the bundle file gives `account_id` and `region` once, at the top"),
+            format!(
+                "missing key `{missing}`: the bundle file gives `account_id` and `region` once, at the top"
+            ),
             None,
         ));
     };
@@ -497,7 +500,9 @@ fn bundle_error(path: String, inner: String, line: Option<usize>) -> ParamsError
 fn json_message(err: &serde_json::Error) -> String {
     let text = err.to_string();
     let suffix = format!(" at line {} column {}", err.line(), err.column());
-    text.strip_suffix(&suffix).map(str::to_owned).unwrap_or(text)
+    text.strip_suffix(&suffix)
+        .map(str::to_owned)
+        .unwrap_or(text)
 }
 
 /// The 1-based line of byte `offset` in `text`.
@@ -650,7 +655,14 @@ mod tests {
             let st = Statement::allow()
                 .sid("Put")
                 .actions(["s3:PutObject"])
-                .resources([format!("arn:{}:s3:::{}/*", common.partition, config.bucket)]);
+                .resources([match &config.export {
+                    Some(e) => format!(
+                        "arn:{}:s3:::{}",
+                        common.partition,
+                        e.key_prefix.objects_in(&config.bucket)
+                    ),
+                    None => format!("arn:{}:s3:::{}/*", common.partition, config.bucket),
+                }]);
             Ok(vec![PlannedPolicy {
                 file: "store.policy.json".to_owned(),
                 providers: vec!["store.policy"],
@@ -671,7 +683,8 @@ mod tests {
         plan_bundle_with(text, format, &sections())
     }
 
-    const TOML_OK: &str = "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n\n[store]\nbucket = \"mail-in\"\n";
+    const TOML_OK: &str =
+        "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n\n[store]\nbucket = \"mail-in\"\n";
 
     #[test]
     fn plans_a_toml_and_a_json_bundle_alike() {
@@ -768,7 +781,11 @@ mod tests {
     #[test]
     fn missing_common_keys_and_empty_bundles_are_refused() {
         let e = plan("region = \"eu-west-1\"\n", BundleFormat::Toml).unwrap_err();
-        assert!(e.message.contains("missing key `account_id`"), "{}", e.message);
+        assert!(
+            e.message.contains("missing key `account_id`"),
+            "{}",
+            e.message
+        );
         let e = plan(
             "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n",
             BundleFormat::Toml,
@@ -793,9 +810,18 @@ mod tests {
             attach_to: String::new(),
             policy: PolicyDocument::new(sts),
         };
-        let s1 = Statement::allow().sid("Kms").actions(["kms:Decrypt"]).resources(["k1"]);
-        let s2 = Statement::allow().sid("Kms").actions(["kms:Decrypt"]).resources(["k2"]);
-        let s3 = Statement::allow().sid("Put").actions(["s3:PutObject"]).resources(["b"]);
+        let s1 = Statement::allow()
+            .sid("Kms")
+            .actions(["kms:Decrypt"])
+            .resources(["k1"]);
+        let s2 = Statement::allow()
+            .sid("Kms")
+            .actions(["kms:Decrypt"])
+            .resources(["k2"]);
+        let s3 = Statement::allow()
+            .sid("Put")
+            .actions(["s3:PutObject"])
+            .resources(["b"]);
         let mut second = doc(vec![s1.clone(), s2, s3.clone()]);
         second.providers = vec!["a.y"];
         let merged = PlannedPolicy::merge("m.json", "role", vec![doc(vec![s1, s3]), second]);
@@ -814,7 +840,10 @@ mod tests {
     fn the_schema_lists_common_keys_and_sections() {
         let schema = deployment_schema_with(&sections()).to_value();
         assert_eq!(schema["additionalProperties"], false);
-        assert_eq!(schema["required"], serde_json::json!(["account_id", "region"]));
+        assert_eq!(
+            schema["required"],
+            serde_json::json!(["account_id", "region"])
+        );
         assert_eq!(schema["properties"]["store"]["description"], "A store.");
         assert!(schema["$defs"]["StoreConfig"]["properties"]["bucket"].is_object());
         assert!(schema["$defs"]["AccountId"].is_object());

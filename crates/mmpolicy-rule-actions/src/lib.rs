@@ -15,8 +15,8 @@ use mmpolicy_core::bundle::{BundleCommon, PlannedPolicy, Section};
 use mmpolicy_core::types::{
     AccountId, BucketName, ConfigurationSetName, KeyPrefix, KmsKeyAlias, KmsKeyArn,
     LambdaFunctionArn, Partition, PrincipalArn, PrincipalKind, QBusinessApplicationId,
-    QBusinessIndexId, Region, RuleSetId, SesIdentity, SnsTopicArn, WorkMailOrganizationId,
-    example, resolve_partition,
+    QBusinessIndexId, Region, RuleSetId, SesIdentity, SnsTopicArn, WorkMailOrganizationId, example,
+    resolve_partition,
 };
 use mmpolicy_core::{
     ParamError, PolicyDocument, PolicyKind, Principal, Provider, Statement,
@@ -66,11 +66,7 @@ impl Place {
 }
 
 /// Refuses a KMS key that is not in `region`, where the service using it runs.
-fn key_in_region(
-    key: &KmsKeyArn,
-    region: Region,
-    what: &str,
-) -> Result<(), ParamError> {
+fn key_in_region(key: &KmsKeyArn, region: Region, what: &str) -> Result<(), ParamError> {
     if key.region() == region {
         return Ok(());
     }
@@ -301,7 +297,9 @@ impl Provider for WriteToS3 {
                 return Err(ParamError::new(
                     "partition",
                     given.as_str(),
-                    format!("the key is in partition `{key}`; leave `partition` out or make it match"),
+                    format!(
+                        "the key is in partition `{key}`; leave `partition` out or make it match"
+                    ),
                 ));
             }
             (Some(given), _) => given,
@@ -496,7 +494,8 @@ impl Provider for DeliverToQBusiness {
     const ID: &'static str = "rule-actions.deliver-to-q-business";
     const FEATURE: &'static str = FEATURE;
     const KIND: PolicyKind = PolicyKind::Identity;
-    const TITLE: &'static str = "Permission policy for the Deliver to Amazon Q Business rule action";
+    const TITLE: &'static str =
+        "Permission policy for the Deliver to Amazon Q Business rule action";
     const DESCRIPTION: &'static str = "Attach to the rule set's execution role when a rule \
         delivers messages to an Amazon Q Business application: it allows \
         `qbusiness:BatchPutDocument` on the application and its index, and, when the \

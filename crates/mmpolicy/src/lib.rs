@@ -23,6 +23,7 @@ pub use mmpolicy_core::*;
 pub use mmpolicy_ingress as ingress;
 #[cfg(feature = "smtp-relay")]
 pub use mmpolicy_smtp_relay as smtp_relay;
+
 #[cfg(feature = "archiving")]
 pub use mmpolicy_archiving as archiving;
 #[cfg(feature = "rule-actions")]

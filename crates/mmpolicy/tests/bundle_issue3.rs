@@ -1,6 +1,12 @@
 //! The deployment bundle, planned through the registry with every feature linked: the
 //! example deployment, partial deployments, and bad files.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail the test on an unexpected error"
+)]
+
 use mmpolicy::bundle::{Bundle, BundleFormat, bundle_sections, deployment_schema, plan_bundle};
 use mmpolicy::{ParamsError, PolicyKind};
 use serde_json::{Value, json};
@@ -44,7 +50,11 @@ fn the_example_deployment_plans_every_policy() {
             "smtp-relay.key-policy.json",
         ]
     );
-    let role = b.policies.iter().find(|p| p.file == "rule-actions.role-policy.json").unwrap();
+    let role = b
+        .policies
+        .iter()
+        .find(|p| p.file == "rule-actions.role-policy.json")
+        .unwrap();
     assert_eq!(role.kind, PolicyKind::Identity);
     assert_eq!(
         role.providers,
@@ -57,16 +67,33 @@ fn the_example_deployment_plans_every_policy() {
             "rule-actions.invoke-lambda",
         ]
     );
-    let sids: Vec<&str> = role.policy.statements().iter().filter_map(|s| s.sid.as_deref()).collect();
+    let sids: Vec<&str> = role
+        .policy
+        .statements()
+        .iter()
+        .filter_map(|s| s.sid.as_deref())
+        .collect();
     let mut unique = sids.clone();
     unique.sort_unstable();
     unique.dedup();
     assert_eq!(sids.len(), unique.len(), "{sids:?}");
-    assert_eq!(sids.len(), role.policy.statements().len(), "every statement has a Sid");
-    assert!(role.attach_to.contains("MailManagerRuleSetRole"), "{}", role.attach_to);
+    assert_eq!(
+        sids.len(),
+        role.policy.statements().len(),
+        "every statement has a Sid"
+    );
+    assert!(
+        role.attach_to.contains("MailManagerRuleSetRole"),
+        "{}",
+        role.attach_to
+    );
 
     // The trust policy names the one rule set.
-    let trust = b.policies.iter().find(|p| p.kind == PolicyKind::Trust).unwrap();
+    let trust = b
+        .policies
+        .iter()
+        .find(|p| p.kind == PolicyKind::Trust)
+        .unwrap();
     assert!(trust.policy.to_compact_json().contains(
         "\"aws:SourceArn\":\"arn:aws:ses:us-east-1:111122223333:mailmanager-rule-set/rs-4k7m2p9q1s3u5w7y0a2c4e6g8i\""
     ));
@@ -116,16 +143,31 @@ fn only_the_sections_present_produce_policies() {
     ))
     .unwrap();
     assert_eq!(files(&b), ["archiving.identity.json"]);
-    assert!(b.policies[0].attach_to.starts_with("IAM user `alice`"), "{}", b.policies[0].attach_to);
+    assert!(
+        b.policies[0].attach_to.starts_with("IAM user `alice`"),
+        "{}",
+        b.policies[0].attach_to
+    );
 
     let b = plan_toml(&format!(
         "{HEAD}[rule-actions.invoke-lambda]\nfunction_arn = \"arn:aws:lambda:us-east-1:111122223333:function:f\"\n"
     ))
     .unwrap();
-    assert_eq!(files(&b), ["rule-actions.trust-policy.json", "rule-actions.role-policy.json"]);
+    assert_eq!(
+        files(&b),
+        [
+            "rule-actions.trust-policy.json",
+            "rule-actions.role-policy.json"
+        ]
+    );
     assert_eq!(b.policies[1].providers, ["rule-actions.invoke-lambda"]);
     assert_eq!(b.policies[1].policy.statements().len(), 1);
-    assert!(b.policies[0].policy.to_compact_json().contains("mailmanager-rule-set/*"));
+    assert!(
+        b.policies[0]
+            .policy
+            .to_compact_json()
+            .contains("mailmanager-rule-set/*")
+    );
 
     let b = plan_toml(&format!("{HEAD}[ingress]\n[smtp-relay]\n")).unwrap();
     assert_eq!(
@@ -167,7 +209,11 @@ fn bad_files_name_the_key_and_the_line() {
     check_error(
         &format!("{HEAD}[rule-actions.write-to-s3]\nbucket = \"b-1\"\nkms_key = \"alias/x\"\n"),
         Some(5),
-        &["unknown key `kms_key`", "[rule-actions.write-to-s3]", "`kms_key_alias`"],
+        &[
+            "unknown key `kms_key`",
+            "[rule-actions.write-to-s3]",
+            "`kms_key_alias`",
+        ],
     );
     // A misspelt action table.
     check_error(
@@ -177,13 +223,17 @@ fn bad_files_name_the_key_and_the_line() {
     );
     // A refused value.
     check_error(
-        &format!("{HEAD}[archiving]\narchive_id = \"MyArchiveID\"\nprincipal_arn = \"arn:aws:iam::111122223333:role/r\"\n"),
+        &format!(
+            "{HEAD}[archiving]\narchive_id = \"MyArchiveID\"\nprincipal_arn = \"arn:aws:iam::111122223333:role/r\"\n"
+        ),
         Some(4),
         &["invalid `archiving.archive_id` `MyArchiveID`"],
     );
     // A group as principal.
     check_error(
-        &format!("{HEAD}[archiving]\narchive_id = \"*\"\nprincipal_arn = \"arn:aws:iam::111122223333:group/g\"\n"),
+        &format!(
+            "{HEAD}[archiving]\narchive_id = \"*\"\nprincipal_arn = \"arn:aws:iam::111122223333:group/g\"\n"
+        ),
         Some(5),
         &["`archiving.principal_arn`", "group cannot be a principal"],
     );
@@ -192,26 +242,42 @@ fn bad_files_name_the_key_and_the_line() {
 #[test]
 fn values_that_do_not_fit_together_name_their_path() {
     check_error(
-        &format!("{HEAD}[archiving]\narchive_id = \"*\"\nprincipal_arn = \"arn:aws:iam::111122223333:role/r\"\nkms_key_arn = \"arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"),
+        &format!(
+            "{HEAD}[archiving]\narchive_id = \"*\"\nprincipal_arn = \"arn:aws:iam::111122223333:role/r\"\nkms_key_arn = \"arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"
+        ),
         None,
-        &["invalid `archiving.kms_key_arn`", "deployment's region `us-east-1`"],
+        &[
+            "invalid `archiving.kms_key_arn`",
+            "deployment's region `us-east-1`",
+        ],
     );
     check_error(
         &format!("{HEAD}[rule-actions]\nrule_set_id = \"rs-4k7m2p9q1s3u5w7y0a2c4e6g8i\"\n"),
         None,
-        &["`[rule-actions]` names no action", "`[rule-actions.write-to-s3]`"],
+        &[
+            "`[rule-actions]` names no action",
+            "`[rule-actions.write-to-s3]`",
+        ],
     );
     check_error(
-        &format!("{HEAD}[rule-actions]\nrole_arn = \"arn:aws:iam::111122223333:user/u\"\n[rule-actions.invoke-lambda]\nfunction_arn = \"arn:aws:lambda:us-east-1:111122223333:function:f\"\n"),
+        &format!(
+            "{HEAD}[rule-actions]\nrole_arn = \"arn:aws:iam::111122223333:user/u\"\n[rule-actions.invoke-lambda]\nfunction_arn = \"arn:aws:lambda:us-east-1:111122223333:function:f\"\n"
+        ),
         None,
         &["invalid `rule-actions.role_arn`", "not a user"],
     );
     check_error(
-        &format!("{HEAD}[rule-actions.publish-to-sns]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:t\"\nkms_key_arn = \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"),
+        &format!(
+            "{HEAD}[rule-actions.publish-to-sns]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:t\"\nkms_key_arn = \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"
+        ),
         None,
         &["invalid `rule-actions.publish-to-sns.kms_key_arn`"],
     );
-    check_error(HEAD, None, &["no policy", "`[archiving]`", "`[rule-actions]`"]);
+    check_error(
+        HEAD,
+        None,
+        &["no policy", "`[archiving]`", "`[rule-actions]`"],
+    );
 }
 
 #[test]
@@ -233,11 +299,17 @@ fn the_schema_describes_every_key_of_the_example() {
             let section = resolve(prop);
             assert_eq!(section["additionalProperties"], false, "{key}");
             for inner in table.keys() {
-                assert!(section["properties"][inner].is_object(), "`{key}.{inner}` is not in the schema");
+                assert!(
+                    section["properties"][inner].is_object(),
+                    "`{key}.{inner}` is not in the schema"
+                );
             }
         }
     }
     for name in ["ingress", "smtp-relay", "archiving", "rule-actions"] {
-        assert!(schema["properties"][name]["description"].is_string(), "{name}");
+        assert!(
+            schema["properties"][name]["description"].is_string(),
+            "{name}"
+        );
     }
 }

@@ -2,6 +2,12 @@
 //! fail, and every action of every provider checked against the resource types AWS's Service
 //! Authorization Reference gives it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail the test on an unexpected error"
+)]
+
 use mmpolicy::{PolicyDocument, PolicyKind, Statement};
 use serde_json::{Value, json};
 
@@ -161,8 +167,14 @@ fn fits(template: &str, resource: &str) -> bool {
 
 #[test]
 fn the_matcher_matches_what_it_should() {
-    assert!(fits(ARCHIVE, "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*"));
-    assert!(!fits(ARCHIVE, "arn:aws:ses:us-east-1:111122223333:mailmanager-rule-set/x"));
+    assert!(fits(
+        ARCHIVE,
+        "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*"
+    ));
+    assert!(!fits(
+        ARCHIVE,
+        "arn:aws:ses:us-east-1:111122223333:mailmanager-rule-set/x"
+    ));
     assert!(fits(OBJECT, "arn:aws:s3:::b/a/b/*"));
     assert!(!fits(BUCKET, "arn:aws:s3:::b/a"));
 }
@@ -172,21 +184,26 @@ fn the_matcher_matches_what_it_should() {
 #[test]
 fn every_action_is_on_resources_it_accepts() {
     for provider in mmpolicy::registry().iter() {
-        let doc = provider
-            .render_value(&provider.example_params())
-            .unwrap();
+        let doc = provider.render_value(&provider.example_params()).unwrap();
         for st in doc.statements() {
             for action in actions(st) {
                 let entry = CATALOG
                     .iter()
                     .find(|a| a.action == action)
-                    .unwrap_or_else(|| panic!("{}: `{action}` is not in the test's catalog", provider.id()));
+                    .unwrap_or_else(|| {
+                        panic!("{}: `{action}` is not in the test's catalog", provider.id())
+                    });
                 if !matches!(provider.kind(), PolicyKind::Identity | PolicyKind::Bucket) {
                     continue;
                 }
                 for resource in resources(st) {
                     if entry.arns.is_empty() {
-                        assert_eq!(resource, "*", "{}: `{action}` accepts no resource type", provider.id());
+                        assert_eq!(
+                            resource,
+                            "*",
+                            "{}: `{action}` accepts no resource type",
+                            provider.id()
+                        );
                     } else {
                         assert!(
                             entry.arns.iter().any(|t| fits(t, resource)),
@@ -230,12 +247,22 @@ fn list_actions_are_on_star_in_a_statement_of_their_own() {
             let acts = actions(st);
             if acts.iter().any(|a| list.contains(a)) {
                 seen += acts.len();
-                assert!(acts.iter().all(|a| list.contains(a)), "{acts:?} mixes List actions with others");
-                assert_eq!(resources(st), ["*"], "the page's `mailmanager-archive/*` grants nothing");
+                assert!(
+                    acts.iter().all(|a| list.contains(a)),
+                    "{acts:?} mixes List actions with others"
+                );
+                assert_eq!(
+                    resources(st),
+                    ["*"],
+                    "the page's `mailmanager-archive/*` grants nothing"
+                );
             }
             for r in resources(st) {
                 if r.contains(":mailmanager-archive/") {
-                    assert!(!acts.iter().any(|a| list.contains(a)), "List action on `{r}`");
+                    assert!(
+                        !acts.iter().any(|a| list.contains(a)),
+                        "List action on `{r}`"
+                    );
                 }
             }
         }
@@ -251,7 +278,14 @@ fn create_tags_use_string_equals_and_limit_tag_keys() {
         condition(create, "StringEquals", "aws:RequestTag/team"),
         Some(vec!["mail-operations".to_owned()])
     );
-    assert!(create.condition.as_ref().unwrap().get("ForAnyValue:StringEquals").is_none());
+    assert!(
+        create
+            .condition
+            .as_ref()
+            .unwrap()
+            .get("ForAnyValue:StringEquals")
+            .is_none()
+    );
     assert_eq!(
         condition(create, "ForAllValues:StringEquals", "aws:TagKeys"),
         Some(vec!["team".to_owned()])
@@ -301,7 +335,11 @@ fn a_group_cannot_be_the_key_policy_principal() {
     .unwrap_err();
     assert_eq!(e.field(), Some("principal_arn"));
     assert!(e.to_string().contains("group cannot be a principal"), "{e}");
-    assert!(e.to_string().contains("arn:aws:iam::111122223333:group/MailAdmins"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("arn:aws:iam::111122223333:group/MailAdmins"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -315,7 +353,11 @@ fn archiving_names_no_confused_deputy_keys_and_every_other_service_statement_doe
                     .is_some_and(|c| c.values().any(|m| m.contains_key(key)))
             };
             if provider.feature() == "archiving" {
-                assert!(!has("aws:SourceAccount") && !has("aws:SourceArn"), "{}", provider.id());
+                assert!(
+                    !has("aws:SourceAccount") && !has("aws:SourceArn"),
+                    "{}",
+                    provider.id()
+                );
                 continue;
             }
             let names_service = st
@@ -323,7 +365,11 @@ fn archiving_names_no_confused_deputy_keys_and_every_other_service_statement_doe
                 .as_ref()
                 .is_some_and(|p| serde_json::to_value(p).unwrap().get("Service").is_some());
             if names_service {
-                assert!(has("aws:SourceAccount") && has("aws:SourceArn"), "{}", provider.id());
+                assert!(
+                    has("aws:SourceAccount") && has("aws:SourceArn"),
+                    "{}",
+                    provider.id()
+                );
             }
         }
     }
@@ -341,7 +387,9 @@ fn trust_policy_source_arn_is_the_rule_set_or_every_rule_set() {
     .unwrap();
     assert_eq!(
         condition(&doc.statements()[0], "ArnLike", "aws:SourceArn"),
-        Some(vec!["arn:aws:ses:eu-central-1:111122223333:mailmanager-rule-set/*".to_owned()])
+        Some(vec![
+            "arn:aws:ses:eu-central-1:111122223333:mailmanager-rule-set/*".to_owned()
+        ])
     );
 }
 
@@ -362,7 +410,11 @@ fn the_workmail_organization_arn_has_no_stray_bracket() {
 #[test]
 fn a_key_alias_is_a_condition_never_a_resource() {
     let doc = example("rule-actions.write-to-s3");
-    let kms = doc.statements().iter().find(|s| actions(s) == ["kms:GenerateDataKey*"]).unwrap();
+    let kms = doc
+        .statements()
+        .iter()
+        .find(|s| actions(s) == ["kms:GenerateDataKey*"])
+        .unwrap();
     assert_eq!(resources(kms), ["arn:aws:kms:us-east-1:111122223333:key/*"]);
     assert_eq!(
         condition(kms, "ForAnyValue:StringEquals", "kms:ResourceAliases"),
@@ -373,11 +425,14 @@ fn a_key_alias_is_a_condition_never_a_resource() {
     let base = json!({"bucket": "example-inbound-mail"});
     let with = |extra: Value| {
         let mut v = base.clone();
-        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         render("rule-actions.write-to-s3", v)
     };
     // An alias ARN in `kms_key_arn` is refused, pointing at `kms_key_alias`.
-    let e = with(json!({"kms_key_arn": "arn:aws:kms:us-east-1:111122223333:alias/inbound-mail"})).unwrap_err();
+    let e = with(json!({"kms_key_arn": "arn:aws:kms:us-east-1:111122223333:alias/inbound-mail"}))
+        .unwrap_err();
     assert_eq!(e.field(), Some("kms_key_arn"));
     assert!(e.to_string().contains("kms_key_alias"), "{e}");
     // A key ARN names that key.
@@ -391,7 +446,10 @@ fn a_key_alias_is_a_condition_never_a_resource() {
     let e = with(json!({"kms_key_arn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "kms_key_alias": "alias/x"})).unwrap_err();
     assert_eq!(e.field(), Some("kms_key_alias"), "{e}");
     let e = with(json!({"kms_key_alias": "alias/x"})).unwrap_err();
-    assert!(e.to_string().contains("needs `account_id` and `region`"), "{e}");
+    assert!(
+        e.to_string().contains("needs `account_id` and `region`"),
+        "{e}"
+    );
     let e = with(json!({"account_id": "111122223333"})).unwrap_err();
     assert_eq!(e.field(), Some("account_id"), "{e}");
     // Without a key, no KMS statement.
@@ -401,7 +459,10 @@ fn a_key_alias_is_a_condition_never_a_resource() {
 #[test]
 fn q_business_and_sns_key_statements_belong_to_the_role_on_the_one_key() {
     for (id, service) in [
-        ("rule-actions.deliver-to-q-business", "qbusiness.us-east-1.amazonaws.com"),
+        (
+            "rule-actions.deliver-to-q-business",
+            "qbusiness.us-east-1.amazonaws.com",
+        ),
         ("rule-actions.publish-to-sns", "sns.us-east-1.amazonaws.com"),
     ] {
         let provider = mmpolicy::registry().get(id).unwrap();
@@ -412,7 +473,10 @@ fn q_business_and_sns_key_statements_belong_to_the_role_on_the_one_key() {
             .iter()
             .find(|s| actions(s).iter().any(|a| a.starts_with("kms:")))
             .unwrap();
-        assert!(kms.principal.is_none(), "{id}: an identity statement names no principal");
+        assert!(
+            kms.principal.is_none(),
+            "{id}: an identity statement names no principal"
+        );
         assert_eq!(
             resources(kms),
             ["arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
@@ -452,16 +516,43 @@ fn keys_in_another_region_than_their_service_are_refused() {
 #[test]
 fn wildcards_and_unknown_fields_are_refused() {
     for (id, params, field) in [
-        ("rule-actions.invoke-lambda", json!({"function_arn": "arn:aws:lambda:us-east-1:111122223333:function:*"}), "function_arn"),
-        ("rule-actions.publish-to-sns", json!({"topic_arn": "arn:aws:sns:us-east-1:111122223333:*"}), "topic_arn"),
-        ("rule-actions.send-to-internet", json!({"account_id": "111122223333", "region": "us-east-1", "sending_identity": "*.example.com"}), "sending_identity"),
-        ("rule-actions.trust-policy", json!({"account_id": "111122223333", "region": "us-east-1", "rule_set_id": "*"}), "rule_set_id"),
-        ("archiving.export-identity", json!({"bucket": "b*"}), "bucket"),
-        ("rule-actions.invoke-lambda", json!({"function_arn": "arn:aws:lambda:us-east-1:111122223333:function:f", "qualifier": "1"}), ""),
+        (
+            "rule-actions.invoke-lambda",
+            json!({"function_arn": "arn:aws:lambda:us-east-1:111122223333:function:*"}),
+            "function_arn",
+        ),
+        (
+            "rule-actions.publish-to-sns",
+            json!({"topic_arn": "arn:aws:sns:us-east-1:111122223333:*"}),
+            "topic_arn",
+        ),
+        (
+            "rule-actions.send-to-internet",
+            json!({"account_id": "111122223333", "region": "us-east-1", "sending_identity": "*.example.com"}),
+            "sending_identity",
+        ),
+        (
+            "rule-actions.trust-policy",
+            json!({"account_id": "111122223333", "region": "us-east-1", "rule_set_id": "*"}),
+            "rule_set_id",
+        ),
+        (
+            "archiving.export-identity",
+            json!({"bucket": "b*"}),
+            "bucket",
+        ),
+        (
+            "rule-actions.invoke-lambda",
+            json!({"function_arn": "arn:aws:lambda:us-east-1:111122223333:function:f", "qualifier": "1"}),
+            "",
+        ),
     ] {
         let e = render(id, params).unwrap_err();
         if field.is_empty() {
-            assert!(e.to_string().contains("unknown field `qualifier`"), "{id}: {e}");
+            assert!(
+                e.to_string().contains("unknown field `qualifier`"),
+                "{id}: {e}"
+            );
         } else {
             assert_eq!(e.field(), Some(field), "{id}: {e}");
         }

@@ -4,6 +4,12 @@
 //! Manager*) with mmpolicy's corrections applied, not copied from the code: a change in the
 //! rendered policy fails here and must be reviewed against the page.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail the test on an unexpected error"
+)]
+
 use serde_json::{Value, json};
 
 /// Renders provider `id` with its example parameters and compares with `expected`.

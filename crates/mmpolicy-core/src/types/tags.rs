@@ -134,6 +134,11 @@ mod tests {
         let m: std::collections::BTreeMap<TagKey, Vec<TagValue>> =
             serde_json::from_str(r#"{"team": ["mail", "ops"]}"#).unwrap();
         assert_eq!(m.len(), 1);
-        assert!(serde_json::from_str::<std::collections::BTreeMap<TagKey, Vec<TagValue>>>(r#"{"aws:x": ["y"]}"#).is_err());
+        assert!(
+            serde_json::from_str::<std::collections::BTreeMap<TagKey, Vec<TagValue>>>(
+                r#"{"aws:x": ["y"]}"#
+            )
+            .is_err()
+        );
     }
 }

@@ -98,7 +98,8 @@ pub struct SnsTopicArn {
 impl SnsTopicArn {
     /// Parses a topic ARN.
     pub fn new(value: &str) -> Result<Self, ParamError> {
-        const RULE: &str = "expected an SNS topic ARN `arn:aws:sns:<region>:<account id>:<topic name>`";
+        const RULE: &str =
+            "expected an SNS topic ARN `arn:aws:sns:<region>:<account id>:<topic name>`";
         reject_widening(Self::FIELD, value)?;
         let (partition, region, account, name) = split_arn(Self::FIELD, value, "sns", RULE)?;
         let base = name.strip_suffix(".fifo").unwrap_or(name);
@@ -168,7 +169,8 @@ pub struct LambdaFunctionArn {
 impl LambdaFunctionArn {
     /// Parses a function ARN.
     pub fn new(value: &str) -> Result<Self, ParamError> {
-        const RULE: &str = "expected a Lambda function ARN `arn:aws:lambda:<region>:<account id>:function:<name>`";
+        const RULE: &str =
+            "expected a Lambda function ARN `arn:aws:lambda:<region>:<account id>:function:<name>`";
         reject_widening(Self::FIELD, value)?;
         let (partition, region, account, rest) = split_arn(Self::FIELD, value, "lambda", RULE)?;
         let Some(rest) = rest.strip_prefix("function:") else {
@@ -387,7 +389,10 @@ mod tests {
                 ("alias/aws/s3", "AWS managed key"),
                 ("alias/a.b", "letters, digits"),
                 ("alias/*", "wildcards"),
-                ("arn:aws:kms:us-east-1:111122223333:alias/mail", "not its ARN"),
+                (
+                    "arn:aws:kms:us-east-1:111122223333:alias/mail",
+                    "not its ARN",
+                ),
             ],
         );
         assert_eq!(
@@ -433,11 +438,26 @@ mod tests {
             LambdaFunctionArn::new,
             "function_arn",
             &[
-                ("arn:aws:lambda:us-east-1:111122223333:function:*", "wildcards"),
-                ("arn:aws:lambda:us-east-1:111122223333:function:a.b", "function name"),
-                ("arn:aws:lambda:us-east-1:111122223333:function:a:b:c", "qualifier"),
-                ("arn:aws:lambda:us-east-1:111122223333:layer:x", "Lambda function ARN"),
-                ("arn:aws:lambda:us-east-1:111122223333:function:", "function name"),
+                (
+                    "arn:aws:lambda:us-east-1:111122223333:function:*",
+                    "wildcards",
+                ),
+                (
+                    "arn:aws:lambda:us-east-1:111122223333:function:a.b",
+                    "function name",
+                ),
+                (
+                    "arn:aws:lambda:us-east-1:111122223333:function:a:b:c",
+                    "qualifier",
+                ),
+                (
+                    "arn:aws:lambda:us-east-1:111122223333:layer:x",
+                    "Lambda function ARN",
+                ),
+                (
+                    "arn:aws:lambda:us-east-1:111122223333:function:",
+                    "function name",
+                ),
                 ("classify-mail", "Lambda function ARN"),
             ],
         );

@@ -463,7 +463,17 @@ fn deserialize_seed<'de, T: DeserializeSeed<'de>>(
 /// The error of reading a bundle file: unknown keys say which table they are in; refused
 /// values name their path (`archiving.export.bucket`).
 fn bundle_error(path: String, inner: String, line: Option<usize>) -> ParamsError {
-    let path = if path == "." { String::new() } else { path };
+    let path = if path == "." || path == "?" {
+        String::new()
+    } else {
+        path
+    };
+    // serde names the Rust type it expected (`expected struct ArchivingSectionConfig`); say
+    // what the file should hold instead.
+    let inner = match inner.find("expected struct ") {
+        Some(at) => format!("{}expected a table", &inner[..at]),
+        None => inner.replace("expected a sequence", "expected a list"),
+    };
     if let Some(rest) = inner.strip_prefix("unknown field ") {
         let (key, expected) = rest.split_once(", ").unwrap_or((rest, ""));
         // Some deserialisers track the unknown key itself as part of the path.
@@ -763,6 +773,27 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.line, Some(1));
         assert!(e.message.contains("`account_id` `1111`"), "{}", e.message);
+    }
+
+    #[test]
+    fn shape_errors_name_no_rust_type() {
+        let e = plan(
+            "account_id = \"111122223333\"\nregion = \"eu-west-1\"\nstore = 1\n",
+            BundleFormat::Toml,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "invalid `store`: invalid type: integer `1`, expected a table"
+        );
+        assert_eq!(e.line, Some(3));
+        let e = plan(
+            "{\"account_id\": \"111122223333\", \"region\": \"eu-west-1\",}",
+            BundleFormat::Json,
+        )
+        .unwrap_err();
+        assert_eq!(e.message, "trailing comma");
+        assert_eq!(e.path, "");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod provider;
 pub mod registry;
 pub mod types;
 
+pub use bundle::deployment_schema;
 pub use error::{ParamError, ParamsError, RenderError, UnknownProvider};
 pub use model::{
     Condition, ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap,

@@ -496,7 +496,19 @@ fn bundle_error(path: String, inner: String, line: Option<usize>) -> ParamsError
             line,
         };
     }
-    if path.is_empty() || inner.starts_with("unknown key") {
+    if let Some(key) = inner.strip_prefix("missing field ") {
+        let message = if path.is_empty() {
+            format!("missing key {key}")
+        } else {
+            format!("missing key {key} in `[{path}]`")
+        };
+        return ParamsError {
+            path,
+            message,
+            line,
+        };
+    }
+    if path.is_empty() || inner.starts_with("unknown key") || inner.starts_with("duplicate key") {
         return ParamsError {
             path,
             message: inner,
@@ -552,7 +564,11 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawCommon, A::Error> {
         let mut raw = RawCommon::default();
+        let mut seen = BTreeSet::new();
         while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                map.next_value_seed(Refuse(format!("duplicate key `{key}`: give it once")))?;
+            }
             match key.as_str() {
                 "account_id" => raw.account_id = Some(map.next_value()?),
                 "region" => raw.region = Some(map.next_value()?),
@@ -794,6 +810,23 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.message, "trailing comma");
         assert_eq!(e.path, "");
+    }
+
+    #[test]
+    fn missing_and_duplicate_keys_are_named() {
+        let e = plan(
+            "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n[store]\n",
+            BundleFormat::Toml,
+        )
+        .unwrap_err();
+        assert_eq!(e.message, "missing key `bucket` in `[store]`");
+        let e = plan(
+            "{\"account_id\": \"111122223333\",\n\"region\": \"eu-west-1\",\n\"region\": \"us-east-1\"}",
+            BundleFormat::Json,
+        )
+        .unwrap_err();
+        assert_eq!(e.message, "duplicate key `region`: give it once");
+        assert_eq!(e.line, Some(3));
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! the whole file, assembled from the sections' schemas.
 //!
 //! Errors carry the line in the file: unknown keys (at the top level or in a section) and
-//! refused values are reported by the deserialiser at the key's position.
+//! refused values are reported by the deserialiser at the key's position; values that do not
+//! fit together (a key in another region) are reported at the line of the key named.
 
 use crate::error::{ParamError, ParamsError};
 use crate::model::PolicyDocument;
@@ -189,11 +190,15 @@ impl<S: Section> BundleSection for S {
                 return ParamsError {
                     path: S::NAME.to_owned(),
                     message: format!("`[{}]` {}", S::NAME, e.rule),
-                    line: None,
+                    line: locate(text, format, S::NAME),
                 };
             }
             let field = format!("{}.{}", S::NAME, e.field);
-            ParamsError::from(e.with_field(field))
+            let line = locate(text, format, &field);
+            ParamsError {
+                line,
+                ..ParamsError::from(e.with_field(field))
+            }
         })
     }
 }
@@ -527,6 +532,144 @@ fn json_message(err: &serde_json::Error) -> String {
         .unwrap_or(text)
 }
 
+/// The line of the key at the dotted `path` (`archiving.kms_key_arn`) in a bundle file, when
+/// the file has it.
+fn locate(text: &str, format: BundleFormat, path: &str) -> Option<usize> {
+    let keys: Vec<&str> = path.split('.').collect();
+    match format {
+        BundleFormat::Toml => {
+            let doc = toml_edit::ImDocument::parse(text).ok()?;
+            let mut item = doc.as_item();
+            let mut span = None;
+            for key in keys {
+                let (k, v) = item.as_table_like()?.get_key_value(key)?;
+                span = k.span().or_else(|| v.span());
+                item = v;
+            }
+            span.map(|s| line_of(text, s.start))
+        }
+        BundleFormat::Json => {
+            let mut scanner = JsonScanner {
+                bytes: text.as_bytes(),
+                pos: 0,
+            };
+            scanner.find(&keys).map(|offset| line_of(text, offset))
+        }
+    }
+}
+
+/// Just enough of a JSON reader to find where a key is: the text has already been read by
+/// `serde_json`, so it is valid JSON.
+struct JsonScanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl JsonScanner<'_> {
+    fn skip_ws(&mut self) {
+        while self
+            .bytes
+            .get(self.pos)
+            .is_some_and(u8::is_ascii_whitespace)
+        {
+            self.pos += 1;
+        }
+    }
+
+    /// Reads a string at the position (its opening quote), unescaping simple escapes.
+    fn string(&mut self) -> Option<String> {
+        if self.bytes.get(self.pos) != Some(&b'"') {
+            return None;
+        }
+        self.pos += 1;
+        let mut out = Vec::new();
+        loop {
+            let b = *self.bytes.get(self.pos)?;
+            self.pos += 1;
+            match b {
+                b'"' => return String::from_utf8(out).ok(),
+                b'\\' => {
+                    let e = *self.bytes.get(self.pos)?;
+                    self.pos += 1;
+                    match e {
+                        b'u' => self.pos += 4,
+                        b'n' => out.push(b'\n'),
+                        b't' => out.push(b'\t'),
+                        other => out.push(other),
+                    }
+                }
+                other => out.push(other),
+            }
+        }
+    }
+
+    /// Skips one value.
+    fn skip_value(&mut self) -> Option<()> {
+        self.skip_ws();
+        match *self.bytes.get(self.pos)? {
+            b'"' => self.string().map(|_| ()),
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                self.pos += 1;
+                loop {
+                    self.skip_ws();
+                    match *self.bytes.get(self.pos)? {
+                        b if b == close => {
+                            self.pos += 1;
+                            return Some(());
+                        }
+                        b',' | b':' => self.pos += 1,
+                        _ => self.skip_value()?,
+                    }
+                }
+            }
+            _ => {
+                while self
+                    .bytes
+                    .get(self.pos)
+                    .is_some_and(|b| !b",]}".contains(b) && !b.is_ascii_whitespace())
+                {
+                    self.pos += 1;
+                }
+                Some(())
+            }
+        }
+    }
+
+    /// The offset of the last key of `path`, descending from the value at the position.
+    fn find(&mut self, path: &[&str]) -> Option<usize> {
+        let (first, rest) = path.split_first()?;
+        self.skip_ws();
+        if self.bytes.get(self.pos) != Some(&b'{') {
+            return None;
+        }
+        self.pos += 1;
+        loop {
+            self.skip_ws();
+            match *self.bytes.get(self.pos)? {
+                b'}' => return None,
+                b',' => self.pos += 1,
+                _ => {
+                    let at = self.pos;
+                    let key = self.string()?;
+                    self.skip_ws();
+                    if self.bytes.get(self.pos) == Some(&b':') {
+                        self.pos += 1;
+                    }
+                    if key == *first {
+                        return if rest.is_empty() {
+                            Some(at)
+                        } else {
+                            self.find(rest)
+                        };
+                    }
+                    self.skip_value()?;
+                }
+            }
+        }
+    }
+}
+
 /// The 1-based line of byte `offset` in `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset)
@@ -813,6 +956,19 @@ mod tests {
     }
 
     #[test]
+    fn locate_finds_keys_past_nested_values() {
+        let json = "{\"a\": [1, {\"b\": \"x\\\"}\"}, true],\n \"s\": {\"t\": null,\n  \"k\": 2}}";
+        assert_eq!(locate(json, BundleFormat::Json, "s.k"), Some(3));
+        assert_eq!(locate(json, BundleFormat::Json, "s"), Some(2));
+        assert_eq!(locate(json, BundleFormat::Json, "s.missing"), None);
+        assert_eq!(locate(json, BundleFormat::Json, "a.b"), None);
+        let toml = "a = 1\n\n[s]\nt = 2\n\n[s.u]\nk = \"v\"\n";
+        assert_eq!(locate(toml, BundleFormat::Toml, "s.u.k"), Some(7));
+        assert_eq!(locate(toml, BundleFormat::Toml, "s.t"), Some(4));
+        assert_eq!(locate(toml, BundleFormat::Toml, "s.x"), None);
+    }
+
+    #[test]
     fn missing_and_duplicate_keys_are_named() {
         let e = plan(
             "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n[store]\n",
@@ -840,6 +996,13 @@ mod tests {
             e.message,
             "invalid `store.bucket` `forbidden`: pick another bucket"
         );
+        assert_eq!(e.line, Some(4));
+        let e = plan(
+            "{\"account_id\": \"111122223333\",\n \"region\": \"eu-west-1\",\n \"store\": {\n  \"bucket\": \"forbidden\"}}",
+            BundleFormat::Json,
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(4), "{e:?}");
     }
 
     #[test]

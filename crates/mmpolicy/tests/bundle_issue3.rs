@@ -245,7 +245,7 @@ fn values_that_do_not_fit_together_name_their_path() {
         &format!(
             "{HEAD}[archiving]\narchive_id = \"*\"\nprincipal_arn = \"arn:aws:iam::111122223333:role/r\"\nkms_key_arn = \"arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"
         ),
-        None,
+        Some(6),
         &[
             "invalid `archiving.kms_key_arn`",
             "deployment's region `us-east-1`",
@@ -253,7 +253,7 @@ fn values_that_do_not_fit_together_name_their_path() {
     );
     check_error(
         &format!("{HEAD}[rule-actions]\nrule_set_id = \"rs-4k7m2p9q1s3u5w7y0a2c4e6g8i\"\n"),
-        None,
+        Some(3),
         &[
             "`[rule-actions]` names no action",
             "`[rule-actions.write-to-s3]`",
@@ -263,14 +263,14 @@ fn values_that_do_not_fit_together_name_their_path() {
         &format!(
             "{HEAD}[rule-actions]\nrole_arn = \"arn:aws:iam::111122223333:user/u\"\n[rule-actions.invoke-lambda]\nfunction_arn = \"arn:aws:lambda:us-east-1:111122223333:function:f\"\n"
         ),
-        None,
+        Some(4),
         &["invalid `rule-actions.role_arn`", "not a user"],
     );
     check_error(
         &format!(
             "{HEAD}[rule-actions.publish-to-sns]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:t\"\nkms_key_arn = \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"
         ),
-        None,
+        Some(5),
         &["invalid `rule-actions.publish-to-sns.kms_key_arn`"],
     );
     check_error(

@@ -125,6 +125,87 @@ impl PlannedPolicy {
     }
 }
 
+/// A table, or an array of tables, in a bundle file: `[rule-actions.publish-to-sns]` once, or
+/// `[[rule-actions.publish-to-sns]]` (a JSON list) for several of a kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableOrList<T> {
+    items: Vec<T>,
+    list: bool,
+}
+
+impl<T> TableOrList<T> {
+    /// One table.
+    pub fn one(item: T) -> Self {
+        TableOrList {
+            items: vec![item],
+            list: false,
+        }
+    }
+
+    /// The tables, in file order.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+
+    /// The tables with the path that names each in messages: `name` for a single table,
+    /// `name[0]`, `name[1]`, ... for an array of tables.
+    pub fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (String, &'a T)> + 'a {
+        self.items.iter().enumerate().map(move |(i, t)| {
+            let path = if self.list {
+                format!("{name}[{i}]")
+            } else {
+                name.to_owned()
+            };
+            (path, t)
+        })
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for TableOrList<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = TableOrList<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table or a list of tables")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(TableOrList::one)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                let all = <Vec<T> as serde::Deserialize>::deserialize(
+                    de::value::SeqAccessDeserializer::new(seq),
+                )?;
+                if all.is_empty() {
+                    return Err(de::Error::custom(
+                        "an empty list: give at least one table, or leave the key out",
+                    ));
+                }
+                Ok(TableOrList {
+                    items: all,
+                    list: true,
+                })
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for TableOrList<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("{}OrList", T::schema_name()).into()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        format!("mmpolicy::TableOrList<{}>", T::schema_id()).into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let one = generator.subschema_for::<T>();
+        json_schema!({
+            "anyOf": [one, { "type": "array", "items": one, "minItems": 1 }]
+        })
+    }
+}
+
 /// A feature's table in the bundle file, written with a typed configuration. Implement this;
 /// the bundle sees it through [`BundleSection`].
 pub trait Section: Send + Sync + 'static {
@@ -491,9 +572,9 @@ fn bundle_error(path: String, inner: String, line: Option<usize>) -> ParamsError
                 .unwrap_or(path)
         };
         let message = if expected.is_empty() {
-            format!("unknown key {key} in `[{path}]`")
+            format!("unknown key {key} in {}", table_name(&path))
         } else {
-            format!("unknown key {key} in `[{path}]`: {expected}")
+            format!("unknown key {key} in {}: {expected}", table_name(&path))
         };
         return ParamsError {
             path,
@@ -505,7 +586,7 @@ fn bundle_error(path: String, inner: String, line: Option<usize>) -> ParamsError
         let message = if path.is_empty() {
             format!("missing key {key}")
         } else {
-            format!("missing key {key} in `[{path}]`")
+            format!("missing key {key} in {}", table_name(&path))
         };
         return ParamsError {
             path,
@@ -521,6 +602,19 @@ fn bundle_error(path: String, inner: String, line: Option<usize>) -> ParamsError
         };
     }
     ParamsError::from_parts(path, inner, line)
+}
+
+/// How a message names the table at `path`: `[archiving.export]`, or for the third of an
+/// array of tables, `[[rule-actions.publish-to-sns]]` number 3.
+fn table_name(path: &str) -> String {
+    let indexed = path
+        .strip_suffix(']')
+        .and_then(|p| p.rsplit_once('['))
+        .and_then(|(base, i)| i.parse::<usize>().ok().map(|i| (base, i)));
+    match indexed {
+        Some((base, i)) => format!("`[[{base}]]` number {}", i + 1),
+        None => format!("`[{path}]`"),
+    }
 }
 
 /// The message of a `serde_json` error without its " at line L column C" suffix.
@@ -539,12 +633,30 @@ fn locate(text: &str, format: BundleFormat, path: &str) -> Option<usize> {
     match format {
         BundleFormat::Toml => {
             let doc = toml_edit::ImDocument::parse(text).ok()?;
-            let mut item = doc.as_item();
+            let mut table: &dyn toml_edit::TableLike = doc.as_table();
             let mut span = None;
-            for key in keys {
-                let (k, v) = item.as_table_like()?.get_key_value(key)?;
+            let last = keys.len().saturating_sub(1);
+            for (n, key) in keys.iter().enumerate() {
+                let (name, index) = split_index(key);
+                let (k, v) = table.get_key_value(name)?;
                 span = k.span().or_else(|| v.span());
-                item = v;
+                if let Some(i) = index {
+                    let (inner, inner_span): (&dyn toml_edit::TableLike, _) = match v {
+                        toml_edit::Item::ArrayOfTables(a) => {
+                            let t = a.get(i)?;
+                            (t, t.span())
+                        }
+                        toml_edit::Item::Value(toml_edit::Value::Array(a)) => {
+                            let t = a.get(i)?.as_inline_table()?;
+                            (t, t.span())
+                        }
+                        _ => return None,
+                    };
+                    span = inner_span.or(span);
+                    table = inner;
+                } else if n < last {
+                    table = v.as_table_like()?;
+                }
             }
             span.map(|s| line_of(text, s.start))
         }
@@ -556,6 +668,14 @@ fn locate(text: &str, format: BundleFormat, path: &str) -> Option<usize> {
             scanner.find(&keys).map(|offset| line_of(text, offset))
         }
     }
+}
+
+/// Splits `name[3]` into `name` and 3.
+fn split_index(key: &str) -> (&str, Option<usize>) {
+    key.strip_suffix(']')
+        .and_then(|k| k.rsplit_once('['))
+        .and_then(|(name, i)| i.parse().ok().map(|i| (name, Some(i))))
+        .unwrap_or((key, None))
 }
 
 /// Just enough of a JSON reader to find where a key is: the text has already been read by
@@ -636,6 +756,25 @@ impl JsonScanner<'_> {
         }
     }
 
+    /// Moves to item `i` of the array at the position; `Some(false)` when it has fewer.
+    fn into_item(&mut self, i: usize) -> Option<bool> {
+        self.skip_ws();
+        if self.bytes.get(self.pos) != Some(&b'[') {
+            return Some(false);
+        }
+        self.pos += 1;
+        for _ in 0..i {
+            self.skip_value()?;
+            self.skip_ws();
+            if self.bytes.get(self.pos) != Some(&b',') {
+                return Some(false);
+            }
+            self.pos += 1;
+        }
+        self.skip_ws();
+        Some(self.bytes.get(self.pos).is_some_and(|b| *b != b']'))
+    }
+
     /// The offset of the last key of `path`, descending from the value at the position.
     fn find(&mut self, path: &[&str]) -> Option<usize> {
         let (first, rest) = path.split_first()?;
@@ -656,7 +795,17 @@ impl JsonScanner<'_> {
                     if self.bytes.get(self.pos) == Some(&b':') {
                         self.pos += 1;
                     }
-                    if key == *first {
+                    let (name, index) = split_index(first);
+                    if key == name {
+                        if let Some(i) = index {
+                            return self.into_item(i)?.then(|| ()).and_then(|()| {
+                                if rest.is_empty() {
+                                    Some(self.pos)
+                                } else {
+                                    self.find(rest)
+                                }
+                            });
+                        }
                         return if rest.is_empty() {
                             Some(at)
                         } else {
@@ -966,6 +1115,20 @@ mod tests {
         assert_eq!(locate(toml, BundleFormat::Toml, "s.u.k"), Some(7));
         assert_eq!(locate(toml, BundleFormat::Toml, "s.t"), Some(4));
         assert_eq!(locate(toml, BundleFormat::Toml, "s.x"), None);
+        let toml = "[[s.l]]\nk = 1\n\n[[s.l]]\nk = 2\n";
+        assert_eq!(locate(toml, BundleFormat::Toml, "s.l[1].k"), Some(5));
+        assert_eq!(locate(toml, BundleFormat::Toml, "s.l[2].k"), None);
+        assert_eq!(
+            locate(
+                "s = { l = [{k = 1},\n {k = 2}] }",
+                BundleFormat::Toml,
+                "s.l[1].k"
+            ),
+            Some(2)
+        );
+        let json = "{\"s\": {\"l\": [{\"k\": [1]},\n {\"j\": 0,\n \"k\": 2}]}}";
+        assert_eq!(locate(json, BundleFormat::Json, "s.l[1].k"), Some(3));
+        assert_eq!(locate(json, BundleFormat::Json, "s.l[2].k"), None);
     }
 
     #[test]

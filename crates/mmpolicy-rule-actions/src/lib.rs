@@ -11,7 +11,7 @@
 //! its trust policy, and one permission policy merging every action's statements.
 
 use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, s3_arn, ses_arn};
-use mmpolicy_core::bundle::{BundleCommon, PlannedPolicy, Section};
+use mmpolicy_core::bundle::{BundleCommon, PlannedPolicy, Section, TableOrList};
 use mmpolicy_core::types::{
     AccountId, BucketName, ConfigurationSetName, KeyPrefix, KmsKeyAlias, KmsKeyArn,
     LambdaFunctionArn, Partition, PrincipalArn, PrincipalKind, QBusinessApplicationId,
@@ -692,24 +692,24 @@ pub struct RuleActionsSectionConfig {
     /// attach the policies.
     #[serde(default)]
     pub role_arn: Option<PrincipalArn>,
-    /// The Write to S3 action.
+    /// The Write to S3 action (a list of tables for several buckets).
     #[serde(default, rename = "write-to-s3")]
-    pub write_to_s3: Option<WriteToS3Config>,
-    /// The Deliver to mailbox action.
+    pub write_to_s3: Option<TableOrList<WriteToS3Config>>,
+    /// The Deliver to mailbox action (a list of tables for several organizations).
     #[serde(default, rename = "deliver-to-mailbox")]
-    pub deliver_to_mailbox: Option<DeliverToMailboxConfig>,
-    /// The Send to internet action.
+    pub deliver_to_mailbox: Option<TableOrList<DeliverToMailboxConfig>>,
+    /// The Send to internet action (a list of tables for several identities).
     #[serde(default, rename = "send-to-internet")]
-    pub send_to_internet: Option<SendToInternetConfig>,
-    /// The Deliver to Amazon Q Business action.
+    pub send_to_internet: Option<TableOrList<SendToInternetConfig>>,
+    /// The Deliver to Amazon Q Business action (a list of tables for several applications).
     #[serde(default, rename = "deliver-to-q-business")]
-    pub deliver_to_q_business: Option<DeliverToQBusinessConfig>,
-    /// The Publish to SNS action.
+    pub deliver_to_q_business: Option<TableOrList<DeliverToQBusinessConfig>>,
+    /// The Publish to SNS action (a list of tables for several topics).
     #[serde(default, rename = "publish-to-sns")]
-    pub publish_to_sns: Option<PublishToSnsParams>,
-    /// The Invoke Lambda action.
+    pub publish_to_sns: Option<TableOrList<PublishToSnsParams>>,
+    /// The Invoke Lambda action (a list of tables for several functions).
     #[serde(default, rename = "invoke-lambda")]
-    pub invoke_lambda: Option<InvokeLambdaParams>,
+    pub invoke_lambda: Option<TableOrList<InvokeLambdaParams>>,
 }
 
 /// `[rule-actions.write-to-s3]`.
@@ -773,7 +773,8 @@ impl Section for RuleActionsSection {
         and one permission policy merging the statements of every rule action configured \
         below it (`[rule-actions.write-to-s3]`, `[rule-actions.deliver-to-mailbox]`, \
         `[rule-actions.send-to-internet]`, `[rule-actions.deliver-to-q-business]`, \
-        `[rule-actions.publish-to-sns]`, `[rule-actions.invoke-lambda]`).";
+        `[rule-actions.publish-to-sns]`, `[rule-actions.invoke-lambda]`): a table per action, \
+        or an array of tables (`[[rule-actions.publish-to-sns]]`) for several of a kind.";
 
     fn plan(
         common: &BundleCommon,
@@ -797,7 +798,7 @@ impl Section for RuleActionsSection {
         let (account_id, region, partition) =
             (common.account_id, common.region, Some(common.partition));
         let mut actions = Vec::new();
-        if let Some(a) = &c.write_to_s3 {
+        for (table, a) in c.write_to_s3.iter().flat_map(|l| l.named("write-to-s3")) {
             let with_alias = a.kms_key_alias.is_some();
             actions.push(
                 PlannedPolicy::render::<WriteToS3>(
@@ -812,33 +813,51 @@ impl Section for RuleActionsSection {
                     },
                     "",
                 )
-                .map_err(|e| prefixed("write-to-s3", e))?,
+                .map_err(|e| prefixed(&table, e))?,
             );
         }
-        if let Some(a) = &c.deliver_to_mailbox {
-            actions.push(PlannedPolicy::render::<DeliverToMailbox>(
-                &DeliverToMailboxParams {
-                    account_id,
-                    region,
-                    partition,
-                    workmail_organization_id: a.workmail_organization_id.clone(),
-                },
-                "",
-            )?);
+        for (table, a) in c
+            .deliver_to_mailbox
+            .iter()
+            .flat_map(|l| l.named("deliver-to-mailbox"))
+        {
+            actions.push(
+                PlannedPolicy::render::<DeliverToMailbox>(
+                    &DeliverToMailboxParams {
+                        account_id,
+                        region,
+                        partition,
+                        workmail_organization_id: a.workmail_organization_id.clone(),
+                    },
+                    "",
+                )
+                .map_err(|e| prefixed(&table, e))?,
+            );
         }
-        if let Some(a) = &c.send_to_internet {
-            actions.push(PlannedPolicy::render::<SendToInternet>(
-                &SendToInternetParams {
-                    account_id,
-                    region,
-                    partition,
-                    sending_identity: a.sending_identity.clone(),
-                    configuration_set: a.configuration_set.clone(),
-                },
-                "",
-            )?);
+        for (table, a) in c
+            .send_to_internet
+            .iter()
+            .flat_map(|l| l.named("send-to-internet"))
+        {
+            actions.push(
+                PlannedPolicy::render::<SendToInternet>(
+                    &SendToInternetParams {
+                        account_id,
+                        region,
+                        partition,
+                        sending_identity: a.sending_identity.clone(),
+                        configuration_set: a.configuration_set.clone(),
+                    },
+                    "",
+                )
+                .map_err(|e| prefixed(&table, e))?,
+            );
         }
-        if let Some(a) = &c.deliver_to_q_business {
+        for (table, a) in c
+            .deliver_to_q_business
+            .iter()
+            .flat_map(|l| l.named("deliver-to-q-business"))
+        {
             actions.push(
                 PlannedPolicy::render::<DeliverToQBusiness>(
                     &DeliverToQBusinessParams {
@@ -851,17 +870,26 @@ impl Section for RuleActionsSection {
                     },
                     "",
                 )
-                .map_err(|e| prefixed("deliver-to-q-business", e))?,
+                .map_err(|e| prefixed(&table, e))?,
             );
         }
-        if let Some(a) = &c.publish_to_sns {
+        for (table, a) in c
+            .publish_to_sns
+            .iter()
+            .flat_map(|l| l.named("publish-to-sns"))
+        {
             actions.push(
-                PlannedPolicy::render::<PublishToSns>(a, "")
-                    .map_err(|e| prefixed("publish-to-sns", e))?,
+                PlannedPolicy::render::<PublishToSns>(a, "").map_err(|e| prefixed(&table, e))?,
             );
         }
-        if let Some(a) = &c.invoke_lambda {
-            actions.push(PlannedPolicy::render::<InvokeLambda>(a, "")?);
+        for (table, a) in c
+            .invoke_lambda
+            .iter()
+            .flat_map(|l| l.named("invoke-lambda"))
+        {
+            actions.push(
+                PlannedPolicy::render::<InvokeLambda>(a, "").map_err(|e| prefixed(&table, e))?,
+            );
         }
         if actions.is_empty() {
             return Err(ParamError::new(
@@ -888,8 +916,9 @@ impl Section for RuleActionsSection {
     }
 }
 
-/// Puts a rule action's field under its table: `write-to-s3.kms_key_arn`.
-fn prefixed(table: &'static str, e: ParamError) -> ParamError {
+/// Puts a rule action's field under its table: `write-to-s3.kms_key_arn`, or
+/// `publish-to-sns[1].kms_key_arn` for the second of an array of tables.
+fn prefixed(table: &str, e: ParamError) -> ParamError {
     let field = format!("{table}.{}", e.field);
     e.with_field(field)
 }

@@ -313,3 +313,63 @@ fn the_schema_describes_every_key_of_the_example() {
         );
     }
 }
+
+#[test]
+fn several_actions_of_a_kind_share_the_role_policy() {
+    let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let text = format!(
+        "{HEAD}[[rule-actions.publish-to-sns]]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:a\"\nkms_key_arn = \"{key}\"\n\n[[rule-actions.publish-to-sns]]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:b\"\nkms_key_arn = \"{key}\"\n"
+    );
+    let b = plan_toml(&text).unwrap();
+    let role = &b.policies[1];
+    assert_eq!(role.providers, ["rule-actions.publish-to-sns"]);
+    let got: Vec<(Option<&str>, String)> = role
+        .policy
+        .statements()
+        .iter()
+        .map(|s| {
+            (
+                s.sid.as_deref(),
+                serde_json::to_string(&s.resource).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                Some("PublishToSns"),
+                "\"arn:aws:sns:us-east-1:111122223333:a\"".to_owned()
+            ),
+            (Some("PublishToSnsUseKey"), format!("\"{key}\"")),
+            (
+                Some("PublishToSns2"),
+                "\"arn:aws:sns:us-east-1:111122223333:b\"".to_owned()
+            ),
+        ],
+        "the second key statement is an exact duplicate and is dropped"
+    );
+
+    // An unknown key in the second table is reported at its line.
+    check_error(
+        &format!("{text}topic = \"x\"\n"),
+        Some(10),
+        &["unknown key `topic` in `[[rule-actions.publish-to-sns]]` number 2"],
+    );
+    // A key in another region than the second topic: the error names that table and line.
+    check_error(
+        &text.replace(
+            &format!("b\"\nkms_key_arn = \"{key}\""),
+            "b\"\nkms_key_arn = \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"",
+        ),
+        Some(9),
+        &["invalid `rule-actions.publish-to-sns[1].kms_key_arn`", "`us-east-1`"],
+    );
+    // An empty list is refused.
+    let e = plan_bundle(
+        r#"{"account_id": "111122223333", "region": "us-east-1", "rule-actions": {"invoke-lambda": []}}"#,
+        BundleFormat::Json,
+    )
+    .unwrap_err();
+    assert!(e.message.contains("an empty list"), "{}", e.message);
+}

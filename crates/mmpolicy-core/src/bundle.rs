@@ -757,7 +757,7 @@ impl JsonScanner<'_> {
     }
 
     /// Moves to item `i` of the array at the position; `Some(false)` when it has fewer.
-    fn into_item(&mut self, i: usize) -> Option<bool> {
+    fn enter_item(&mut self, i: usize) -> Option<bool> {
         self.skip_ws();
         if self.bytes.get(self.pos) != Some(&b'[') {
             return Some(false);
@@ -798,13 +798,14 @@ impl JsonScanner<'_> {
                     let (name, index) = split_index(first);
                     if key == name {
                         if let Some(i) = index {
-                            return self.into_item(i)?.then(|| ()).and_then(|()| {
-                                if rest.is_empty() {
-                                    Some(self.pos)
-                                } else {
-                                    self.find(rest)
-                                }
-                            });
+                            if !self.enter_item(i)? {
+                                return None;
+                            }
+                            return if rest.is_empty() {
+                                Some(self.pos)
+                            } else {
+                                self.find(rest)
+                            };
                         }
                         return if rest.is_empty() {
                             Some(at)

@@ -31,12 +31,12 @@ pub use mmpolicy_rule_actions as rule_actions;
 
 /// The features compiled into this build, in the order the registry lists them.
 pub const FEATURES: &[&str] = &[
-    #[cfg(feature = "ingress")]
-    "ingress",
-    #[cfg(feature = "smtp-relay")]
-    "smtp-relay",
     #[cfg(feature = "archiving")]
     "archiving",
+    #[cfg(feature = "ingress")]
+    "ingress",
     #[cfg(feature = "rule-actions")]
     "rule-actions",
+    #[cfg(feature = "smtp-relay")]
+    "smtp-relay",
 ];

@@ -6,12 +6,14 @@
 //! re-exports this API.
 
 pub mod arns;
+pub mod bundle;
 pub mod error;
 pub mod model;
 pub mod provider;
 pub mod registry;
 pub mod types;
 
+pub use bundle::deployment_schema;
 pub use error::{ParamError, ParamsError, RenderError, UnknownProvider};
 pub use model::{
     Condition, ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap,

@@ -381,8 +381,16 @@ fn describe_type(
     };
     let ty = match ty.as_str() {
         "object" => {
-            let inner = prop
+            // Keys of a validated type (a tag key) come as `patternProperties`.
+            let values = prop
                 .get("additionalProperties")
+                .filter(|a| a.is_object())
+                .or_else(|| {
+                    prop.get("patternProperties")
+                        .and_then(|p| p.as_object())
+                        .and_then(|p| p.values().next())
+                });
+            let inner = values
                 .map(|a| describe_type(a, defs).0)
                 .unwrap_or_else(|| "value".to_owned());
             format!("map of {inner}")

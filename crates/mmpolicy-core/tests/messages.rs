@@ -7,20 +7,38 @@ use mmpolicy_core::{ParamError, PolicyKind};
 
 /// Rust type names that must never reach a user.
 const TYPE_NAMES: &[&str] = &[
-    "AccountId", "Region", "BucketName", "KeyPrefix", "KmsKeyArn", "PrincipalArn", "SesIdentity",
-    "IngressPointId", "RuleSetId", "ArchiveId", "RelayId", "Option", "String", "struct", "enum",
+    "AccountId",
+    "Region",
+    "BucketName",
+    "KeyPrefix",
+    "KmsKeyArn",
+    "PrincipalArn",
+    "SesIdentity",
+    "IngressPointId",
+    "RuleSetId",
+    "ArchiveId",
+    "RelayId",
+    "Option",
+    "String",
+    "struct",
+    "enum",
     "Scope",
 ];
 
 fn check(message: &str) {
     let first = message.chars().next().unwrap();
-    assert!(first.is_lowercase() || first == '`', "starts lowercase: {message}");
+    assert!(
+        first.is_lowercase() || first == '`',
+        "starts lowercase: {message}"
+    );
     assert!(!message.ends_with('.'), "no trailing period: {message}");
     assert!(!message.contains('\n'), "one line: {message}");
     for name in TYPE_NAMES {
         let bare = message.replace(&format!("`{name}"), "");
         assert!(
-            !bare.split(|c: char| !c.is_alphanumeric()).any(|w| w == *name),
+            !bare
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == *name),
             "type name `{name}` in: {message}"
         );
     }
@@ -28,7 +46,16 @@ fn check(message: &str) {
 
 fn all_refusals() -> Vec<ParamError> {
     let mut v = Vec::new();
-    let bad = ["", "*", "a b", "ü", "x\ny", "\"", "not-valid", "arn:aws:iam::111122223333:group/g"];
+    let bad = [
+        "",
+        "*",
+        "a b",
+        "ü",
+        "x\ny",
+        "\"",
+        "not-valid",
+        "arn:aws:iam::111122223333:group/g",
+    ];
     for b in bad {
         v.extend(AccountId::new(b).err());
         v.extend(Region::new(b).err());
@@ -57,11 +84,18 @@ fn all_refusals() -> Vec<ParamError> {
 #[test]
 fn parameter_errors_follow_the_convention() {
     let errors = all_refusals();
-    assert!(errors.len() > 100, "the corpus covers every type: {}", errors.len());
+    assert!(
+        errors.len() > 100,
+        "the corpus covers every type: {}",
+        errors.len()
+    );
     for e in errors {
         let message = e.to_string();
         check(&message);
-        assert!(message.starts_with(&format!("invalid `{}` `", e.field)), "{message}");
+        assert!(
+            message.starts_with(&format!("invalid `{}` `", e.field)),
+            "{message}"
+        );
         assert!(!e.rule.is_empty(), "{message}");
     }
 }

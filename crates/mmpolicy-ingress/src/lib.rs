@@ -232,3 +232,57 @@ mod tests {
         );
     }
 }
+
+/// The `[ingress]` table of a deployment bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IngressSectionConfig {
+    /// The ingress point allowed to use the secret; leave it out to allow every ingress point
+    /// of the account in the region.
+    #[serde(default)]
+    pub ingress_point_id: Option<IngressPointId>,
+}
+
+/// The ingress endpoint part of a deployment bundle: the secret's resource policy and the
+/// key-policy statement of the key that encrypts it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IngressSection;
+
+impl mmpolicy_core::bundle::Section for IngressSection {
+    type Config = IngressSectionConfig;
+    const NAME: &'static str = FEATURE;
+    const DESCRIPTION: &'static str = "An authenticated ingress endpoint whose SMTP credentials \
+        live in a Secrets Manager secret encrypted with a customer managed KMS key: the \
+        secret's resource policy and the key's policy statement.";
+
+    fn plan(
+        common: &mmpolicy_core::bundle::BundleCommon,
+        config: &IngressSectionConfig,
+    ) -> Result<Vec<mmpolicy_core::bundle::PlannedPolicy>, ParamError> {
+        use mmpolicy_core::bundle::PlannedPolicy;
+        let params = IngressParams {
+            account_id: common.account_id,
+            region: common.region,
+            partition: Some(common.partition),
+            ingress_point_id: config.ingress_point_id.clone(),
+        };
+        let endpoint = match &config.ingress_point_id {
+            Some(id) => format!("ingress point `{id}`"),
+            None => "the ingress endpoint".to_owned(),
+        };
+        Ok(vec![
+            PlannedPolicy::render::<SecretPolicy>(
+                &params,
+                format!(
+                    "the Secrets Manager secret holding the SMTP credentials of {endpoint}, as its resource policy"
+                ),
+            )?,
+            PlannedPolicy::render::<KeyPolicy>(
+                &params,
+                "the KMS key that encrypts that secret: merge this statement into its key policy",
+            )?,
+        ])
+    }
+}
+
+mmpolicy_core::register_bundle_section!(IngressSection);

@@ -207,3 +207,57 @@ mod tests {
         }
     }
 }
+
+/// The `[smtp-relay]` table of a deployment bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelaySectionConfig {
+    /// The SMTP relay allowed to use the secret; leave it out to allow every relay of the
+    /// account in the region.
+    #[serde(default)]
+    pub relay_id: Option<RelayId>,
+}
+
+/// The SMTP relay part of a deployment bundle: the secret's resource policy and the key-policy
+/// statement of the key that encrypts it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RelaySection;
+
+impl mmpolicy_core::bundle::Section for RelaySection {
+    type Config = RelaySectionConfig;
+    const NAME: &'static str = FEATURE;
+    const DESCRIPTION: &'static str = "An SMTP relay whose credentials for the downstream server \
+        live in a Secrets Manager secret encrypted with a customer managed KMS key: the \
+        secret's resource policy and the key's policy statement.";
+
+    fn plan(
+        common: &mmpolicy_core::bundle::BundleCommon,
+        config: &RelaySectionConfig,
+    ) -> Result<Vec<mmpolicy_core::bundle::PlannedPolicy>, ParamError> {
+        use mmpolicy_core::bundle::PlannedPolicy;
+        let params = RelayParams {
+            account_id: common.account_id,
+            region: common.region,
+            partition: Some(common.partition),
+            relay_id: config.relay_id.clone(),
+        };
+        let relay = match &config.relay_id {
+            Some(id) => format!("SMTP relay `{id}`"),
+            None => "the SMTP relay".to_owned(),
+        };
+        Ok(vec![
+            PlannedPolicy::render::<SecretPolicy>(
+                &params,
+                format!(
+                    "the Secrets Manager secret holding the credentials of {relay}, as its resource policy"
+                ),
+            )?,
+            PlannedPolicy::render::<KeyPolicy>(
+                &params,
+                "the KMS key that encrypts that secret: merge this statement into its key policy",
+            )?,
+        ])
+    }
+}
+
+mmpolicy_core::register_bundle_section!(RelaySection);

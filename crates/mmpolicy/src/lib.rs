@@ -13,7 +13,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Features (all on by default): `ingress`, `smtp-relay`.
+//! Features (all on by default): `ingress`, `smtp-relay`, `archiving`, `rule-actions`.
 
 pub use mmpolicy_core::*;
 
@@ -24,10 +24,19 @@ pub use mmpolicy_ingress as ingress;
 #[cfg(feature = "smtp-relay")]
 pub use mmpolicy_smtp_relay as smtp_relay;
 
+#[cfg(feature = "archiving")]
+pub use mmpolicy_archiving as archiving;
+#[cfg(feature = "rule-actions")]
+pub use mmpolicy_rule_actions as rule_actions;
+
 /// The features compiled into this build, in the order the registry lists them.
 pub const FEATURES: &[&str] = &[
+    #[cfg(feature = "archiving")]
+    "archiving",
     #[cfg(feature = "ingress")]
     "ingress",
+    #[cfg(feature = "rule-actions")]
+    "rule-actions",
     #[cfg(feature = "smtp-relay")]
     "smtp-relay",
 ];

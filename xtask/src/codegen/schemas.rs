@@ -16,12 +16,12 @@ pub const DIR: &str = "schemas";
 
 /// One schema per registered provider, in registry order, and the folder they own.
 pub fn generate() -> Result<(Vec<GeneratedFile>, OwnedDir)> {
-    let files = mmpolicy::registry()
+    let mut files = mmpolicy::registry()
         .iter()
         .map(|p| schema_file(p.id(), &mmpolicy::published_schema(p)))
         .collect::<Result<Vec<_>>>()?;
-    // Schemas of other file formats go here, one line each, e.g. the bundle file's:
-    // files.push(schema_file("deployment", &mmpolicy::deployment_schema())?);
+    // Schemas of other file formats, one line each: the bundle file's.
+    files.push(schema_file("deployment", &mmpolicy::deployment_schema())?);
     let owned = OwnedDir {
         path: DIR.into(),
         extension: "json",

@@ -16,6 +16,8 @@ mod ids;
 mod region;
 mod s3;
 mod ses;
+mod tags;
+mod targets;
 
 pub use account::AccountId;
 pub use arn::{KmsKeyArn, PrincipalArn, PrincipalKind};
@@ -25,6 +27,11 @@ pub use ids::{
 pub use region::{Partition, Region, resolve_partition};
 pub use s3::{BucketName, KeyPrefix};
 pub use ses::SesIdentity;
+pub use tags::{TagKey, TagValue};
+pub use targets::{
+    ConfigurationSetName, KmsKeyAlias, LambdaFunctionArn, QBusinessApplicationId, QBusinessIndexId,
+    SnsTopicArn,
+};
 
 use crate::ParamError;
 

@@ -1,0 +1,326 @@
+//! `mmpolicy bundle`, run as a binary: what it writes, what it refuses, and that a failure
+//! writes nothing.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail the test on an unexpected error"
+)]
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn mmpolicy() -> Command {
+    Command::cargo_bin("mmpolicy").unwrap()
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/deployment.toml")
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+const PARTIAL: &str = "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n\n[ingress]\n";
+
+#[test]
+fn writes_every_policy_of_the_example_and_an_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("policies");
+    mmpolicy()
+        .arg("bundle")
+        .arg(example())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "wrote 11 policies and bundle.json to ",
+        ))
+        .stderr("");
+    assert_eq!(
+        names(&out),
+        [
+            "archiving.export-bucket-policy.json",
+            "archiving.export-identity.json",
+            "archiving.identity.json",
+            "archiving.key-policy.json",
+            "archiving.kms-identity.json",
+            "bundle.json",
+            "ingress.key-policy.json",
+            "ingress.secret-policy.json",
+            "rule-actions.role-policy.json",
+            "rule-actions.trust-policy.json",
+            "smtp-relay.key-policy.json",
+            "smtp-relay.secret-policy.json",
+        ]
+    );
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("bundle.json")).unwrap()).unwrap();
+    let entries = index["policies"].as_array().unwrap();
+    assert_eq!(entries.len(), 11);
+    for e in entries {
+        let file = e["file"].as_str().unwrap();
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["Version"], "2012-10-17", "{file}");
+        assert!(text.ends_with("}\n"), "{file}");
+        assert!(e["kind"].is_string() && e["attach_to"].is_string(), "{e}");
+        assert!(!e["providers"].as_array().unwrap().is_empty(), "{e}");
+    }
+    // No temporary folder is left beside the output.
+    assert_eq!(names(tmp.path()), ["policies"]);
+}
+
+#[test]
+fn a_partial_deployment_writes_only_its_policies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("d.toml");
+    std::fs::write(&file, PARTIAL).unwrap();
+    let out = tmp.path().join("out");
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        names(&out),
+        [
+            "bundle.json",
+            "ingress.key-policy.json",
+            "ingress.secret-policy.json"
+        ]
+    );
+    let text = std::fs::read_to_string(out.join("ingress.secret-policy.json")).unwrap();
+    assert!(
+        text.contains("arn:aws:ses:eu-west-1:111122223333:mailmanager-ingress-point/*"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_json_deployment_works_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("d.json");
+    std::fs::write(
+        &file,
+        r#"{"account_id": "111122223333", "region": "eu-west-1", "smtp-relay": {}}"#,
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        names(&out),
+        [
+            "bundle.json",
+            "smtp-relay.key-policy.json",
+            "smtp-relay.secret-policy.json"
+        ]
+    );
+}
+
+#[test]
+fn a_bad_file_names_the_key_and_line_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("d.toml");
+    std::fs::write(
+        &file,
+        format!("{PARTIAL}[archiving]\narchive_id = \"*\"\nprincipal_arn = \"arn:aws:iam::111122223333:role/r\"\nexport_bucket = \"b\"\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "d.toml:8: unknown key `export_bucket` in `[archiving]`",
+        ));
+    assert!(!out.exists());
+    assert_eq!(names(tmp.path()), ["d.toml"]);
+
+    // JSON reports the line too.
+    let file = tmp.path().join("d.json");
+    std::fs::write(
+        &file,
+        "{\n  \"account_id\": \"111122223333\",\n  \"region\": \"eu-west-1\",\n  \"ingress\": {\"ingress_point\": \"x\"}\n}\n",
+    )
+    .unwrap();
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "d.json:4: unknown key `ingress_point` in `[ingress]`",
+        ));
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_failing_part_writes_nothing() {
+    // Valid syntax, but the archive key is in another region: planning fails, nothing is
+    // written, not even the ingress policies that would have rendered.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("d.toml");
+    std::fs::write(
+        &file,
+        format!("{PARTIAL}[archiving]\narchive_id = \"*\"\nprincipal_arn = \"arn:aws:iam::111122223333:role/r\"\nkms_key_arn = \"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("invalid `archiving.kms_key_arn`"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_written_is_reported_and_nothing_is_left() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("d.toml");
+    std::fs::write(&file, PARTIAL).unwrap();
+    let blocker = tmp.path().join("a-file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+
+    // Under a regular file: its parent is not a folder.
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(blocker.join("out"))
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("cannot write the bundle to"));
+    // The output itself is a regular file.
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(&blocker)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("exists and is not a folder"));
+    assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "not a folder");
+    assert_eq!(names(tmp.path()), ["a-file", "d.toml"]);
+}
+
+#[test]
+fn an_existing_folder_is_refused_unless_it_is_an_earlier_bundle_or_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("d.toml");
+    std::fs::write(&file, PARTIAL).unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+
+    // Not empty and not a bundle: refused, untouched.
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("pass `--force`"));
+    assert_eq!(names(&out), ["notes.txt"]);
+
+    // Forced: replaced as a whole.
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .arg("--force")
+        .assert()
+        .success();
+    assert_eq!(
+        names(&out),
+        [
+            "bundle.json",
+            "ingress.key-policy.json",
+            "ingress.secret-policy.json"
+        ]
+    );
+
+    // An earlier bundle is refreshed without `--force`; files it no longer plans are gone.
+    std::fs::write(
+        &file,
+        "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n[smtp-relay]\n",
+    )
+    .unwrap();
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        names(&out),
+        [
+            "bundle.json",
+            "smtp-relay.key-policy.json",
+            "smtp-relay.secret-policy.json"
+        ]
+    );
+    assert_eq!(names(tmp.path()), ["d.toml", "out"]);
+
+    // An empty folder is simply filled.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(&empty)
+        .assert()
+        .success();
+    assert_eq!(names(&empty).len(), 3);
+}
+
+#[test]
+fn a_missing_file_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    mmpolicy()
+        .arg("bundle")
+        .arg(tmp.path().join("nope.toml"))
+        .arg("--out")
+        .arg(tmp.path().join("out"))
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("cannot read"));
+    assert!(!tmp.path().join("out").exists());
+}

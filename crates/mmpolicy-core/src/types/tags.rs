@@ -1,0 +1,144 @@
+//! Resource tag keys and values, as a policy names them in `aws:RequestTag/<key>` conditions.
+
+use super::{reject_widening, string_newtype};
+use crate::ParamError;
+use schemars::json_schema;
+
+/// The characters AWS allows in tags, less white space (which mmpolicy refuses everywhere).
+fn is_tag_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"_.:/=+-@".contains(&b)
+}
+
+/// A tag key: 1 to 128 letters, digits and `_ . : / = + - @`, not starting with `aws:` (AWS
+/// reserves that prefix).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TagKey(String);
+
+impl TagKey {
+    /// Parses a tag key.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        reject_widening(Self::FIELD, value)?;
+        if value.len() > 128 || !value.bytes().all(is_tag_char) {
+            return Err(ParamError::new(
+                Self::FIELD,
+                value,
+                "a tag key has 1 to 128 letters, digits and `_ . : / = + - @`",
+            ));
+        }
+        if value.to_ascii_lowercase().starts_with("aws:") {
+            return Err(ParamError::new(
+                Self::FIELD,
+                value,
+                "tag keys starting with `aws:` are reserved by AWS",
+            ));
+        }
+        Ok(TagKey(value.to_owned()))
+    }
+
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_newtype!(
+    TagKey,
+    field = "tag_key",
+    schema = json_schema!({
+        "type": "string",
+        "description": "A tag key (not starting with `aws:`).",
+        "pattern": "^[A-Za-z0-9_.:/=+@-]{1,128}$",
+        "examples": ["team"]
+    })
+);
+
+/// A tag value: 1 to 256 letters, digits and `_ . : / = + - @`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TagValue(String);
+
+impl TagValue {
+    /// Parses a tag value.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        reject_widening(Self::FIELD, value)?;
+        if value.len() > 256 || !value.bytes().all(is_tag_char) {
+            return Err(ParamError::new(
+                Self::FIELD,
+                value,
+                "a tag value has 1 to 256 letters, digits and `_ . : / = + - @`",
+            ));
+        }
+        Ok(TagValue(value.to_owned()))
+    }
+
+    /// The value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_newtype!(
+    TagValue,
+    field = "tag_value",
+    schema = json_schema!({
+        "type": "string",
+        "description": "A tag value.",
+        "pattern": "^[A-Za-z0-9_.:/=+@-]{1,256}$",
+        "examples": ["mail"]
+    })
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_keys() {
+        for good in ["team", "cost-center", "a:b/c=d+e@f_g.h"] {
+            assert_eq!(TagKey::new(good).unwrap().as_str(), good);
+        }
+        for (bad, why) in [
+            ("aws:createdBy", "reserved"),
+            ("AWS:x", "reserved"),
+            ("a b", "white space"),
+            ("a*", "wildcards"),
+            ("a#b", "1 to 128"),
+            (&*"k".repeat(129), "1 to 128"),
+            ("", "empty"),
+        ] {
+            let e = TagKey::new(bad).unwrap_err();
+            assert_eq!(e.field, "tag_key");
+            assert!(e.rule.contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn tag_values() {
+        assert!(TagValue::new("mail-archive").is_ok());
+        for (bad, why) in [
+            ("a?", "wildcards"),
+            ("a,b", "1 to 256"),
+            (&*"v".repeat(257), "1 to 256"),
+        ] {
+            let e = TagValue::new(bad).unwrap_err();
+            assert_eq!(e.field, "tag_value");
+            assert!(e.rule.contains(why), "{bad}: {e}");
+        }
+        assert_eq!(
+            TagValue::new("a,b").unwrap_err().to_string(),
+            "invalid `tag_value` `a,b`: a tag value has 1 to 256 letters, digits and `_ . : / = + - @`"
+        );
+    }
+
+    #[test]
+    fn tags_deserialise_as_map_keys() {
+        let m: std::collections::BTreeMap<TagKey, Vec<TagValue>> =
+            serde_json::from_str(r#"{"team": ["mail", "ops"]}"#).unwrap();
+        assert_eq!(m.len(), 1);
+        assert!(
+            serde_json::from_str::<std::collections::BTreeMap<TagKey, Vec<TagValue>>>(
+                r#"{"aws:x": ["y"]}"#
+            )
+            .is_err()
+        );
+    }
+}

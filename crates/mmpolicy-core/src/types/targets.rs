@@ -1,0 +1,494 @@
+//! The targets of rule actions and the names that appear beside them: KMS key aliases, SNS
+//! topic ARNs, Lambda function ARNs, Amazon Q Business application and index ids, and SES
+//! configuration set names.
+
+use super::{AccountId, Partition, Region, reject_widening, string_newtype};
+use crate::ParamError;
+use schemars::json_schema;
+
+/// Splits `arn:<partition>:<service>:<region>:<account>:<rest>` and checks every part, so
+/// that an ARN taken whole carries a real partition, region and account.
+fn split_arn<'a>(
+    field: &'static str,
+    value: &'a str,
+    service: &str,
+    rule: &'static str,
+) -> Result<(Partition, Region, AccountId, &'a str), ParamError> {
+    let fail = |rule: String| ParamError::new(field, value, rule);
+    let parts: Vec<&str> = value.splitn(6, ':').collect();
+    let [arn, partition, svc, region, account, rest] = parts[..] else {
+        return Err(fail(rule.to_owned()));
+    };
+    if arn != "arn" || svc != service {
+        return Err(fail(rule.to_owned()));
+    }
+    let partition = Partition::new(partition).map_err(|e| fail(format!("{rule}: {}", e.rule)))?;
+    let region = Region::new(region).map_err(|e| fail(format!("{rule}: {}", e.rule)))?;
+    if region.partition() != partition {
+        return Err(fail(format!(
+            "region `{region}` is in partition `{}`, not `{partition}`",
+            region.partition()
+        )));
+    }
+    let account = AccountId::new(account).map_err(|e| fail(format!("{rule}: {}", e.rule)))?;
+    Ok((partition, region, account, rest))
+}
+
+/// A KMS alias name, `alias/<name>`: letters, digits and `/ _ -`, 1 to 256 characters in all.
+/// Names under `alias/aws/` belong to AWS managed keys and are refused: their key policies
+/// cannot be changed to let a role use them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KmsKeyAlias(String);
+
+impl KmsKeyAlias {
+    /// Parses an alias name.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        reject_widening(Self::FIELD, value)?;
+        let fail = |rule: &'static str| Err(ParamError::new(Self::FIELD, value, rule));
+        if value.starts_with("arn:") {
+            return fail("give the alias name (`alias/<name>`), not its ARN");
+        }
+        let Some(name) = value.strip_prefix("alias/") else {
+            return fail("expected an alias name `alias/<name>`");
+        };
+        if name.is_empty() || value.len() > 256 {
+            return fail("an alias name has 1 to 250 characters after `alias/`");
+        }
+        if !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/_-".contains(&b))
+        {
+            return fail("an alias name has only letters, digits and `/ _ -`");
+        }
+        if name.starts_with("aws/") {
+            return fail(
+                "`alias/aws/` names an AWS managed key, whose key policy you cannot change: use a customer managed key",
+            );
+        }
+        Ok(KmsKeyAlias(value.to_owned()))
+    }
+
+    /// The alias name, `alias/<name>`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_newtype!(
+    KmsKeyAlias,
+    field = "kms_key_alias",
+    schema = json_schema!({
+        "type": "string",
+        "description": "A KMS alias name, `alias/<name>` (not `alias/aws/...`).",
+        "pattern": "^alias/[A-Za-z0-9/_-]{1,250}$",
+        "examples": ["alias/mail-inbound"]
+    })
+);
+
+/// The ARN of an SNS topic: `arn:<partition>:sns:<region>:<account>:<topic name>`, the name 1
+/// to 256 letters, digits, `-` or `_` (a FIFO topic's name ends in `.fifo`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SnsTopicArn {
+    arn: String,
+    partition: Partition,
+    region: Region,
+    account: AccountId,
+}
+
+impl SnsTopicArn {
+    /// Parses a topic ARN.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        const RULE: &str =
+            "expected an SNS topic ARN `arn:aws:sns:<region>:<account id>:<topic name>`";
+        reject_widening(Self::FIELD, value)?;
+        let (partition, region, account, name) = split_arn(Self::FIELD, value, "sns", RULE)?;
+        let base = name.strip_suffix(".fifo").unwrap_or(name);
+        let ok = (1..=256).contains(&name.len())
+            && !base.is_empty()
+            && base
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !ok {
+            return Err(ParamError::new(
+                Self::FIELD,
+                value,
+                "a topic name has 1 to 256 letters, digits, `-` or `_` (and `.fifo` at the end of a FIFO topic)",
+            ));
+        }
+        Ok(SnsTopicArn {
+            arn: value.to_owned(),
+            partition,
+            region,
+            account,
+        })
+    }
+
+    /// The ARN.
+    pub fn as_str(&self) -> &str {
+        &self.arn
+    }
+
+    /// The topic's partition.
+    pub fn partition(&self) -> Partition {
+        self.partition
+    }
+
+    /// The topic's region.
+    pub fn region(&self) -> Region {
+        self.region
+    }
+
+    /// The account that owns the topic.
+    pub fn account(&self) -> AccountId {
+        self.account
+    }
+}
+
+string_newtype!(
+    SnsTopicArn,
+    field = "topic_arn",
+    schema = json_schema!({
+        "type": "string",
+        "description": "The ARN of an SNS topic.",
+        "pattern": "^arn:aws(-cn|-us-gov)?:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$",
+        "examples": ["arn:aws:sns:us-east-1:111122223333:inbound-mail"]
+    })
+);
+
+/// The ARN of a Lambda function, `arn:<partition>:lambda:<region>:<account>:function:<name>`,
+/// optionally qualified with a version or alias (`:<qualifier>`). The policy names exactly
+/// this ARN: a qualified ARN allows that version or alias only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LambdaFunctionArn {
+    arn: String,
+    partition: Partition,
+    region: Region,
+    account: AccountId,
+}
+
+impl LambdaFunctionArn {
+    /// Parses a function ARN.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        const RULE: &str =
+            "expected a Lambda function ARN `arn:aws:lambda:<region>:<account id>:function:<name>`";
+        reject_widening(Self::FIELD, value)?;
+        let (partition, region, account, rest) = split_arn(Self::FIELD, value, "lambda", RULE)?;
+        let Some(rest) = rest.strip_prefix("function:") else {
+            return Err(ParamError::new(Self::FIELD, value, RULE));
+        };
+        let (name, qualifier) = match rest.split_once(':') {
+            Some((n, q)) => (n, Some(q)),
+            None => (rest, None),
+        };
+        let name_ok = (1..=64).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !name_ok {
+            return Err(ParamError::new(
+                Self::FIELD,
+                value,
+                "a function name has 1 to 64 letters, digits, `-` or `_`",
+            ));
+        }
+        if let Some(q) = qualifier {
+            let q_ok = q == "$LATEST"
+                || ((1..=128).contains(&q.len())
+                    && q.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            if !q_ok {
+                return Err(ParamError::new(
+                    Self::FIELD,
+                    value,
+                    "a qualifier is a version number, `$LATEST` or an alias name (letters, digits, `-` or `_`)",
+                ));
+            }
+        }
+        Ok(LambdaFunctionArn {
+            arn: value.to_owned(),
+            partition,
+            region,
+            account,
+        })
+    }
+
+    /// The ARN.
+    pub fn as_str(&self) -> &str {
+        &self.arn
+    }
+
+    /// The function's partition.
+    pub fn partition(&self) -> Partition {
+        self.partition
+    }
+
+    /// The function's region.
+    pub fn region(&self) -> Region {
+        self.region
+    }
+
+    /// The account that owns the function.
+    pub fn account(&self) -> AccountId {
+        self.account
+    }
+}
+
+string_newtype!(
+    LambdaFunctionArn,
+    field = "function_arn",
+    schema = json_schema!({
+        "type": "string",
+        "description": "The ARN of a Lambda function, optionally with a version or alias.",
+        "pattern": "^arn:aws(-cn|-us-gov)?:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:(\\$LATEST|[A-Za-z0-9_-]{1,128}))?$",
+        "examples": ["arn:aws:lambda:us-east-1:111122223333:function:classify-mail"]
+    })
+);
+
+/// Checks an Amazon Q Business id: exactly 36 lowercase letters, digits or hyphens (the
+/// Mail Manager API's pattern for both ids).
+fn check_qbusiness_id(field: &'static str, value: &str) -> Result<(), ParamError> {
+    reject_widening(field, value)?;
+    let ok = value.len() == 36
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(ParamError::new(
+            field,
+            value,
+            "expected exactly 36 lowercase letters, digits or hyphens (the id shown in the Amazon Q Business console)",
+        ))
+    }
+}
+
+/// The id of an Amazon Q Business application (36 lowercase letters, digits or hyphens).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QBusinessApplicationId(String);
+
+impl QBusinessApplicationId {
+    /// Parses the id.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        check_qbusiness_id(Self::FIELD, value)?;
+        Ok(QBusinessApplicationId(value.to_owned()))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_newtype!(
+    QBusinessApplicationId,
+    field = "application_id",
+    schema = json_schema!({
+        "type": "string",
+        "description": "The id of an Amazon Q Business application.",
+        "pattern": "^[a-z0-9-]{36}$",
+        "examples": ["a1b2c3d4-5678-90ab-cdef-111122223333"]
+    })
+);
+
+/// The id of an Amazon Q Business index (36 lowercase letters, digits or hyphens).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QBusinessIndexId(String);
+
+impl QBusinessIndexId {
+    /// Parses the id.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        check_qbusiness_id(Self::FIELD, value)?;
+        Ok(QBusinessIndexId(value.to_owned()))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_newtype!(
+    QBusinessIndexId,
+    field = "index_id",
+    schema = json_schema!({
+        "type": "string",
+        "description": "The id of an index of an Amazon Q Business application.",
+        "pattern": "^[a-z0-9-]{36}$",
+        "examples": ["b2c3d4e5-6789-01ab-cdef-111122223333"]
+    })
+);
+
+/// The name of an SES configuration set: 1 to 64 letters, digits, `_` or `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConfigurationSetName(String);
+
+impl ConfigurationSetName {
+    /// Parses the name.
+    pub fn new(value: &str) -> Result<Self, ParamError> {
+        reject_widening(Self::FIELD, value)?;
+        let ok = (1..=64).contains(&value.len())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !ok {
+            return Err(ParamError::new(
+                Self::FIELD,
+                value,
+                "a configuration set name has 1 to 64 letters, digits, `_` or `-`",
+            ));
+        }
+        Ok(ConfigurationSetName(value.to_owned()))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_newtype!(
+    ConfigurationSetName,
+    field = "configuration_set",
+    schema = json_schema!({
+        "type": "string",
+        "description": "The name of an SES configuration set.",
+        "pattern": "^[A-Za-z0-9_-]{1,64}$",
+        "examples": ["outbound-tracking"]
+    })
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_bad<T: std::fmt::Debug>(
+        parse: impl Fn(&str) -> Result<T, ParamError>,
+        field: &str,
+        cases: &[(&str, &str)],
+    ) {
+        for (bad, why) in cases {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(e.field, field, "{bad}");
+            assert!(e.rule.contains(why), "{bad}: {e}");
+            assert!(e.to_string().contains(&format!("`{field}`")), "{e}");
+        }
+    }
+
+    #[test]
+    fn key_aliases() {
+        for good in ["alias/mail", "alias/team/mail_in-1"] {
+            assert_eq!(KmsKeyAlias::new(good).unwrap().as_str(), good);
+        }
+        check_bad(
+            KmsKeyAlias::new,
+            "kms_key_alias",
+            &[
+                ("mail", "alias/<name>"),
+                ("alias/", "1 to 250"),
+                ("alias/aws/s3", "AWS managed key"),
+                ("alias/a.b", "letters, digits"),
+                ("alias/*", "wildcards"),
+                (
+                    "arn:aws:kms:us-east-1:111122223333:alias/mail",
+                    "not its ARN",
+                ),
+            ],
+        );
+        assert_eq!(
+            KmsKeyAlias::new("alias/aws/s3").unwrap_err().to_string(),
+            "invalid `kms_key_alias` `alias/aws/s3`: `alias/aws/` names an AWS managed key, whose key policy you cannot change: use a customer managed key"
+        );
+    }
+
+    #[test]
+    fn topic_arns() {
+        let t = SnsTopicArn::new("arn:aws:sns:eu-west-1:111122223333:inbound_mail-1").unwrap();
+        assert_eq!(t.region().as_str(), "eu-west-1");
+        assert_eq!(t.account().as_str(), "111122223333");
+        assert!(SnsTopicArn::new("arn:aws:sns:us-east-1:111122223333:orders.fifo").is_ok());
+        check_bad(
+            SnsTopicArn::new,
+            "topic_arn",
+            &[
+                ("arn:aws:sns:us-east-1:111122223333:*", "wildcards"),
+                ("arn:aws:sns:us-east-1:111122223333:a.b", "topic name"),
+                ("arn:aws:sns:us-east-1:111122223333:", "topic name"),
+                ("arn:aws:sns:us-east-1:111122223333:.fifo", "topic name"),
+                ("arn:aws:sqs:us-east-1:111122223333:q", "SNS topic ARN"),
+                ("arn:aws:sns:mars-1:111122223333:t", "region"),
+                ("arn:aws-cn:sns:us-east-1:111122223333:t", "partition"),
+                ("arn:aws:sns:us-east-1:1111:t", "12 digits"),
+                ("inbound-mail", "SNS topic ARN"),
+            ],
+        );
+    }
+
+    #[test]
+    fn function_arns() {
+        for good in [
+            "arn:aws:lambda:us-east-1:111122223333:function:classify-mail",
+            "arn:aws:lambda:us-east-1:111122223333:function:classify_mail:3",
+            "arn:aws:lambda:us-east-1:111122223333:function:classify:live",
+            "arn:aws:lambda:us-east-1:111122223333:function:classify:$LATEST",
+        ] {
+            assert_eq!(LambdaFunctionArn::new(good).unwrap().as_str(), good);
+        }
+        check_bad(
+            LambdaFunctionArn::new,
+            "function_arn",
+            &[
+                (
+                    "arn:aws:lambda:us-east-1:111122223333:function:*",
+                    "wildcards",
+                ),
+                (
+                    "arn:aws:lambda:us-east-1:111122223333:function:a.b",
+                    "function name",
+                ),
+                (
+                    "arn:aws:lambda:us-east-1:111122223333:function:a:b:c",
+                    "qualifier",
+                ),
+                (
+                    "arn:aws:lambda:us-east-1:111122223333:layer:x",
+                    "Lambda function ARN",
+                ),
+                (
+                    "arn:aws:lambda:us-east-1:111122223333:function:",
+                    "function name",
+                ),
+                ("classify-mail", "Lambda function ARN"),
+            ],
+        );
+    }
+
+    #[test]
+    fn qbusiness_ids() {
+        let id = "a1b2c3d4-5678-90ab-cdef-111122223333";
+        assert_eq!(QBusinessApplicationId::new(id).unwrap().as_str(), id);
+        assert_eq!(QBusinessIndexId::new(id).unwrap().as_str(), id);
+        let cases = [
+            ("a1b2c3d4", "exactly 36"),
+            ("A1B2C3D4-5678-90AB-CDEF-111122223333", "exactly 36"),
+            ("a1b2c3d4-5678-90ab-cdef-11112222333*", "wildcards"),
+        ];
+        check_bad(QBusinessApplicationId::new, "application_id", &cases);
+        check_bad(QBusinessIndexId::new, "index_id", &cases);
+    }
+
+    #[test]
+    fn configuration_sets() {
+        assert!(ConfigurationSetName::new("outbound_tracking-1").is_ok());
+        check_bad(
+            ConfigurationSetName::new,
+            "configuration_set",
+            &[
+                ("a.b", "1 to 64"),
+                (&"a".repeat(65), "1 to 64"),
+                ("a/b", "1 to 64"),
+                ("*", "wildcards"),
+            ],
+        );
+    }
+}

@@ -1,0 +1,374 @@
+//! The deployment bundle, planned through the registry with every feature linked: the
+//! example deployment, partial deployments, and bad files.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail the test on an unexpected error"
+)]
+
+use mmpolicy::bundle::{Bundle, BundleFormat, bundle_sections, deployment_schema, plan_bundle};
+use mmpolicy::{ParamsError, PolicyKind};
+use serde_json::{Value, json};
+
+const EXAMPLE: &str = include_str!("../../../examples/deployment.toml");
+
+fn plan_toml(text: &str) -> Result<Bundle, ParamsError> {
+    plan_bundle(text, BundleFormat::Toml)
+}
+
+const HEAD: &str = "account_id = \"111122223333\"\nregion = \"us-east-1\"\n";
+
+fn files(b: &Bundle) -> Vec<&str> {
+    b.policies.iter().map(|p| p.file.as_str()).collect()
+}
+
+#[test]
+fn every_feature_contributes_a_section() {
+    let names: Vec<&str> = bundle_sections().iter().map(|s| s.name()).collect();
+    assert_eq!(names, mmpolicy::FEATURES);
+    assert_eq!(mmpolicy::registry().features(), mmpolicy::FEATURES);
+}
+
+#[test]
+fn the_example_deployment_plans_every_policy() {
+    let b = plan_toml(EXAMPLE).unwrap();
+    assert_eq!(
+        files(&b),
+        [
+            "archiving.identity.json",
+            "archiving.export-identity.json",
+            "archiving.export-bucket-policy.json",
+            "archiving.kms-identity.json",
+            "archiving.key-policy.json",
+            "ingress.secret-policy.json",
+            "ingress.key-policy.json",
+            "rule-actions.trust-policy.json",
+            "rule-actions.role-policy.json",
+            "smtp-relay.secret-policy.json",
+            "smtp-relay.key-policy.json",
+        ]
+    );
+    let role = b
+        .policies
+        .iter()
+        .find(|p| p.file == "rule-actions.role-policy.json")
+        .unwrap();
+    assert_eq!(role.kind, PolicyKind::Identity);
+    assert_eq!(
+        role.providers,
+        [
+            "rule-actions.write-to-s3",
+            "rule-actions.deliver-to-mailbox",
+            "rule-actions.send-to-internet",
+            "rule-actions.deliver-to-q-business",
+            "rule-actions.publish-to-sns",
+            "rule-actions.invoke-lambda",
+        ]
+    );
+    let sids: Vec<&str> = role
+        .policy
+        .statements()
+        .iter()
+        .filter_map(|s| s.sid.as_deref())
+        .collect();
+    let mut unique = sids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(sids.len(), unique.len(), "{sids:?}");
+    assert_eq!(
+        sids.len(),
+        role.policy.statements().len(),
+        "every statement has a Sid"
+    );
+    assert!(
+        role.attach_to.contains("MailManagerRuleSetRole"),
+        "{}",
+        role.attach_to
+    );
+
+    // The trust policy names the one rule set.
+    let trust = b
+        .policies
+        .iter()
+        .find(|p| p.kind == PolicyKind::Trust)
+        .unwrap();
+    assert!(trust.policy.to_compact_json().contains(
+        "\"aws:SourceArn\":\"arn:aws:ses:us-east-1:111122223333:mailmanager-rule-set/rs-4k7m2p9q1s3u5w7y0a2c4e6g8i\""
+    ));
+
+    // A bundled policy is the provider's own rendering of the same values.
+    let archiving = mmpolicy::registry().get("archiving.identity").unwrap();
+    let alone = archiving
+        .render_value(&json!({
+            "account_id": "111122223333", "region": "us-east-1",
+            "archive_id": "a-9f8e7d6c5b4a3210fedcba9876",
+            "create_tags": {"team": ["mail-operations"], "cost-center": ["cc-1234", "cc-5678"]}
+        }))
+        .unwrap();
+    assert_eq!(b.policies[0].policy, alone);
+
+    // The index lists each file once, and the files are the policies plus the index.
+    let index = b.index();
+    assert_eq!(index["policies"].as_array().unwrap().len(), 11);
+    assert_eq!(
+        index["policies"][4],
+        json!({
+            "file": "archiving.key-policy.json",
+            "providers": ["archiving.key-policy"],
+            "kind": "key",
+            "attach_to": "KMS key `arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`: merge these statements into its key policy"
+        })
+    );
+    let written = b.files();
+    assert_eq!(written.len(), 12);
+    assert_eq!(written.last().unwrap().0, "bundle.json");
+}
+
+#[test]
+fn a_json_file_plans_the_same_bundle() {
+    let value: Value = toml::from_str(EXAMPLE).unwrap();
+    let json_text = serde_json::to_string_pretty(&value).unwrap();
+    assert_eq!(
+        plan_bundle(&json_text, BundleFormat::Json).unwrap(),
+        plan_toml(EXAMPLE).unwrap()
+    );
+}
+
+#[test]
+fn only_the_sections_present_produce_policies() {
+    let b = plan_toml(&format!(
+        "{HEAD}[archiving]\narchive_id = \"*\"\nprincipal_arn = \"arn:aws:iam::111122223333:user/alice\"\n"
+    ))
+    .unwrap();
+    assert_eq!(files(&b), ["archiving.identity.json"]);
+    assert!(
+        b.policies[0].attach_to.starts_with("IAM user `alice`"),
+        "{}",
+        b.policies[0].attach_to
+    );
+
+    let b = plan_toml(&format!(
+        "{HEAD}[rule-actions.invoke-lambda]\nfunction_arn = \"arn:aws:lambda:us-east-1:111122223333:function:f\"\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        files(&b),
+        [
+            "rule-actions.trust-policy.json",
+            "rule-actions.role-policy.json"
+        ]
+    );
+    assert_eq!(b.policies[1].providers, ["rule-actions.invoke-lambda"]);
+    assert_eq!(b.policies[1].policy.statements().len(), 1);
+    assert!(
+        b.policies[0]
+            .policy
+            .to_compact_json()
+            .contains("mailmanager-rule-set/*")
+    );
+
+    let b = plan_toml(&format!("{HEAD}[ingress]\n[smtp-relay]\n")).unwrap();
+    assert_eq!(
+        files(&b),
+        [
+            "ingress.secret-policy.json",
+            "ingress.key-policy.json",
+            "smtp-relay.secret-policy.json",
+            "smtp-relay.key-policy.json"
+        ]
+    );
+}
+
+fn check_error(text: &str, line: Option<usize>, needles: &[&str]) {
+    let e = plan_toml(text).unwrap_err();
+    assert_eq!(e.line, line, "{e:?}");
+    for n in needles {
+        assert!(e.message.contains(n), "`{n}` not in: {}", e.message);
+    }
+    assert!(!e.message.ends_with('.'), "{}", e.message);
+    assert!(!e.message.contains('\n'), "{}", e.message);
+}
+
+#[test]
+fn bad_files_name_the_key_and_the_line() {
+    // A misspelt top-level key.
+    check_error(
+        "account_id = \"111122223333\"\nregoin = \"us-east-1\"\n",
+        Some(2),
+        &["unknown key `regoin`", "`region`"],
+    );
+    // A misspelt section.
+    check_error(
+        &format!("{HEAD}\n[archive]\narchive_id = \"*\"\n"),
+        Some(4),
+        &["unknown key `archive`", "`archiving`"],
+    );
+    // A misspelt key in a section's sub-table.
+    check_error(
+        &format!("{HEAD}[rule-actions.write-to-s3]\nbucket = \"b-1\"\nkms_key = \"alias/x\"\n"),
+        Some(5),
+        &[
+            "unknown key `kms_key`",
+            "[rule-actions.write-to-s3]",
+            "`kms_key_alias`",
+        ],
+    );
+    // A misspelt action table.
+    check_error(
+        &format!("{HEAD}[rule-actions.write-to-s4]\nbucket = \"b-1\"\n"),
+        Some(3),
+        &["unknown key `write-to-s4`", "[rule-actions]"],
+    );
+    // A refused value.
+    check_error(
+        &format!(
+            "{HEAD}[archiving]\narchive_id = \"MyArchiveID\"\nprincipal_arn = \"arn:aws:iam::111122223333:role/r\"\n"
+        ),
+        Some(4),
+        &["invalid `archiving.archive_id` `MyArchiveID`"],
+    );
+    // A group as principal.
+    check_error(
+        &format!(
+            "{HEAD}[archiving]\narchive_id = \"*\"\nprincipal_arn = \"arn:aws:iam::111122223333:group/g\"\n"
+        ),
+        Some(5),
+        &["`archiving.principal_arn`", "group cannot be a principal"],
+    );
+}
+
+#[test]
+fn values_that_do_not_fit_together_name_their_path() {
+    check_error(
+        &format!(
+            "{HEAD}[archiving]\narchive_id = \"*\"\nprincipal_arn = \"arn:aws:iam::111122223333:role/r\"\nkms_key_arn = \"arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"
+        ),
+        Some(6),
+        &[
+            "invalid `archiving.kms_key_arn`",
+            "deployment's region `us-east-1`",
+        ],
+    );
+    check_error(
+        &format!("{HEAD}[rule-actions]\nrule_set_id = \"rs-4k7m2p9q1s3u5w7y0a2c4e6g8i\"\n"),
+        Some(3),
+        &[
+            "`[rule-actions]` names no action",
+            "`[rule-actions.write-to-s3]`",
+        ],
+    );
+    check_error(
+        &format!(
+            "{HEAD}[rule-actions]\nrole_arn = \"arn:aws:iam::111122223333:user/u\"\n[rule-actions.invoke-lambda]\nfunction_arn = \"arn:aws:lambda:us-east-1:111122223333:function:f\"\n"
+        ),
+        Some(4),
+        &["invalid `rule-actions.role_arn`", "not a user"],
+    );
+    check_error(
+        &format!(
+            "{HEAD}[rule-actions.publish-to-sns]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:t\"\nkms_key_arn = \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"
+        ),
+        Some(5),
+        &["invalid `rule-actions.publish-to-sns.kms_key_arn`"],
+    );
+    check_error(
+        HEAD,
+        None,
+        &["no policy", "`[archiving]`", "`[rule-actions]`"],
+    );
+}
+
+#[test]
+fn the_schema_describes_every_key_of_the_example() {
+    let schema = deployment_schema().to_value();
+    assert_eq!(schema["additionalProperties"], false);
+    let example: Value = toml::from_str(EXAMPLE).unwrap();
+    let defs = &schema["$defs"];
+    let resolve = |s: &Value| -> Value {
+        match s.get("$ref").and_then(Value::as_str) {
+            Some(r) => defs[r.rsplit('/').next().unwrap()].clone(),
+            None => s.clone(),
+        }
+    };
+    for (key, value) in example.as_object().unwrap() {
+        let prop = &schema["properties"][key];
+        assert!(prop.is_object(), "`{key}` is not in the schema");
+        if let Value::Object(table) = value {
+            let section = resolve(prop);
+            assert_eq!(section["additionalProperties"], false, "{key}");
+            for inner in table.keys() {
+                assert!(
+                    section["properties"][inner].is_object(),
+                    "`{key}.{inner}` is not in the schema"
+                );
+            }
+        }
+    }
+    for name in ["ingress", "smtp-relay", "archiving", "rule-actions"] {
+        assert!(
+            schema["properties"][name]["description"].is_string(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn several_actions_of_a_kind_share_the_role_policy() {
+    let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let text = format!(
+        "{HEAD}[[rule-actions.publish-to-sns]]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:a\"\nkms_key_arn = \"{key}\"\n\n[[rule-actions.publish-to-sns]]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:b\"\nkms_key_arn = \"{key}\"\n"
+    );
+    let b = plan_toml(&text).unwrap();
+    let role = &b.policies[1];
+    assert_eq!(role.providers, ["rule-actions.publish-to-sns"]);
+    let got: Vec<(Option<&str>, String)> = role
+        .policy
+        .statements()
+        .iter()
+        .map(|s| {
+            (
+                s.sid.as_deref(),
+                serde_json::to_string(&s.resource).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                Some("PublishToSns"),
+                "\"arn:aws:sns:us-east-1:111122223333:a\"".to_owned()
+            ),
+            (Some("PublishToSnsUseKey"), format!("\"{key}\"")),
+            (
+                Some("PublishToSns2"),
+                "\"arn:aws:sns:us-east-1:111122223333:b\"".to_owned()
+            ),
+        ],
+        "the second key statement is an exact duplicate and is dropped"
+    );
+
+    // An unknown key in the second table is reported at its line.
+    check_error(
+        &format!("{text}topic = \"x\"\n"),
+        Some(10),
+        &["unknown key `topic` in `[[rule-actions.publish-to-sns]]` number 2"],
+    );
+    // A key in another region than the second topic: the error names that table and line.
+    check_error(
+        &text.replace(
+            &format!("b\"\nkms_key_arn = \"{key}\""),
+            "b\"\nkms_key_arn = \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"",
+        ),
+        Some(9),
+        &["invalid `rule-actions.publish-to-sns[1].kms_key_arn`", "`us-east-1`"],
+    );
+    // An empty list is refused.
+    let e = plan_bundle(
+        r#"{"account_id": "111122223333", "region": "us-east-1", "rule-actions": {"invoke-lambda": []}}"#,
+        BundleFormat::Json,
+    )
+    .unwrap_err();
+    assert!(e.message.contains("an empty list"), "{}", e.message);
+}

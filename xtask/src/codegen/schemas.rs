@@ -248,13 +248,14 @@ mod tests {
     }
 
     #[test]
-    fn one_file_per_provider_in_the_owned_folder() {
+    fn one_file_per_provider_and_the_deployment_in_the_owned_folder() {
         let (files, owned) = generate().unwrap();
         let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
-        let expected: Vec<String> = mmpolicy::registry()
+        let mut expected: Vec<String> = mmpolicy::registry()
             .iter()
             .map(|p| format!("schemas/{}.json", p.id()))
             .collect();
+        expected.push("schemas/deployment.json".to_owned());
         assert_eq!(names, expected);
         assert_eq!(owned.path, std::path::Path::new("schemas"));
         assert!(files.iter().all(|f| f.contents.ends_with("}\n")));

@@ -281,4 +281,38 @@ mod tests {
         assert_eq!(v["$id"], json!("urn:mmpolicy:schema:deployment"));
         assert!(v["$comment"].as_str().unwrap().contains("mmpolicy-core"));
     }
+
+    /// The bundle file's schema accepts the shipped example deployment and rejects what
+    /// `mmpolicy bundle` rejects: an unknown key, a missing account id, a bad value.
+    #[test]
+    fn deployment_schema_accepts_the_example_and_rejects_bad_files() {
+        let schema = serde_json::to_value(mmpolicy::deployment_schema()).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let text = std::fs::read_to_string(
+            crate::codegen::workspace_root().join("examples/deployment.toml"),
+        )
+        .unwrap();
+        let example: Value = toml::from_str(&text).unwrap();
+        assert!(
+            validator.is_valid(&example),
+            "the example deployment is valid"
+        );
+        assert!(mmpolicy::bundle::plan_bundle(&text, mmpolicy::bundle::BundleFormat::Toml).is_ok());
+
+        let mut unknown = example.clone();
+        unknown["archiving"]["colour"] = json!("blue");
+        let mut missing = example.clone();
+        missing.as_object_mut().unwrap().remove("account_id");
+        let mut bad = example.clone();
+        bad["region"] = json!("us-east-7");
+        for broken in [unknown, missing, bad] {
+            assert!(!validator.is_valid(&broken), "schema rejects {broken}");
+            let as_json = serde_json::to_string(&broken).unwrap();
+            assert!(
+                mmpolicy::bundle::plan_bundle(&as_json, mmpolicy::bundle::BundleFormat::Json)
+                    .is_err(),
+                "bundle rejects {broken}"
+            );
+        }
+    }
 }

@@ -5,6 +5,8 @@
 //! command that regenerates them. The `generated_files_are_fresh` test runs the check, so
 //! `cargo test` catches a stale file.
 
+mod catalog;
+
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -26,7 +28,10 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-#[allow(dead_code, reason = "scaffolding: the first generators land with issues 4 and 5")]
+#[allow(
+    dead_code,
+    reason = "scaffolding: the first generators land with issues 4 and 5"
+)]
 impl GeneratedFile {
     /// A file at `path` (relative to the workspace root).
     pub fn new(path: impl Into<PathBuf>, contents: impl Into<String>) -> Self {
@@ -54,7 +59,10 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-#[allow(dead_code, reason = "scaffolding: the first generators land with issues 4 and 5")]
+#[allow(
+    dead_code,
+    reason = "scaffolding: the first generators land with issues 4 and 5"
+)]
 /// The header of a generated text file, in the comment syntax of its format.
 pub fn preamble(comment_open: &str, comment_close: &str, source: &str) -> String {
     format!(
@@ -64,8 +72,9 @@ pub fn preamble(comment_open: &str, comment_close: &str, source: &str) -> String
 
 /// Every generated file, from every generator, and the folders they own.
 fn generate_all() -> Result<(Vec<GeneratedFile>, Vec<OwnedDir>)> {
-    let files: Vec<GeneratedFile> = Vec::new();
+    let mut files: Vec<GeneratedFile> = Vec::new();
     let owned: Vec<OwnedDir> = Vec::new();
+    files.extend(catalog::generate()?);
     Ok((files, owned))
 }
 

@@ -20,10 +20,13 @@ use std::sync::OnceLock;
 /// The first field of the global keys' line.
 const GLOBAL: &str = "@global";
 
+/// An action: name, accepted resource types (name, required), condition keys.
+type CompactAction = (String, Vec<(String, bool)>, Vec<String>);
+
 #[derive(Serialize, Deserialize)]
 struct CompactService {
-    /// Actions: name, accepted resource types (name, required), condition keys.
-    a: Vec<(String, Vec<(String, bool)>, Vec<String>)>,
+    /// Actions.
+    a: Vec<CompactAction>,
     /// Resource types: name, ARN format, condition keys.
     r: Vec<(String, String, Vec<String>)>,
     /// Condition keys: name, type.

@@ -4,6 +4,9 @@
 //! Exit codes: 0 success; 2 bad usage or invalid parameters (the message on stderr names the
 //! field, the value and the rule); 1 an internal error. Nothing is printed on stdout when a
 //! command fails.
+//!
+//! `mmpolicy lint` also exits 1 when it finds problems of severity `warning` or worse; the
+//! findings are then on stdout.
 
 mod cmd;
 mod error;
@@ -20,6 +23,7 @@ Examples:
   mmpolicy render ingress.secret-policy --set account_id=111122223333 --set region=eu-west-1
   mmpolicy render smtp-relay.key-policy --params relay.json --statement-only
   mmpolicy schema ingress.secret-policy > ingress.schema.json
+  mmpolicy lint policy.json --kind key
 
 Every provider, its parameters and an example are in docs/reference.md.";
 
@@ -37,6 +41,7 @@ enum Command {
     Describe(cmd::describe::Args),
     Render(cmd::render::Args),
     Schema(cmd::schema::Args),
+    Lint(cmd::lint::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
         Command::Describe(args) => cmd::describe::run(&args),
         Command::Render(args) => cmd::render::run(&args),
         Command::Schema(args) => cmd::schema::run(&args),
+        Command::Lint(args) => cmd::lint::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

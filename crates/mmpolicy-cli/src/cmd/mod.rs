@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod describe;
+pub mod lint;
 pub mod list;
 pub mod render;
 pub mod schema;

@@ -1,6 +1,9 @@
 //! Criterion bench: linting a small policy, with and without the cost of loading the
 //! embedded catalog (splitting it into services and parsing the few the policy names).
-#![allow(missing_docs, reason = "criterion's macros generate undocumented functions")]
+#![allow(
+    missing_docs,
+    reason = "criterion's macros generate undocumented functions"
+)]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mmpolicy_lint::{Catalog, PolicyKind, lint_str};

@@ -199,9 +199,11 @@ pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, catalog: &Catalog, out: &m
                 None
             }
         };
-        check_values(c, op, out);
+        let type_ok = key_type.is_none_or(|t| check_type(c, op, t, out));
+        if type_ok {
+            check_values(c, op, out);
+        }
         if let Some(t) = key_type {
-            check_type(c, op, t, out);
             if op.set == Some(SetOp::ForAllValues)
                 && t.multi_valued
                 && s.is_allow()
@@ -234,7 +236,8 @@ fn guarded(s: &Stmt<'_>, key: &str) -> bool {
     })
 }
 
-fn check_type(c: &Cond<'_>, op: Operator, t: KeyType, out: &mut Vec<Finding>) {
+/// Reports an operator that does not fit the key's type; returns whether it fits.
+fn check_type(c: &Cond<'_>, op: Operator, t: KeyType, out: &mut Vec<Finding>) -> bool {
     let ok = matches!(
         (op.family, t.base),
         (Family::Null, _)
@@ -265,6 +268,7 @@ fn check_type(c: &Cond<'_>, op: Operator, t: KeyType, out: &mut Vec<Finding>) {
             ),
         ));
     }
+    ok
 }
 
 fn check_values(c: &Cond<'_>, op: Operator, out: &mut Vec<Finding>) {

@@ -309,7 +309,7 @@ fn principal_value_problem(kind: &str, s: &str) -> Option<String> {
                 || (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()))
                 || (s.starts_with("arn:") && s.split(':').count() >= 6);
             (!ok).then(|| {
-                format!("AWS principal `{s}` is neither `\"*\"`, a 12-digit account id nor an ARN: write `arn:aws:iam::111122223333:role/name` or the account id")
+                format!("principal `{s}` under `AWS` is neither `\"*\"`, a 12-digit account id nor an ARN: write `arn:aws:iam::111122223333:role/name` or the account id")
             })
         }
         "Service" => {

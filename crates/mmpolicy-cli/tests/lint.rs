@@ -1,4 +1,8 @@
 //! `mmpolicy lint`: exit codes, formats, kind guessing and `--catalog`.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed unwrap is a failed test"
+)]
 
 use assert_cmd::Command;
 use predicates::prelude::*;

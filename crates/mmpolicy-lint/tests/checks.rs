@@ -1,6 +1,10 @@
 //! One test per check: a policy that triggers it and one that does not, through one
 //! `check(kind, policy, expect)` helper. `expect` lists every finding as `CODE pointer`, so a
 //! case also fails when some other check fires where it should not.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed unwrap is a failed test"
+)]
 
 use mmpolicy_lint::{Catalog, KindSource, PolicyKind, Rule, Severity, lint, lint_str};
 use serde_json::{Value, json};

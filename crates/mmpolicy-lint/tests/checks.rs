@@ -929,3 +929,22 @@ fn rules_are_unique_and_documented() {
         );
     }
 }
+
+#[test]
+fn oidc_provider_claims_are_condition_keys() {
+    let trust = json!({ "Effect": "Allow",
+        "Principal": { "Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" },
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {
+            "StringEquals": { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+            "StringLike": { "token.actions.githubusercontent.com:sub": "repo:o/r:*" } } });
+    check("trust", identity(trust), &[]);
+    // A prefix that is neither a service nor a provider's URL is still unknown.
+    let mut s = read_archive();
+    s["Condition"] = json!({ "StringEquals": { "nosuchservice:key": "x" } });
+    check(
+        "identity",
+        identity(s),
+        &["C008 /Statement/0/Condition/StringEquals/nosuchservice:key"],
+    );
+}

@@ -99,7 +99,12 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             let artifacts: Vec<Artifact<'_>> = linted
                 .iter()
                 .map(|l| Artifact {
-                    uri: &l.name,
+                    // SARIF wants a URI reference: `<stdin>` is none.
+                    uri: if l.name == "<stdin>" {
+                        "stdin"
+                    } else {
+                        &l.name
+                    },
                     text: Some(&l.text),
                     report: &l.report,
                 })

@@ -29,6 +29,9 @@ pub(crate) fn check(
         statement(stmt, kind, doc.bare_statement, out);
     }
     sids(doc, kind, out);
+    if kind == Some(PolicyKind::Bucket) {
+        bucket_resources(doc, out);
+    }
     characters(value, "", out);
     if let Some(kind) = kind {
         size(value, text, kind, out);
@@ -237,6 +240,47 @@ fn statement(s: &Stmt<'_>, kind: Option<PolicyKind>, bare: bool, out: &mut Vec<F
                 r.ptr.clone(),
                 format!("`NotResource` in a {what} policy: use `\"Resource\": \"*\"`"),
             ));
+        }
+    }
+}
+
+/// S3 rejects a bucket policy whose resources are not the bucket it is attached to and its
+/// objects (`MalformedPolicy: Policy has invalid resource`).
+fn bucket_resources(doc: &Document<'_>, out: &mut Vec<Finding>) {
+    let mut first: Option<(&str, &str)> = None;
+    for s in &doc.statements {
+        for list in [&s.resource, &s.not_resource].into_iter().flatten() {
+            for (p, r) in &list.items {
+                let bucket = r
+                    .strip_prefix("arn:")
+                    .and_then(|rest| rest.split_once(":s3:::"))
+                    .map(|(_, res)| res.split('/').next().unwrap_or(res));
+                let Some(bucket) = bucket else {
+                    if *r != "*" && r.starts_with("arn:") {
+                        out.push(Finding::new(
+                            Rule::BucketResource,
+                            p.clone(),
+                            format!("resource `{r}` is not in an S3 bucket: a bucket policy grants on its bucket (`arn:aws:s3:::bucket`) and its objects (`arn:aws:s3:::bucket/*`) only"),
+                        ));
+                    }
+                    continue;
+                };
+                match first {
+                    None => first = Some((bucket, r)),
+                    Some((b, other))
+                        if b != bucket
+                            && !b.contains(['*', '?'])
+                            && !bucket.contains(['*', '?']) =>
+                    {
+                        out.push(Finding::new(
+                            Rule::BucketResource,
+                            p.clone(),
+                            format!("resource `{r}` names bucket `{bucket}`, but `{other}` names `{b}`: a bucket policy grants on the one bucket it is attached to"),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
         }
     }
 }

@@ -124,6 +124,8 @@ rules! {
     InvalidPrincipal = ("E022", "invalid-principal", Error, "`Principal` is `\"*\"` or an object of `AWS`, `Service`, `Federated`, `CanonicalUser`"),
     /// A trust-policy action that is not an `sts:` action.
     TrustAction = ("E023", "trust-action", Error, "a trust policy allows only `sts:` actions (`sts:AssumeRole`, `sts:TagSession`, ...)"),
+    /// A bucket-policy resource outside one bucket.
+    BucketResource = ("E024", "bucket-resource", Error, "the resources of a bucket policy are one bucket and its objects"),
     /// The service prefix is no AWS service.
     UnknownService = ("C001", "unknown-service", Error, "the action's service prefix is an AWS service"),
     /// The action is not in the service.

@@ -321,9 +321,6 @@ fn e020_policy_too_large() {
     // Each resource is 70 characters with quotes and comma: 100 fit in 6,144, 100 do not.
     check("identity", many(80), &[]);
     check("identity", many(100), &["E020 "]);
-    // The same document is far under a bucket policy's 20 KB (as a bucket policy it also lacks
-    // a principal).
-    check("bucket", many(100), &["E014 /Statement/0"]);
 }
 
 #[test]
@@ -946,5 +943,29 @@ fn oidc_provider_claims_are_condition_keys() {
         "identity",
         identity(s),
         &["C008 /Statement/0/Condition/StringEquals/nosuchservice:key"],
+    );
+}
+
+#[test]
+fn e024_bucket_resource() {
+    let s = json!({ "Effect": "Allow", "Principal": { "AWS": "111122223333" }, "Action": ["s3:GetObject", "s3:ListBucket"],
+        "Resource": ["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/*"] });
+    check("bucket", identity(s.clone()), &[]);
+    let other = with(s.clone(), "/Resource/1", json!("arn:aws:s3:::other/*"));
+    check("bucket", identity(other), &["E024 /Statement/0/Resource/1"]);
+    let kms = with(
+        s,
+        "/Resource/1",
+        json!("arn:aws:kms:us-east-1:111122223333:key/k"),
+    );
+    // The catalog checks agree: `s3:GetObject` has no object left, the key no action.
+    check(
+        "bucket",
+        identity(kms),
+        &[
+            "C004 /Statement/0/Action/0",
+            "E024 /Statement/0/Resource/1",
+            "C004 /Statement/0/Resource/1",
+        ],
     );
 }

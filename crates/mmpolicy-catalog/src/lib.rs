@@ -642,6 +642,39 @@ mod tests {
         assert!(missing.is_empty(), "{missing:?}");
     }
 
+    /// The format with its variables filled in (`${Partition}` as `aws`, ...).
+    fn instantiate(format: &str) -> String {
+        let mut out = String::new();
+        let mut rest = format;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let end = rest[start..].find('}').unwrap() + start;
+            out.push_str(match &rest[start + 2..end] {
+                "Partition" => "aws",
+                "Region" => "us-east-1",
+                "Account" => "111122223333",
+                _ => "name-1",
+            });
+            rest = &rest[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn every_resource_type_matches_an_arn_of_its_format() {
+        let catalog = Catalog::embedded();
+        let mut count = 0;
+        for prefix in catalog.prefixes() {
+            for rt in catalog.service(prefix).unwrap().resource_types() {
+                let arn = instantiate(rt.arn_format());
+                assert!(rt.matches(&arn), "{prefix} {}: {arn}", rt.name());
+                count += 1;
+            }
+        }
+        assert!(count > 1000, "{count}");
+    }
+
     #[test]
     fn key_types_parse() {
         assert_eq!(KeyType::parse("ArrayOfARN").name(), "ArrayOfARN");

@@ -53,7 +53,7 @@ pub struct NoSourceKeys {
 pub const NO_SOURCE_KEYS: &[NoSourceKeys] = &[
     NoSourceKeys {
         principal: "ses.amazonaws.com",
-        feature: "mail manager archive export to s3",
+        feature: "Mail Manager archive export to S3",
         within: &[
             "s3:ListBucket",
             "s3:GetBucketLocation",
@@ -72,7 +72,7 @@ pub const NO_SOURCE_KEYS: &[NoSourceKeys] = &[
     },
     NoSourceKeys {
         principal: "ses.amazonaws.com",
-        feature: "mail manager archive encryption with a customer managed key",
+        feature: "Mail Manager archive encryption with a customer managed KMS key",
         within: &[
             "kms:Decrypt",
             "kms:DescribeKey",
@@ -203,7 +203,7 @@ fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &m
             out.push(Finding::new(
                 Rule::ConfusedDeputyUnsupported,
                 sp,
-                format!("`{service}` has no `aws:SourceAccount`/`aws:SourceArn` condition, which is right for {}: that feature does not send them (aws documents it); if this statement serves another feature of the service, add them", e.feature),
+                format!("`{service}` has no `aws:SourceAccount`/`aws:SourceArn` condition, which AWS documents as right for {}: that feature does not send them; if this statement serves another feature of the service, add them", e.feature),
             ));
         } else if data_says
             || SUPPORTS_SOURCE_KEYS

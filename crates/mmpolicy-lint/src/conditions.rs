@@ -57,6 +57,16 @@ pub(crate) struct Operator {
     pub set: Option<SetOp>,
     family: Family,
     pub base: &'static str,
+    /// `...IfExists`: true when the key is absent.
+    pub if_exists: bool,
+}
+
+impl Operator {
+    /// Whether the condition can only hold when the key is in the request: not `IfExists`,
+    /// not a negation, not `Null`.
+    fn needs_key(self) -> bool {
+        !self.if_exists && self.family != Family::Null && !self.base.contains("Not")
+    }
 }
 
 /// `ForAllValues` or `ForAnyValue`.
@@ -89,6 +99,7 @@ pub(crate) fn parse_operator(op: &str) -> Option<Operator> {
         set,
         family,
         base: name,
+        if_exists,
     })
 }
 
@@ -230,15 +241,27 @@ fn close(a: &str, b: &str) -> bool {
     a.len().abs_diff(b.len()) <= 1 && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() <= 1
 }
 
-/// A `Null: false` on the key, or a `ForAnyValue` on it, rules out the empty set.
+/// A `Null: false` on the key, or a `ForAnyValue` on it, rules out the empty set; so does,
+/// for `aws:TagKeys`, a condition that needs a tag in the request (`aws:RequestTag/team`
+/// with `StringEquals`).
 fn guarded(s: &Stmt<'_>, key: &str) -> bool {
+    let tag_keys = key.eq_ignore_ascii_case("aws:TagKeys");
     s.conditions.iter().any(|c| {
-        c.key.eq_ignore_ascii_case(key)
+        let op = parse_operator(c.op);
+        let same_key = c.key.eq_ignore_ascii_case(key)
             && ((c.op.eq_ignore_ascii_case("Null")
                 && c.values
                     .iter()
                     .any(|(_, v)| scalar_text(v).eq_ignore_ascii_case("false")))
-                || parse_operator(c.op).is_some_and(|o| o.set == Some(SetOp::ForAnyValue)))
+                || op.is_some_and(|o| o.set == Some(SetOp::ForAnyValue)));
+        let prefix = "aws:RequestTag/";
+        let request_tag = tag_keys
+            && c.key.len() > prefix.len()
+            && c.key
+                .get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+            && op.is_some_and(|o| o.needs_key() && o.set.is_none());
+        same_key || request_tag
     })
 }
 

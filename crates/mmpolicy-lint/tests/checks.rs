@@ -765,9 +765,21 @@ fn s006_unguarded_for_all_values() {
         identity(s.clone()),
         &["S006 /Statement/0/Condition/ForAllValues:StringEquals"],
     );
-    let mut guarded = s;
+    let mut guarded = s.clone();
     guarded["Condition"]["Null"] = json!({ "aws:TagKeys": "false" });
     check("identity", identity(guarded), &[]);
+    // A required request tag implies a non-empty `aws:TagKeys`.
+    let mut tagged = s.clone();
+    tagged["Condition"]["StringEquals"] = json!({ "aws:RequestTag/team": "mail" });
+    check("identity", identity(tagged), &[]);
+    // ... but not when the tag may be absent.
+    let mut maybe = s;
+    maybe["Condition"]["StringEqualsIfExists"] = json!({ "aws:RequestTag/team": "mail" });
+    check(
+        "identity",
+        identity(maybe),
+        &["S006 /Statement/0/Condition/ForAllValues:StringEquals"],
+    );
 }
 
 #[test]

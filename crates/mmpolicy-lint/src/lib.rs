@@ -133,6 +133,8 @@ pub fn lint_str(
     kind: Option<PolicyKind>,
     catalog: &Catalog,
 ) -> Result<Report, LintError> {
+    // Editors on Windows may start the file with a byte-order mark; JSON has none.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let document: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         let full = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());

@@ -903,6 +903,13 @@ fn kind_is_guessed_and_said() {
 }
 
 #[test]
+fn a_byte_order_mark_is_ignored() {
+    let text = format!("\u{feff}{}", identity(read_archive()));
+    let report = lint_str(&text, Some(PolicyKind::Identity), Catalog::embedded()).unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}
+
+#[test]
 fn invalid_json_is_an_error_with_its_place() {
     let err = lint_str("{\n  \"Version\": ", None, Catalog::embedded()).unwrap_err();
     assert_eq!(err.line, 2);

@@ -28,10 +28,6 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-#[allow(
-    dead_code,
-    reason = "scaffolding: the first generators land with issues 4 and 5"
-)]
 impl GeneratedFile {
     /// A file at `path` (relative to the workspace root).
     pub fn new(path: impl Into<PathBuf>, contents: impl Into<String>) -> Self {
@@ -59,10 +55,6 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-#[allow(
-    dead_code,
-    reason = "scaffolding: the first generators land with issues 4 and 5"
-)]
 /// The header of a generated text file, in the comment syntax of its format.
 pub fn preamble(comment_open: &str, comment_close: &str, source: &str) -> String {
     format!(

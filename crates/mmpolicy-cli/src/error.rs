@@ -9,6 +9,8 @@ pub enum CliError {
     Usage(String),
     /// A failure that is not the user's: exit code 1.
     Internal(String),
+    /// `mmpolicy lint` found problems (already printed on stdout): exit code 1.
+    Findings,
 }
 
 impl CliError {
@@ -33,6 +35,7 @@ impl CliError {
                 eprintln!("internal error: {m}");
                 ExitCode::from(1)
             }
+            CliError::Findings => ExitCode::from(1),
         }
     }
 }

@@ -4,6 +4,9 @@
 //! Exit codes: 0 success; 2 bad usage or invalid parameters (the message on stderr names the
 //! field, the value and the rule); 1 an internal error. Nothing is printed on stdout when a
 //! command fails.
+//!
+//! `mmpolicy lint` also exits 1 when it finds problems of severity `warning` or worse; the
+//! findings are then on stdout.
 
 mod cmd;
 mod error;
@@ -21,6 +24,7 @@ Examples:
   mmpolicy render smtp-relay.key-policy --params relay.json --statement-only
   mmpolicy schema ingress.secret-policy > ingress.schema.json
   mmpolicy bundle examples/deployment.toml --out policies/
+  mmpolicy lint policy.json --kind key
 
 Every provider, its parameters and an example are in docs/reference.md.";
 
@@ -39,6 +43,7 @@ enum Command {
     Render(cmd::render::Args),
     Schema(cmd::schema::Args),
     Bundle(cmd::bundle::Args),
+    Lint(cmd::lint::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +65,7 @@ fn main() -> ExitCode {
         Command::Render(args) => cmd::render::run(&args),
         Command::Schema(args) => cmd::schema::run(&args),
         Command::Bundle(args) => cmd::bundle::run(&args),
+        Command::Lint(args) => cmd::lint::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@
 //! command that regenerates them. The `generated_files_are_fresh` test runs the check, so
 //! `cargo test` catches a stale file.
 
+mod catalog;
 mod reference;
 mod schemas;
 
@@ -71,6 +72,7 @@ fn generate_all() -> Result<(Vec<GeneratedFile>, Vec<OwnedDir>)> {
     let (schema_files, schema_dir) = schemas::generate()?;
     files.extend(schema_files);
     owned.push(schema_dir);
+    files.extend(catalog::generate()?);
     Ok((files, owned))
 }
 

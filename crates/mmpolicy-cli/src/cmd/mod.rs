@@ -2,6 +2,7 @@
 
 pub mod bundle;
 pub mod describe;
+pub mod lint;
 pub mod list;
 pub mod render;
 pub mod schema;

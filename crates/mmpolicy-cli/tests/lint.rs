@@ -1,0 +1,252 @@
+//! `mmpolicy lint`: exit codes, formats, kind guessing and `--catalog`.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed unwrap is a failed test"
+)]
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn page(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../mmpolicy-lint/tests/fixtures/page")
+        .join(format!("{name}.json"))
+}
+
+fn mmpolicy() -> Command {
+    Command::cargo_bin("mmpolicy").unwrap()
+}
+
+#[test]
+fn clean_policy_exits_0() {
+    mmpolicy()
+        .args(["lint", "--kind", "key"])
+        .arg(page("smtp-relay-key-policy"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::ends_with(
+            "smtp-relay-key-policy.json: no findings\n",
+        ));
+}
+
+#[test]
+fn errors_exit_1_with_the_findings_on_stdout() {
+    let out = mmpolicy()
+        .args(["lint"])
+        .arg(page("archiving-identity-policy"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("linted as kind `identity` (guessed: no statement names a principal; pass --kind to set it)"), "{text}");
+    assert!(text.contains("archiving-identity-policy.json:25: error[C005 resource-needs-star] /Statement/1/Action/0: `ses:ListArchives` accepts no resource ARN"), "{text}");
+    assert!(
+        text.ends_with("3 error(s), 0 security, 0 warning(s), 6 suggestion(s)\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn suggestions_alone_exit_0() {
+    mmpolicy()
+        .args(["lint", "--kind", "bucket"])
+        .arg(page("archiving-export-bucket-policy"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "suggestion[S008 confused-deputy-unsupported]",
+        ));
+}
+
+#[test]
+fn stdin_and_several_files() {
+    mmpolicy()
+        .args(["lint", "-", "--kind", "trust"])
+        .write_stdin(std::fs::read_to_string(page("rules-trust-policy")).unwrap())
+        .assert()
+        .code(0)
+        .stdout("<stdin>: no findings\n");
+    // One failing file fails the run.
+    mmpolicy()
+        .arg("lint")
+        .arg(page("rules-trust-policy"))
+        .arg(page("deliver-to-mailbox-identity-policy"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("C006 malformed-arn"));
+}
+
+#[test]
+fn json_format() {
+    let out = mmpolicy()
+        .args(["lint", "--format", "json"])
+        .arg(page("ingress-key-policy"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    let report = &v[0];
+    assert_eq!(report["kind"], "key");
+    assert_eq!(report["kind_source"]["source"], "guessed");
+    let f = &report["findings"][0];
+    assert_eq!(f["code"], "E006");
+    assert_eq!(f["name"], "missing-statement");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["pointer"], "");
+    assert_eq!(f["line"], 1);
+}
+
+#[test]
+fn sarif_format() {
+    let out = mmpolicy()
+        .args(["lint", "--format", "sarif", "--kind", "identity"])
+        .arg(page("archiving-identity-policy"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "mmpolicy");
+    let rules = driver["rules"].as_array().unwrap();
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["id"] == "C005" && r["defaultConfiguration"]["level"] == "error")
+    );
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 9);
+    let first = &results[0];
+    assert_eq!(first["ruleId"], "C005");
+    assert_eq!(
+        rules[first["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "C005"
+    );
+    assert_eq!(first["level"], "error");
+    let loc = &first["locations"][0];
+    assert!(
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("archiving-identity-policy.json")
+    );
+    assert_eq!(loc["physicalLocation"]["region"]["startLine"], 25);
+    assert_eq!(
+        loc["logicalLocations"][0]["fullyQualifiedName"],
+        "/Statement/1/Action/0"
+    );
+    // Suggestions are notes.
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "U003" && r["level"] == "note")
+    );
+}
+
+#[test]
+fn unreadable_input_exits_2_with_nothing_on_stdout() {
+    mmpolicy()
+        .args(["lint", "/nonexistent/policy.json"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::starts_with(
+            "error: cannot read `/nonexistent/policy.json`",
+        ));
+    mmpolicy()
+        .args(["lint", "-"])
+        .write_stdin("{\"Version\": ")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: `<stdin>` is not valid JSON at line 1 column 12: EOF while parsing a value\n",
+        );
+    // A bad file among good ones: nothing is printed for the good ones either.
+    mmpolicy()
+        .arg("lint")
+        .arg(page("rules-trust-policy"))
+        .arg("/nonexistent/policy.json")
+        .assert()
+        .code(2)
+        .stdout("");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    mmpolicy().args(["lint"]).assert().code(2).stdout("");
+    mmpolicy()
+        .args(["lint", "--kind", "role"])
+        .arg(page("rules-trust-policy"))
+        .assert()
+        .code(2)
+        .stdout("");
+    mmpolicy()
+        .args(["lint", "--format", "xml"])
+        .arg(page("rules-trust-policy"))
+        .assert()
+        .code(2)
+        .stdout("");
+    mmpolicy()
+        .args(["lint", "--catalog", "/nonexistent/iam-data"])
+        .arg(page("rules-trust-policy"))
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("is not a catalog snapshot"));
+}
+
+#[test]
+fn catalog_dir_replaces_the_built_in_catalog() {
+    // A snapshot that knows only `kms`: the `secretsmanager` action becomes unknown.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for sub in ["actions", "resourceTypes", "conditionKeys"] {
+        std::fs::create_dir_all(data.join(sub)).unwrap();
+    }
+    std::fs::write(
+        data.join("actions/kms.json"),
+        r#"{"decrypt": {"name": "Decrypt", "resourceTypes": [{"name": "key", "required": true, "conditionKeys": []}], "conditionKeys": ["kms:ViaService"]}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("resourceTypes/kms.json"),
+        r#"{"key": {"key": "key", "arn": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("conditionKeys/kms.json"),
+        r#"{"kms:viaservice": {"key": "kms:ViaService", "type": "String"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("globalConditionKeys.json"),
+        r#"[{"key": "aws:SourceAccount", "type": "String"}, {"key": "aws:SourceArn", "type": "ARN"}]"#,
+    )
+    .unwrap();
+    mmpolicy()
+        .args(["lint", "--kind", "key", "--catalog"])
+        .arg(dir.path())
+        .arg(page("smtp-relay-key-policy"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[C002 unknown-action] /Statement/0/Action/1: `kms:DescribeKey` is not an action of `kms`",
+        ));
+    mmpolicy()
+        .args(["lint", "--kind", "secret", "--catalog"])
+        .arg(dir.path())
+        .arg(page("smtp-relay-secret-policy"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("C001 unknown-service"));
+}

@@ -1,0 +1,319 @@
+//! Catalog checks on actions and resources: unknown services and actions, wildcards that match
+//! nothing, malformed ARNs, and resources that the statement's actions do not accept.
+
+use crate::document::Stmt;
+use crate::{Finding, PolicyKind, Rule};
+use mmpolicy_catalog::{Action, ActionLookup, Catalog, Service};
+
+/// One `Action` item and what it names in the catalog.
+#[derive(Debug)]
+pub(crate) struct ResolvedAction<'c> {
+    pub ptr: String,
+    pub text: String,
+    pub service: &'c Service,
+    pub actions: Vec<&'c Action>,
+}
+
+/// A statement's actions, resolved.
+#[derive(Debug, Default)]
+pub(crate) struct Resolved<'c> {
+    pub items: Vec<ResolvedAction<'c>>,
+    /// Every item of `Action` resolved (no `*`, no unknown action, no `NotAction`): the
+    /// statement's actions are exactly known.
+    pub complete: bool,
+}
+
+impl<'c> Resolved<'c> {
+    /// Every catalog action the statement names.
+    pub fn actions(&self) -> impl Iterator<Item = (&'c Service, &'c Action)> + '_ {
+        self.items
+            .iter()
+            .flat_map(|i| i.actions.iter().map(move |a| (i.service, *a)))
+    }
+}
+
+/// Resolves the statement's `Action` against the catalog; reports unknown names.
+pub(crate) fn resolve<'c>(
+    s: &Stmt<'_>,
+    catalog: &'c Catalog,
+    out: &mut Vec<Finding>,
+) -> Resolved<'c> {
+    let mut resolved = Resolved {
+        items: Vec::new(),
+        complete: s.action.is_some() && s.not_action.is_none(),
+    };
+    for (list, is_action) in [(&s.action, true), (&s.not_action, false)] {
+        let Some(list) = list else {
+            continue;
+        };
+        for (p, text) in &list.items {
+            match catalog.lookup_action(text) {
+                ActionLookup::Everything | ActionLookup::AnyService => resolved.complete = false,
+                ActionLookup::Malformed => {
+                    resolved.complete = false;
+                    out.push(Finding::new(
+                        Rule::MalformedAction,
+                        p.clone(),
+                        format!("action `{text}` is not `service:Action`: write it as `ses:GetArchive` (or `\"*\"`)"),
+                    ));
+                }
+                ActionLookup::UnknownService => {
+                    resolved.complete = false;
+                    let prefix = text.split(':').next().unwrap_or_default();
+                    out.push(Finding::new(
+                        Rule::UnknownService,
+                        p.clone(),
+                        format!("unknown service prefix `{prefix}` in `{text}`: use the prefix of AWS's service authorization reference (`ses`, `kms`, `s3`, ...)"),
+                    ));
+                }
+                ActionLookup::UnknownAction(service) => {
+                    resolved.complete = false;
+                    let name = text.split_once(':').map(|x| x.1).unwrap_or_default();
+                    let hint = Catalog::closest_action(service, name)
+                        .map(|c| format!(": did you mean `{}:{c}`?", service.prefix()))
+                        .unwrap_or_else(|| {
+                            format!(
+                                ": check the name in the `{}` service authorization reference",
+                                service.prefix()
+                            )
+                        });
+                    out.push(Finding::new(
+                        Rule::UnknownAction,
+                        p.clone(),
+                        format!("`{text}` is not an action of `{}`{hint}", service.prefix()),
+                    ));
+                }
+                ActionLookup::NoMatch(service) => {
+                    resolved.complete = false;
+                    out.push(Finding::new(
+                        Rule::WildcardMatchesNothing,
+                        p.clone(),
+                        format!(
+                            "`{text}` matches no action of `{}`: fix the pattern or remove it",
+                            service.prefix()
+                        ),
+                    ));
+                }
+                ActionLookup::Found(service, actions) => {
+                    if is_action {
+                        resolved.items.push(ResolvedAction {
+                            ptr: p.clone(),
+                            text: (*text).to_owned(),
+                            service,
+                            actions,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    resolved
+}
+
+/// What is wrong with an ARN as written, if anything.
+pub(crate) fn arn_problem(r: &str) -> Option<String> {
+    if r == "*" {
+        return None;
+    }
+    let Some(rest) = r.strip_prefix("arn:") else {
+        return Some(format!(
+            "resource `{r}` is not an ARN: write `arn:partition:service:region:account:resource` or `\"*\"`"
+        ));
+    };
+    let parts: Vec<&str> = rest.splitn(5, ':').collect();
+    if parts.len() < 5 {
+        return Some(format!(
+            "resource `{r}` has {} of the 6 colon-separated fields of an ARN: write `arn:partition:service:region:account:resource`",
+            parts.len() + 1
+        ));
+    }
+    let (partition, service, region, account, resource) =
+        (parts[0], parts[1], parts[2], parts[3], parts[4]);
+    let wild = |s: &str| s.contains(['*', '?']) || s.contains("${");
+    const PARTITIONS: &[&str] = &[
+        "aws",
+        "aws-cn",
+        "aws-us-gov",
+        "aws-iso",
+        "aws-iso-b",
+        "aws-iso-e",
+        "aws-iso-f",
+        "aws-eusc",
+    ];
+    if !wild(partition) && !PARTITIONS.contains(&partition) {
+        return Some(format!(
+            "resource `{r}` has partition `{partition}`: use `aws`, `aws-cn` or `aws-us-gov`"
+        ));
+    }
+    if service.is_empty() {
+        return Some(format!(
+            "resource `{r}` names no service: write the service prefix after the partition"
+        ));
+    }
+    if !wild(region)
+        && !region.is_empty()
+        && !region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Some(format!(
+            "resource `{r}` has region `{region}`: write a region such as `us-east-1`, or nothing"
+        ));
+    }
+    let account_ok = account.is_empty()
+        || wild(account)
+        || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+        // A few AWS-owned resources say `aws` here (managed policies, public parameters).
+        || account == "aws";
+    if !account_ok {
+        return Some(format!(
+            "resource `{r}` has account `{account}`: write a 12-digit account id, or nothing"
+        ));
+    }
+    if resource.is_empty() {
+        return Some(format!(
+            "resource `{r}` has an empty resource part: name the resource after the account"
+        ));
+    }
+    // `<`, `>`, white space, and braces outside a policy variable `${...}`: a placeholder
+    // left in, or a typo.
+    let without_variables = strip_variables(resource);
+    if let Some(c) = without_variables
+        .chars()
+        .find(|c| matches!(c, '<' | '>' | '{' | '}' | '"' | '\\') || c.is_whitespace())
+    {
+        return Some(format!(
+            "resource `{r}` has `{c}` in its resource part, which no AWS resource name holds: replace the placeholder with the real name"
+        ));
+    }
+    None
+}
+
+/// `s` with every `${...}` removed.
+fn strip_variables(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => {
+                rest = &rest[start..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Does `action` accept `resource` (a written ARN or `*`)?
+fn accepts(service: &Service, action: &Action, resource: &str) -> bool {
+    if resource == "*" {
+        return true;
+    }
+    if action.resource_types().is_empty() {
+        return false;
+    }
+    action
+        .resource_types()
+        .iter()
+        .any(|rt| match service.resource_type(rt.name()) {
+            Some(t) => t.matches(resource),
+            // A resource type of another service, or one the data lacks: do not guess.
+            None => true,
+        })
+}
+
+pub(crate) fn check_resources(
+    s: &Stmt<'_>,
+    res: &Resolved<'_>,
+    kind: Option<PolicyKind>,
+    out: &mut Vec<Finding>,
+) {
+    let mut well_formed: Vec<(&str, &str)> = Vec::new();
+    for (list, is_resource) in [(&s.resource, true), (&s.not_resource, false)] {
+        let Some(list) = list else {
+            continue;
+        };
+        for (p, r) in &list.items {
+            match arn_problem(r) {
+                Some(msg) => out.push(Finding::new(Rule::MalformedArn, p.clone(), msg)),
+                None if is_resource => well_formed.push((p, r)),
+                None => {}
+            }
+        }
+    }
+    // Key and secret policies say `"*"` for the resource they are attached to; trust
+    // policies have none.
+    if matches!(
+        kind,
+        Some(PolicyKind::Key | PolicyKind::Secret | PolicyKind::Trust)
+    ) || s.resource.is_none()
+        || well_formed.is_empty()
+    {
+        return;
+    }
+    let mut used = vec![false; well_formed.len()];
+    for item in &res.items {
+        let mut any = false;
+        for (i, (_, r)) in well_formed.iter().enumerate() {
+            if item.actions.iter().any(|a| accepts(item.service, a, r)) {
+                any = true;
+                used[i] = true;
+            }
+        }
+        if any {
+            continue;
+        }
+        let none_take_arns = item.actions.iter().all(|a| a.resource_types().is_empty());
+        if none_take_arns {
+            out.push(Finding::new(
+                Rule::ResourceNeedsStar,
+                item.ptr.clone(),
+                format!(
+                    "`{}` accepts no resource ARN, only `\"*\"`: move it to a statement with `\"Resource\": \"*\"`",
+                    item.text
+                ),
+            ));
+        } else {
+            let mut formats: Vec<String> = item
+                .actions
+                .iter()
+                .flat_map(|a| a.resource_types())
+                .filter_map(|rt| item.service.resource_type(rt.name()))
+                .map(|t| format!("`{}` (`{}`)", t.name(), t.arn_format()))
+                .collect();
+            formats.sort();
+            formats.dedup();
+            let shown = formats
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if formats.len() > 3 { ", ..." } else { "" };
+            out.push(Finding::new(
+                Rule::ResourceMismatch,
+                item.ptr.clone(),
+                format!(
+                    "`{}` applies to none of this statement's resources, so it grants nothing: it accepts {shown}{more}",
+                    item.text
+                ),
+            ));
+        }
+    }
+    // A resource that no action of the statement can use, when some action works: dead weight
+    // or a typo. Only when every action is known.
+    if res.complete && used.iter().any(|u| *u) {
+        for (i, (p, r)) in well_formed.iter().enumerate() {
+            if !used[i] {
+                out.push(Finding::new(
+                    Rule::ResourceMismatch,
+                    (*p).to_owned(),
+                    format!("resource `{r}` matches no resource type of this statement's actions: remove it or fix the ARN"),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Condition checks: known operators, keys valid globally or for the statement's actions and
+//! resources, operators and values that fit the key's type, and `ForAllValues` guards.
+
+use crate::actions::Resolved;
+use crate::document::{Cond, Stmt, scalar_text};
+use crate::{Finding, Rule};
+use mmpolicy_catalog::{BaseType, Catalog, KeyType};
+use serde_json::Value;
+
+/// The family of an operator: which values it compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    String,
+    Numeric,
+    Date,
+    Bool,
+    Binary,
+    Ip,
+    Arn,
+    Null,
+}
+
+const OPERATORS: &[(&str, Family)] = &[
+    ("StringEquals", Family::String),
+    ("StringNotEquals", Family::String),
+    ("StringEqualsIgnoreCase", Family::String),
+    ("StringNotEqualsIgnoreCase", Family::String),
+    ("StringLike", Family::String),
+    ("StringNotLike", Family::String),
+    ("NumericEquals", Family::Numeric),
+    ("NumericNotEquals", Family::Numeric),
+    ("NumericLessThan", Family::Numeric),
+    ("NumericLessThanEquals", Family::Numeric),
+    ("NumericGreaterThan", Family::Numeric),
+    ("NumericGreaterThanEquals", Family::Numeric),
+    ("DateEquals", Family::Date),
+    ("DateNotEquals", Family::Date),
+    ("DateLessThan", Family::Date),
+    ("DateLessThanEquals", Family::Date),
+    ("DateGreaterThan", Family::Date),
+    ("DateGreaterThanEquals", Family::Date),
+    ("Bool", Family::Bool),
+    ("BinaryEquals", Family::Binary),
+    ("IpAddress", Family::Ip),
+    ("NotIpAddress", Family::Ip),
+    ("ArnEquals", Family::Arn),
+    ("ArnLike", Family::Arn),
+    ("ArnNotEquals", Family::Arn),
+    ("ArnNotLike", Family::Arn),
+    ("Null", Family::Null),
+];
+
+/// A parsed operator: `ForAllValues:StringLikeIfExists` is set `ForAllValues`, base
+/// `StringLike`, `IfExists`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Operator {
+    pub set: Option<SetOp>,
+    family: Family,
+    pub base: &'static str,
+    /// `...IfExists`: true when the key is absent.
+    pub if_exists: bool,
+}
+
+impl Operator {
+    /// Whether the condition can only hold when the key is in the request: not `IfExists`,
+    /// not a negation, not `Null`.
+    fn needs_key(self) -> bool {
+        !self.if_exists && self.family != Family::Null && !self.base.contains("Not")
+    }
+}
+
+/// `ForAllValues` or `ForAnyValue`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SetOp {
+    ForAllValues,
+    ForAnyValue,
+}
+
+/// Reads an operator name; `None` when AWS does not know it.
+pub(crate) fn parse_operator(op: &str) -> Option<Operator> {
+    let (set, rest) = if let Some(r) = strip_prefix_ci(op, "ForAllValues:") {
+        (Some(SetOp::ForAllValues), r)
+    } else if let Some(r) = strip_prefix_ci(op, "ForAnyValue:") {
+        (Some(SetOp::ForAnyValue), r)
+    } else {
+        (None, op)
+    };
+    let (base, if_exists) = match strip_suffix_ci(rest, "IfExists") {
+        Some(b) => (b, true),
+        None => (rest, false),
+    };
+    let &(name, family) = OPERATORS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(base))?;
+    if family == Family::Null && (if_exists || set.is_some()) {
+        return None;
+    }
+    Some(Operator {
+        set,
+        family,
+        base: name,
+        if_exists,
+    })
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = s.len().checked_sub(suffix.len())?;
+    let tail = s.get(cut..)?;
+    tail.eq_ignore_ascii_case(suffix).then(|| &s[..cut])
+}
+
+/// Where a key stands for a statement.
+enum KeyStatus {
+    /// Global, or supported by the statement's actions or resources.
+    Valid(KeyType),
+    /// Defined by a service, but not for these actions.
+    NotApplicable(KeyType),
+    /// Defined nowhere.
+    Unknown,
+}
+
+/// Services whose key files hold the keys of identity providers (`accounts.google.com:aud`,
+/// `saml:sub`, `token.actions.githubusercontent.com:sub`): their prefixes are no service.
+const FEDERATION_KEY_SERVICES: &[&str] = &["sts"];
+
+fn key_status(key: &str, res: &Resolved<'_>, catalog: &Catalog) -> KeyStatus {
+    if let Some(g) = catalog.global_key(key) {
+        return KeyStatus::Valid(g.key_type());
+    }
+    // The key's definition: in the services of the statement, its own prefix's service, or
+    // the services that define identity-provider keys.
+    let prefix = key.split(':').next().unwrap_or_default();
+    let mut defined = res
+        .items
+        .iter()
+        .find_map(|i| i.service.condition_key(key))
+        .or_else(|| catalog.service(prefix).and_then(|s| s.condition_key(key)));
+    if defined.is_none() && !catalog.has_service(prefix) {
+        defined = FEDERATION_KEY_SERVICES
+            .iter()
+            .filter_map(|p| catalog.service(p))
+            .find_map(|s| s.condition_key(key));
+    }
+    let key_type = defined.map(|d| d.key_type());
+    // The claims of an OIDC provider (`token.actions.githubusercontent.com:sub`,
+    // `oidc.eks.<region>.amazonaws.com/id/<id>:aud`): the prefix is the provider's URL, which
+    // the catalog cannot list for every provider.
+    if key_type.is_none() && !catalog.has_service(prefix) && prefix.contains('.') {
+        return KeyStatus::Valid(KeyType::parse("String"));
+    }
+    let applicable = res.actions().any(|(service, action)| {
+        let matches = |keys: &[String]| {
+            keys.iter()
+                .any(|k| mmpolicy_catalog::pattern::key_matches_template(k, key))
+        };
+        matches(action.condition_keys())
+            || action
+                .resource_types()
+                .iter()
+                .filter_map(|rt| service.resource_type(rt.name()))
+                .any(|t| matches(t.condition_keys()))
+    });
+    let string = KeyType::parse("String");
+    match (applicable, key_type) {
+        (true, t) => KeyStatus::Valid(t.unwrap_or(string)),
+        // Actions not exactly known (`*`, `NotAction`, an unknown name): accept any key
+        // that exists.
+        (false, Some(t)) if !res.complete => KeyStatus::Valid(t),
+        (false, Some(t)) => KeyStatus::NotApplicable(t),
+        (false, None) => KeyStatus::Unknown,
+    }
+}
+
+pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, catalog: &Catalog, out: &mut Vec<Finding>) {
+    let mut reported_ops: Vec<&str> = Vec::new();
+    for c in &s.conditions {
+        let Some(op) = parse_operator(c.op) else {
+            if !reported_ops.contains(&c.op) {
+                reported_ops.push(c.op);
+                let hint = OPERATORS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .find(|n| close(n, c.op))
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default();
+                out.push(Finding::new(
+                    Rule::UnknownOperator,
+                    c.op_ptr.clone(),
+                    format!("unknown condition operator `{}`{hint}: use one of AWS's (`StringEquals`, `ArnLike`, `Bool`, ...), optionally with `IfExists` or `ForAnyValue:`/`ForAllValues:`", c.op),
+                ));
+            }
+            continue;
+        };
+        let key_type = match key_status(c.key, res, catalog) {
+            KeyStatus::Valid(t) => Some(t),
+            KeyStatus::NotApplicable(t) => {
+                out.push(Finding::new(
+                    Rule::ConditionKeyNotApplicable,
+                    c.key_ptr.clone(),
+                    format!("condition key `{}` is not supported by this statement's actions or resources, so the condition never matches as meant: use a key that they support, or a global `aws:` key", c.key),
+                ));
+                Some(t)
+            }
+            KeyStatus::Unknown => {
+                out.push(Finding::new(
+                    Rule::UnknownConditionKey,
+                    c.key_ptr.clone(),
+                    format!("unknown condition key `{}`: use a global `aws:` key or one of the service's keys (see its service authorization reference)", c.key),
+                ));
+                None
+            }
+        };
+        let type_ok = key_type.is_none_or(|t| check_type(c, op, t, out));
+        if type_ok {
+            check_values(c, op, out);
+        }
+        if let Some(t) = key_type {
+            if op.set == Some(SetOp::ForAllValues)
+                && t.multi_valued
+                && s.is_allow()
+                && !guarded(s, c.key)
+            {
+                out.push(Finding::new(
+                    Rule::UnguardedForAllValues,
+                    c.op_ptr.clone(),
+                    format!("`{}` on `{}` also matches a request without the key (an empty set): add `\"Null\": {{\"{}\": \"false\"}}`", c.op, c.key, c.key),
+                ));
+            }
+        }
+    }
+}
+
+fn close(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    a.len().abs_diff(b.len()) <= 1 && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() <= 1
+}
+
+/// A `Null: false` on the key, or a `ForAnyValue` on it, rules out the empty set; so does,
+/// for `aws:TagKeys`, a condition that needs a tag in the request (`aws:RequestTag/team`
+/// with `StringEquals`).
+fn guarded(s: &Stmt<'_>, key: &str) -> bool {
+    let tag_keys = key.eq_ignore_ascii_case("aws:TagKeys");
+    s.conditions.iter().any(|c| {
+        let op = parse_operator(c.op);
+        let same_key = c.key.eq_ignore_ascii_case(key)
+            && ((c.op.eq_ignore_ascii_case("Null")
+                && c.values
+                    .iter()
+                    .any(|(_, v)| scalar_text(v).eq_ignore_ascii_case("false")))
+                || op.is_some_and(|o| o.set == Some(SetOp::ForAnyValue)));
+        let prefix = "aws:RequestTag/";
+        let request_tag = tag_keys
+            && c.key.len() > prefix.len()
+            && c.key
+                .get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+            && op.is_some_and(|o| o.needs_key() && o.set.is_none());
+        same_key || request_tag
+    })
+}
+
+/// Reports an operator that does not fit the key's type; returns whether it fits.
+fn check_type(c: &Cond<'_>, op: Operator, t: KeyType, out: &mut Vec<Finding>) -> bool {
+    let ok = matches!(
+        (op.family, t.base),
+        (Family::Null, _)
+            | (Family::String, BaseType::String | BaseType::Arn)
+            | (Family::Arn, BaseType::Arn)
+            | (Family::Numeric, BaseType::Numeric)
+            | (Family::Date, BaseType::Date)
+            | (Family::Bool, BaseType::Bool)
+            | (Family::Ip, BaseType::IpAddress)
+            | (Family::Binary, BaseType::Binary)
+    );
+    if !ok {
+        let want = match t.base {
+            BaseType::String => "a `String...` operator",
+            BaseType::Arn => "an `Arn...` or `String...` operator",
+            BaseType::Bool => "`Bool`",
+            BaseType::Numeric => "a `Numeric...` operator",
+            BaseType::Date => "a `Date...` operator",
+            BaseType::IpAddress => "`IpAddress` or `NotIpAddress`",
+            BaseType::Binary => "`BinaryEquals`",
+        };
+        out.push(Finding::new(
+            Rule::ConditionTypeMismatch,
+            c.key_ptr.clone(),
+            format!(
+                "`{}` does not compare keys of type {} such as `{}`: use {want}",
+                op.base, t, c.key
+            ),
+        ));
+    }
+    ok
+}
+
+fn check_values(c: &Cond<'_>, op: Operator, out: &mut Vec<Finding>) {
+    for (p, v) in &c.values {
+        let text = scalar_text(v);
+        let problem = match op.family {
+            Family::Bool | Family::Null => (!(text.eq_ignore_ascii_case("true")
+                || text.eq_ignore_ascii_case("false")))
+            .then_some("`true` or `false`"),
+            Family::Numeric => (!is_number(v, &text)).then_some("a number"),
+            Family::Date => {
+                (!is_date(&text)).then_some("a date (`2026-01-31T00:00:00Z`) or epoch seconds")
+            }
+            Family::Ip => {
+                (!is_ip_or_cidr(&text)).then_some("an IP address or CIDR range (`203.0.113.0/24`)")
+            }
+            Family::Arn => (!(text.starts_with("arn:") || text == "*" || text.starts_with("${")))
+                .then_some("an ARN (`arn:aws:ses:us-east-1:111122223333:...`)"),
+            Family::String | Family::Binary => None,
+        };
+        if let Some(want) = problem {
+            out.push(Finding::new(
+                Rule::ConditionTypeMismatch,
+                p.clone(),
+                format!(
+                    "`{}` expects {want}, not `{text}`, for key `{}`",
+                    op.base, c.key
+                ),
+            ));
+        }
+    }
+}
+
+fn is_number(v: &Value, text: &str) -> bool {
+    v.is_number() || text.parse::<f64>().is_ok()
+}
+
+fn is_date(s: &str) -> bool {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    if !(digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10))
+    {
+        return false;
+    }
+    if b.len() == 10 {
+        return true;
+    }
+    // Time part: `T`, digits, `:`, `.`, and a zone (`Z`, `+hh:mm`).
+    b.get(10) == Some(&b'T')
+        && b[11..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || matches!(c, b':' | b'.' | b'Z' | b'+' | b'-'))
+}
+
+fn is_ip_or_cidr(s: &str) -> bool {
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (s, None),
+    };
+    let Ok(ip) = addr.parse::<std::net::IpAddr>() else {
+        return false;
+    };
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    prefix.is_none_or(|p| p.parse::<u8>().is_ok_and(|n| n <= max))
+}

@@ -1,0 +1,240 @@
+//! SARIF 2.1.0 output, for code-scanning dashboards: one run, every [`Rule`] in the tool's
+//! driver, one result per finding located by file and JSON pointer (and by line when the
+//! text is given).
+
+use crate::{Finding, Report, Rule, Severity};
+use serde_json::{Value, json};
+
+/// The SARIF level of a severity: errors and security findings are `error`.
+pub fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error | Severity::Security => "error",
+        Severity::Warning => "warning",
+        Severity::Suggestion => "note",
+    }
+}
+
+/// One linted file: its URI as the dashboard should show it, its text (for line numbers),
+/// and its report.
+#[derive(Debug, Clone, Copy)]
+pub struct Artifact<'a> {
+    /// The path or URI of the file.
+    pub uri: &'a str,
+    /// The text, when known, to give each result a line.
+    pub text: Option<&'a str>,
+    /// The findings.
+    pub report: &'a Report,
+}
+
+/// The SARIF log of a lint run over `artifacts`, by `tool_version`.
+pub fn to_sarif(artifacts: &[Artifact<'_>], tool_version: &str) -> Value {
+    let rules: Vec<Value> = Rule::ALL
+        .iter()
+        .map(|r| {
+            let mut props = json!({ "tags": [category(*r)] });
+            if r.severity() == Severity::Security {
+                props["security-severity"] = json!("7.5");
+                props["tags"] = json!([category(*r), "security"]);
+            }
+            json!({
+                "id": r.code(),
+                "name": r.name(),
+                "shortDescription": { "text": r.summary() },
+                "defaultConfiguration": { "level": level(r.severity()) },
+                "properties": props,
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for a in artifacts {
+        for f in &a.report.findings {
+            results.push(result(a, f));
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "mmpolicy",
+                "version": tool_version,
+                "informationUri": "https://example.invalid/mmpolicy",
+                "rules": rules,
+            }},
+            "artifacts": artifacts.iter().map(|a| json!({ "location": { "uri": a.uri } })).collect::<Vec<_>>(),
+            "results": results,
+        }],
+    })
+}
+
+fn category(r: Rule) -> &'static str {
+    match r.code().as_bytes().first() {
+        Some(b'E') => "grammar",
+        Some(b'C') => "catalog",
+        Some(b'S') => "security",
+        _ => "suggestion",
+    }
+}
+
+fn result(a: &Artifact<'_>, f: &Finding) -> Value {
+    let rule_index = Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0);
+    let mut physical = json!({ "artifactLocation": { "uri": a.uri } });
+    if let Some(line) = a.text.and_then(|t| line_of(t, &f.pointer)) {
+        physical["region"] = json!({ "startLine": line });
+    }
+    json!({
+        "ruleId": f.rule.code(),
+        "ruleIndex": rule_index,
+        "level": level(f.severity),
+        "message": { "text": f.message },
+        "locations": [{
+            "physicalLocation": physical,
+            "logicalLocations": [{ "fullyQualifiedName": f.pointer, "kind": "member" }],
+        }],
+    })
+}
+
+/// The 1-based line where the value at `pointer` starts in `text`, found by walking the JSON
+/// text; `None` when the text does not parse as expected.
+pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
+    let tokens: Vec<String> = if pointer.is_empty() {
+        Vec::new()
+    } else {
+        pointer
+            .strip_prefix('/')?
+            .split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect()
+    };
+    let b = text.as_bytes();
+    let mut i = skip_ws(b, 0);
+    for tok in &tokens {
+        match b.get(i)? {
+            b'{' => {
+                i = skip_ws(b, i + 1);
+                loop {
+                    let (key, after) = read_string(text, i)?;
+                    i = skip_ws(b, after);
+                    if b.get(i)? != &b':' {
+                        return None;
+                    }
+                    i = skip_ws(b, i + 1);
+                    if key == *tok {
+                        break;
+                    }
+                    i = skip_ws(b, skip_value(b, i)?);
+                    match b.get(i)? {
+                        b',' => i = skip_ws(b, i + 1),
+                        _ => return None,
+                    }
+                }
+            }
+            b'[' => {
+                let n: usize = tok.parse().ok()?;
+                i = skip_ws(b, i + 1);
+                for _ in 0..n {
+                    i = skip_ws(b, skip_value(b, i)?);
+                    if b.get(i)? != &b',' {
+                        return None;
+                    }
+                    i = skip_ws(b, i + 1);
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(text[..i].bytes().filter(|c| *c == b'\n').count() + 1)
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+        i += 1;
+    }
+    i
+}
+
+/// Reads a JSON string at `i`; returns it (unescaped for the simple escapes) and the index
+/// after it.
+fn read_string(text: &str, i: usize) -> Option<(String, usize)> {
+    let b = text.as_bytes();
+    if b.get(i)? != &b'"' {
+        return None;
+    }
+    let mut j = i + 1;
+    while *b.get(j)? != b'"' {
+        j += if b[j] == b'\\' { 2 } else { 1 };
+    }
+    let raw = &text[i..=j];
+    let s: String = serde_json::from_str(raw).ok()?;
+    Some((s, j + 1))
+}
+
+/// The index after the JSON value at `i`.
+fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => {
+            let mut j = i + 1;
+            while *b.get(j)? != b'"' {
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            Some(j + 1)
+        }
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                match b.get(j)? {
+                    b'"' => {
+                        j = skip_value(b, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let mut j = i;
+            while b
+                .get(j)
+                .is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace())
+            {
+                j += 1;
+            }
+            Some(j)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_of_pointers() {
+        let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\"},\n    {\n      \"Action\": [\"a\",\n \"b\"]\n    }\n  ]\n}\n";
+        assert_eq!(line_of(text, ""), Some(1));
+        assert_eq!(line_of(text, "/Version"), Some(2));
+        assert_eq!(line_of(text, "/Statement/0"), Some(4));
+        assert_eq!(line_of(text, "/Statement/1/Action"), Some(6));
+        assert_eq!(line_of(text, "/Statement/1/Action/1"), Some(7));
+        assert_eq!(line_of(text, "/Statement/2"), None);
+        assert_eq!(line_of(text, "/Nope"), None);
+    }
+
+    #[test]
+    fn escaped_keys() {
+        let text = "{\"Condition\": {\"StringEquals\":\n {\"aws:RequestTag/a\": \"x\"}}}";
+        assert_eq!(
+            line_of(text, "/Condition/StringEquals/aws:RequestTag~1a"),
+            Some(2)
+        );
+    }
+}

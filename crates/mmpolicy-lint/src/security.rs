@@ -1,0 +1,273 @@
+//! Security checks: grants wider than they look.
+//!
+//! **Confused deputy.** A statement that lets an AWS service act (`"Service": "..."`) should
+//! say on whose behalf, with `aws:SourceAccount`/`aws:SourceArn` (or `aws:SourceOrgID`,
+//! `aws:SourceOrgPaths`), where the service sends them. The service authorization data does
+//! not say which services send them (no action lists them), so support is read from
+//! [`SUPPORTS_SOURCE_KEYS`], a table of service principals AWS documents as sending them, and
+//! from the statement's actions when the data does list the keys.
+//!
+//! Some features of a supporting service do not send them. [`NO_SOURCE_KEYS`] lists those,
+//! by service principal and the actions the feature needs; a statement that matches an entry
+//! gets a suggestion ([`Rule::ConfusedDeputyUnsupported`]) that explains, instead of a
+//! security finding. The one entry today is Mail Manager archiving: its export to S3 and its
+//! KMS encryption at rest, which AWS's page says "doesn't support confused deputy condition
+//! keys" (it checks the caller's own access to the bucket with Forward Access Sessions).
+
+use crate::actions::Resolved;
+use crate::document::Stmt;
+use crate::{Finding, Rule, ptr};
+use mmpolicy_catalog::pattern::wildcard_matches_ignore_case;
+use serde_json::Value;
+
+/// Service principals that AWS documents as sending `aws:SourceArn`/`aws:SourceAccount` when
+/// they act on your resources.
+pub const SUPPORTS_SOURCE_KEYS: &[&str] = &[
+    "ses.amazonaws.com",
+    "sns.amazonaws.com",
+    "s3.amazonaws.com",
+    "logging.s3.amazonaws.com",
+    "cloudtrail.amazonaws.com",
+    "config.amazonaws.com",
+    "delivery.logs.amazonaws.com",
+    "events.amazonaws.com",
+    "scheduler.amazonaws.com",
+];
+
+/// A feature of a service that does not send the confused-deputy keys: the statement's
+/// actions all lie in `within` and include one of `needs_one_of`.
+#[derive(Debug)]
+pub struct NoSourceKeys {
+    /// The service principal.
+    pub principal: &'static str,
+    /// The feature, for the message.
+    pub feature: &'static str,
+    /// Every action of the statement is one of these.
+    pub within: &'static [&'static str],
+    /// ... and one of these is there (what tells the feature apart from one that does send
+    /// the keys, e.g. SES receipt rules writing to S3 with `s3:PutObject` alone).
+    pub needs_one_of: &'static [&'static str],
+}
+
+/// The features that do not send the confused-deputy keys.
+pub const NO_SOURCE_KEYS: &[NoSourceKeys] = &[
+    NoSourceKeys {
+        principal: "ses.amazonaws.com",
+        feature: "Mail Manager archive export to S3",
+        within: &[
+            "s3:ListBucket",
+            "s3:GetBucketLocation",
+            "s3:PutObject",
+            "s3:PutObjectAcl",
+            "s3:PutObjectTagging",
+            "s3:GetObject",
+        ],
+        needs_one_of: &[
+            "s3:ListBucket",
+            "s3:GetBucketLocation",
+            "s3:PutObjectAcl",
+            "s3:PutObjectTagging",
+            "s3:GetObject",
+        ],
+    },
+    NoSourceKeys {
+        principal: "ses.amazonaws.com",
+        feature: "Mail Manager archive encryption with a customer managed KMS key",
+        within: &[
+            "kms:Decrypt",
+            "kms:DescribeKey",
+            "kms:GenerateDataKey",
+            "kms:GenerateDataKey*",
+        ],
+        needs_one_of: &["kms:GenerateDataKey", "kms:GenerateDataKey*"],
+    },
+];
+
+const SOURCE_KEYS: &[&str] = &[
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+];
+
+/// Keys that limit who the caller is, for `Principal: "*"`.
+const CALLER_KEYS: &[&str] = &[
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalServiceName",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceVpcArn",
+    "aws:SourceIp",
+    "aws:VpceAccount",
+    "aws:VpceOrgID",
+    "aws:VpceOrgPaths",
+    "aws:userid",
+    "aws:username",
+    "kms:CallerAccount",
+];
+
+/// The principal values of one type (`Service`, `AWS`), with their pointers.
+fn principal_values<'a>(p: &str, v: &'a Value, kind: &str) -> Vec<(String, &'a str)> {
+    let Some(vals) = v.as_object().and_then(|m| m.get(kind)) else {
+        return Vec::new();
+    };
+    let kp = ptr(p, kind);
+    match vals {
+        Value::String(s) => vec![(kp, s.as_str())],
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| x.as_str().map(|s| (ptr(&kp, i), s)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, out: &mut Vec<Finding>) {
+    if let Some((p, v)) = &s.principal {
+        if s.is_allow() {
+            confused_deputy(s, res, p, v, out);
+            star_principal(s, p, v, out);
+        }
+        for (ip, arn) in principal_values(p, v, "AWS") {
+            if is_group_arn(arn) {
+                out.push(Finding::new(
+                    Rule::GroupPrincipal,
+                    ip,
+                    format!("`{arn}` is an IAM group, which cannot be a principal (AWS rejects the policy): name the role or user, or attach an identity policy to the group"),
+                ));
+            }
+        }
+    }
+    if !s.is_allow() {
+        return;
+    }
+    if let Some(na) = &s.not_action {
+        out.push(Finding::new(
+            Rule::AllowNotAction,
+            na.ptr.clone(),
+            "`Allow` with `NotAction` grants every other action, including those AWS adds later: list the allowed actions in `Action`",
+        ));
+    }
+    if let Some(nr) = &s.not_resource {
+        out.push(Finding::new(
+            Rule::AllowNotResource,
+            nr.ptr.clone(),
+            "`Allow` with `NotResource` grants every other resource, in every account it can reach: list the resources in `Resource`",
+        ));
+    }
+    if let Some((np, _)) = &s.not_principal {
+        out.push(Finding::new(
+            Rule::AllowNotPrincipal,
+            np.clone(),
+            "`Allow` with `NotPrincipal` grants everyone but the principals named, anonymous users included: name the allowed principals in `Principal`",
+        ));
+    }
+    pass_role(s, out);
+}
+
+fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &mut Vec<Finding>) {
+    if SOURCE_KEYS.iter().any(|k| s.has_condition_key(k)) {
+        return;
+    }
+    let actions: Vec<&str> = s
+        .action
+        .iter()
+        .flat_map(|a| &a.items)
+        .map(|(_, a)| *a)
+        .collect();
+    let data_says = res.actions().any(|(_, a)| {
+        a.condition_keys()
+            .iter()
+            .any(|k| SOURCE_KEYS.iter().any(|sk| k.eq_ignore_ascii_case(sk)))
+    });
+    for (sp, service) in principal_values(p, v, "Service") {
+        let exempt = NO_SOURCE_KEYS.iter().find(|e| {
+            e.principal.eq_ignore_ascii_case(service)
+                && !actions.is_empty()
+                && actions
+                    .iter()
+                    .all(|a| e.within.iter().any(|w| w.eq_ignore_ascii_case(a)))
+                && actions
+                    .iter()
+                    .any(|a| e.needs_one_of.iter().any(|w| w.eq_ignore_ascii_case(a)))
+        });
+        if let Some(e) = exempt {
+            out.push(Finding::new(
+                Rule::ConfusedDeputyUnsupported,
+                sp,
+                format!("`{service}` has no `aws:SourceAccount`/`aws:SourceArn` condition, which AWS documents as right for {}: that feature does not send them; if this statement serves another feature of the service, add them", e.feature),
+            ));
+        } else if data_says
+            || SUPPORTS_SOURCE_KEYS
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(service))
+        {
+            out.push(Finding::new(
+                Rule::MissingConfusedDeputyKeys,
+                sp,
+                format!("service principal `{service}` is not limited to your resources (confused deputy): add `\"StringEquals\": {{\"aws:SourceAccount\": \"<your account>\"}}` and `\"ArnLike\": {{\"aws:SourceArn\": \"<the calling resource's arn>\"}}`"),
+            ));
+        }
+    }
+}
+
+fn star_principal(s: &Stmt<'_>, p: &str, v: &Value, out: &mut Vec<Finding>) {
+    let mut stars: Vec<String> = Vec::new();
+    if v.as_str() == Some("*") {
+        stars.push(p.to_owned());
+    }
+    stars.extend(
+        principal_values(p, v, "AWS")
+            .into_iter()
+            .filter(|(_, a)| *a == "*")
+            .map(|(ip, _)| ip),
+    );
+    if stars.is_empty() || CALLER_KEYS.iter().any(|k| s.has_condition_key(k)) {
+        return;
+    }
+    for sp in stars {
+        out.push(Finding::new(
+            Rule::UnconditionedStarPrincipal,
+            sp,
+            "`\"*\"` as principal allows anyone, in any account, anonymous included: name the principals, or add a condition on the caller such as `aws:PrincipalOrgID` or `aws:SourceAccount`",
+        ));
+    }
+}
+
+fn pass_role(s: &Stmt<'_>, out: &mut Vec<Finding>) {
+    let (Some(actions), Some(resources)) = (&s.action, &s.resource) else {
+        return;
+    };
+    let passes = actions
+        .items
+        .iter()
+        .find(|(_, a)| wildcard_matches_ignore_case(a, "iam:PassRole"));
+    let Some((_, action)) = passes else {
+        return;
+    };
+    for (rp, r) in &resources.items {
+        if *r == "*" {
+            out.push(Finding::new(
+                Rule::PassRoleOnStar,
+                rp.clone(),
+                format!("`{action}` on `\"*\"` lets the holder pass any role, and gain its permissions: name the roles (`arn:aws:iam::111122223333:role/name`) and add `iam:PassedToService`"),
+            ));
+        }
+    }
+}
+
+fn is_group_arn(arn: &str) -> bool {
+    let mut parts = arn.splitn(6, ':');
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.nth(2)),
+        (Some("arn"), Some(_), Some("iam"), Some(res)) if res.starts_with("group/")
+    )
+}

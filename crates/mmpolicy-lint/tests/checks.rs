@@ -1,0 +1,990 @@
+//! One test per check: a policy that triggers it and one that does not, through one
+//! `check(kind, policy, expect)` helper. `expect` lists every finding as `CODE pointer`, so a
+//! case also fails when some other check fires where it should not.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed unwrap is a failed test"
+)]
+
+use mmpolicy_lint::{Catalog, KindSource, PolicyKind, Rule, Severity, lint, lint_str};
+use serde_json::{Value, json};
+
+/// Lints `policy` as `kind` (`"guess"` to guess) and compares the findings, as
+/// `CODE pointer`, with `expect` in document order.
+fn check(kind: &str, policy: Value, expect: &[&str]) {
+    let kind = match kind {
+        "guess" => None,
+        k => Some(k.parse::<PolicyKind>().unwrap()),
+    };
+    let report = lint(&policy, kind, Catalog::embedded());
+    let got: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{} {}", f.rule.code(), f.pointer))
+        .collect();
+    let messages: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{} {}: {}", f.rule.code(), f.pointer, f.message))
+        .collect();
+    assert_eq!(got, expect, "\n{}", messages.join("\n"));
+    for f in &report.findings {
+        assert_eq!(f.severity, f.rule.severity());
+        let first = f.message.chars().next().unwrap();
+        assert!(
+            !first.is_ascii_uppercase(),
+            "message starts uppercase: {}",
+            f.message
+        );
+        assert!(
+            !f.message.ends_with('.'),
+            "message ends with a period: {}",
+            f.message
+        );
+        assert!(
+            !f.message.contains('\n'),
+            "message spans lines: {}",
+            f.message
+        );
+    }
+}
+
+const ARCHIVE: &str = "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1";
+const ARCHIVE_ALL: &str = "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*";
+
+/// A clean identity policy of one statement.
+fn identity(statement: Value) -> Value {
+    json!({ "Version": "2012-10-17", "Statement": [statement] })
+}
+
+fn read_archive() -> Value {
+    json!({ "Sid": "ReadArchive", "Effect": "Allow", "Action": "ses:GetArchive", "Resource": ARCHIVE })
+}
+
+/// The statement of a key policy letting SES decrypt, with confused-deputy keys.
+fn ses_key_statement() -> Value {
+    json!({
+        "Sid": "AllowSes", "Effect": "Allow",
+        "Principal": { "Service": "ses.amazonaws.com" },
+        "Action": "kms:Decrypt", "Resource": "*",
+        "Condition": {
+            "StringEquals": { "aws:SourceAccount": "111122223333" },
+            "ArnLike": { "aws:SourceArn": "arn:aws:ses:us-east-1:111122223333:mailmanager-ingress-point/*" }
+        }
+    })
+}
+
+fn with(mut v: Value, pointer: &str, new: Value) -> Value {
+    *v.pointer_mut(pointer).unwrap() = new;
+    v
+}
+
+fn without(mut v: Value, key: &str) -> Value {
+    v.as_object_mut().unwrap().remove(key);
+    v
+}
+
+#[test]
+fn clean_policies() {
+    check("identity", identity(read_archive()), &[]);
+    check("key", identity(ses_key_statement()), &[]);
+    check("guess", identity(ses_key_statement()), &[]);
+}
+
+// ---- grammar ----
+
+#[test]
+fn e001_not_an_object() {
+    check("identity", json!([read_archive()]), &["E001 "]);
+}
+
+#[test]
+fn e002_e003_e004_version() {
+    check(
+        "identity",
+        without(identity(read_archive()), "Version"),
+        &["E002 "],
+    );
+    check(
+        "identity",
+        with(identity(read_archive()), "/Version", json!("2024-05-01")),
+        &["E003 /Version"],
+    );
+    check(
+        "identity",
+        with(identity(read_archive()), "/Version", json!(2012)),
+        &["E003 /Version"],
+    );
+    check(
+        "identity",
+        with(identity(read_archive()), "/Version", json!("2008-10-17")),
+        &["E004 /Version"],
+    );
+}
+
+#[test]
+fn e005_unknown_element() {
+    let mut p = identity(read_archive());
+    p["Statment"] = json!([]);
+    check("identity", p, &["E005 /Statment"]);
+    let s = json!({ "Effect": "Allow", "Actions": "ses:GetArchive", "Resource": ARCHIVE });
+    check(
+        "identity",
+        identity(s),
+        &["E009 /Statement/0", "E005 /Statement/0/Actions"],
+    );
+}
+
+#[test]
+fn e006_missing_statement() {
+    check("identity", json!({ "Version": "2012-10-17" }), &["E006 "]);
+    check(
+        "identity",
+        json!({ "Version": "2012-10-17", "Statement": [] }),
+        &["E006 /Statement"],
+    );
+    check(
+        "identity",
+        json!({ "Version": "2012-10-17", "Statement": "x" }),
+        &["E006 /Statement"],
+    );
+    // A bare statement: one finding, and the statement is still checked.
+    check("identity", read_archive(), &["E006 "]);
+    // `Statement` as one object is valid.
+    check(
+        "identity",
+        json!({ "Version": "2012-10-17", "Statement": read_archive() }),
+        &[],
+    );
+}
+
+#[test]
+fn e007_statement_not_object() {
+    check(
+        "identity",
+        json!({ "Version": "2012-10-17", "Statement": [read_archive(), "x"] }),
+        &["E007 /Statement/1"],
+    );
+}
+
+#[test]
+fn e008_effect() {
+    check(
+        "identity",
+        identity(with(read_archive(), "/Effect", json!("allow"))),
+        &["E008 /Statement/0/Effect"],
+    );
+    check(
+        "identity",
+        identity(without(read_archive(), "Effect")),
+        &["E008 /Statement/0"],
+    );
+}
+
+#[test]
+fn e009_e010_action() {
+    check(
+        "identity",
+        identity(without(read_archive(), "Action")),
+        &["E009 /Statement/0"],
+    );
+    let mut s = with(read_archive(), "/Effect", json!("Deny"));
+    s["NotAction"] = json!("ses:DeleteArchive");
+    check("identity", identity(s), &["E010 /Statement/0/NotAction"]);
+}
+
+#[test]
+fn e011_e012_resource() {
+    check(
+        "identity",
+        identity(without(read_archive(), "Resource")),
+        &["E011 /Statement/0"],
+    );
+    let mut s = with(read_archive(), "/Effect", json!("Deny"));
+    s["NotResource"] = json!(ARCHIVE);
+    check("identity", identity(s), &["E012 /Statement/0/NotResource"]);
+    // A trust policy has none.
+    let trust = json!({ "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111122223333:root" }, "Action": "sts:AssumeRole" });
+    check("trust", identity(trust), &[]);
+}
+
+#[test]
+fn e013_principal_in_identity_policy() {
+    let mut s = read_archive();
+    s["Principal"] = json!({ "AWS": "111122223333" });
+    check("identity", identity(s), &["E013 /Statement/0/Principal"]);
+}
+
+#[test]
+fn e014_missing_principal() {
+    check(
+        "key",
+        identity(without(ses_key_statement(), "Principal")),
+        &["E014 /Statement/0"],
+    );
+    let bucket =
+        json!({ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*" });
+    check("bucket", identity(bucket), &["E014 /Statement/0"]);
+}
+
+#[test]
+fn e015_resource_in_trust_policy() {
+    let trust = json!({ "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+        "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::111122223333:role/r" });
+    check("trust", identity(trust), &["E015 /Statement/0/Resource"]);
+}
+
+#[test]
+fn e016_resource_not_star() {
+    let key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    check(
+        "key",
+        identity(with(ses_key_statement(), "/Resource", json!(key_arn))),
+        &["E016 /Statement/0/Resource"],
+    );
+    let secret = with(
+        ses_key_statement(),
+        "/Action",
+        json!("secretsmanager:GetSecretValue"),
+    );
+    check("secret", identity(secret.clone()), &[]);
+    check(
+        "secret",
+        identity(with(
+            secret,
+            "/Resource",
+            json!([
+                "*",
+                "arn:aws:secretsmanager:us-east-1:111122223333:secret:s-AbCdEf"
+            ]),
+        )),
+        &["E016 /Statement/0/Resource/1"],
+    );
+}
+
+#[test]
+fn e017_e018_sid() {
+    check(
+        "identity",
+        identity(with(read_archive(), "/Sid", json!("Read-Archive"))),
+        &["E017 /Statement/0/Sid"],
+    );
+    check(
+        "identity",
+        identity(with(read_archive(), "/Sid", json!("Read Archive"))),
+        &["E017 /Statement/0/Sid"],
+    );
+    // Key policies accept spaces.
+    check(
+        "key",
+        identity(with(
+            ses_key_statement(),
+            "/Sid",
+            json!("Allow SES to decrypt"),
+        )),
+        &[],
+    );
+    let other = json!({ "Sid": "ReadArchive", "Effect": "Allow", "Action": "ses:SendEmail",
+        "Resource": "arn:aws:ses:us-east-1:111122223333:identity/example.com" });
+    check(
+        "identity",
+        json!({ "Version": "2012-10-17", "Statement": [read_archive(), other] }),
+        &["E018 /Statement/1/Sid"],
+    );
+}
+
+#[test]
+fn e019_invalid_character() {
+    let s = json!({ "Effect": "Allow", "Action": "ses:GetArchive", "Resource": ARCHIVE,
+        "Condition": { "StringEquals": { "aws:PrincipalTag/team": "mail\u{2192}ops" } } });
+    check(
+        "identity",
+        identity(s),
+        &["E019 /Statement/0/Condition/StringEquals/aws:PrincipalTag~1team"],
+    );
+    // Latin-1 is accepted.
+    let s = json!({ "Effect": "Allow", "Action": "ses:GetArchive", "Resource": ARCHIVE,
+        "Condition": { "StringEquals": { "aws:PrincipalTag/team": "équipe" } } });
+    check("identity", identity(s), &[]);
+}
+
+#[test]
+fn e020_policy_too_large() {
+    let many = |n: usize| -> Value {
+        let resources: Vec<String> = (0..n)
+            .map(|i| {
+                format!("arn:aws:ses:us-east-1:111122223333:mailmanager-archive/archive-{i:04}")
+            })
+            .collect();
+        identity(json!({ "Effect": "Allow", "Action": "ses:GetArchive", "Resource": resources }))
+    };
+    // Each resource is 70 characters with quotes and comma: 100 fit in 6,144, 100 do not.
+    check("identity", many(80), &[]);
+    check("identity", many(100), &["E020 "]);
+}
+
+#[test]
+fn e020_measures_the_text_as_written() {
+    // White space does not count for identity policies: 5,000 spaces keep it small.
+    let text = format!(
+        "{{\"Version\": \"2012-10-17\",{}\"Statement\": [{{\"Effect\": \"Allow\", \"Action\": \"ses:GetArchive\", \"Resource\": \"{ARCHIVE}\"}}]}}",
+        " ".repeat(5_000)
+    );
+    let report = lint_str(&text, Some(PolicyKind::Identity), Catalog::embedded()).unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    // For key policies, bytes count, white space included.
+    let text = format!(
+        "{{\"Version\": \"2012-10-17\",{}\"Statement\": [{}]}}",
+        " ".repeat(33_000),
+        ses_key_statement()
+    );
+    let report = lint_str(&text, Some(PolicyKind::Key), Catalog::embedded()).unwrap();
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.rule.code()).collect();
+    assert_eq!(codes, ["E020"]);
+}
+
+#[test]
+fn e021_invalid_value() {
+    check(
+        "identity",
+        identity(with(read_archive(), "/Action", json!(5))),
+        &["E021 /Statement/0/Action"],
+    );
+    check(
+        "identity",
+        identity(with(read_archive(), "/Action", json!([]))),
+        &["E021 /Statement/0/Action"],
+    );
+    check(
+        "identity",
+        identity(with(
+            read_archive(),
+            "/Action",
+            json!(["ses:GetArchive", 1]),
+        )),
+        &["E021 /Statement/0/Action/1"],
+    );
+    check(
+        "identity",
+        identity(with(read_archive(), "/Sid", json!(1))),
+        &["E021 /Statement/0/Sid"],
+    );
+    let mut s = read_archive();
+    s["Condition"] = json!({ "StringEquals": "x" });
+    check(
+        "identity",
+        identity(s),
+        &["E021 /Statement/0/Condition/StringEquals"],
+    );
+}
+
+#[test]
+fn e022_invalid_principal() {
+    let s = with(
+        ses_key_statement(),
+        "/Principal",
+        json!({ "Services": "ses.amazonaws.com" }),
+    );
+    check(
+        "key",
+        identity(s),
+        &["E022 /Statement/0/Principal/Services"],
+    );
+    let s = with(
+        ses_key_statement(),
+        "/Principal",
+        json!("ses.amazonaws.com"),
+    );
+    check("key", identity(s), &["E022 /Statement/0/Principal"]);
+    let s = with(
+        ses_key_statement(),
+        "/Principal",
+        json!({ "AWS": "my-role" }),
+    );
+    check("key", identity(s), &["E022 /Statement/0/Principal/AWS"]);
+    let s = with(
+        ses_key_statement(),
+        "/Principal",
+        json!({ "AWS": ["111122223333", "arn:aws:iam::111122223333:role/r"] }),
+    );
+    check("key", identity(s), &[]);
+}
+
+#[test]
+fn e023_trust_action() {
+    let trust = json!({ "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+        "Action": ["sts:AssumeRole", "s3:GetObject"] });
+    check("trust", identity(trust), &["E023 /Statement/0/Action/1"]);
+}
+
+// ---- catalog ----
+
+#[test]
+fn c001_c002_c003_c011_action_names() {
+    check(
+        "identity",
+        identity(with(read_archive(), "/Action", json!("sesv9:GetArchive"))),
+        &["C001 /Statement/0/Action"],
+    );
+    check(
+        "identity",
+        identity(with(read_archive(), "/Action", json!("ses:GetArchives"))),
+        &["C002 /Statement/0/Action"],
+    );
+    check(
+        "identity",
+        identity(with(read_archive(), "/Action", json!("ses:GetArchiv*"))),
+        &[],
+    );
+    check(
+        "identity",
+        identity(with(read_archive(), "/Action", json!("ses:Zap*"))),
+        &["C003 /Statement/0/Action"],
+    );
+    check(
+        "identity",
+        identity(with(read_archive(), "/Action", json!("GetArchive"))),
+        &["C011 /Statement/0/Action"],
+    );
+    // Case does not matter, as in IAM.
+    check(
+        "identity",
+        identity(with(read_archive(), "/Action", json!("SES:getarchive"))),
+        &[],
+    );
+}
+
+#[test]
+fn c002_suggests_the_closest_action() {
+    let report = lint(
+        &identity(with(read_archive(), "/Action", json!("ses:GetArchives"))),
+        Some(PolicyKind::Identity),
+        Catalog::embedded(),
+    );
+    assert!(
+        report.findings[0]
+            .message
+            .contains("did you mean `ses:GetArchive`?"),
+        "{}",
+        report.findings[0].message
+    );
+}
+
+#[test]
+fn c004_resource_mismatch() {
+    let list = json!({ "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::bucket/*" });
+    check("identity", identity(list), &["C004 /Statement/0/Action"]);
+    let both = json!({ "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"],
+        "Resource": ["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/*"] });
+    check("identity", identity(both), &[]);
+    // A resource no action of the statement can use.
+    let extra = json!({ "Effect": "Allow", "Action": "s3:GetObject",
+        "Resource": ["arn:aws:s3:::bucket/*", "arn:aws:ses:us-east-1:111122223333:identity/example.com"] });
+    check(
+        "identity",
+        identity(extra),
+        &["C004 /Statement/0/Resource/1"],
+    );
+    // A wildcard action applies when one of its actions does.
+    let wild =
+        json!({ "Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::bucket/*" });
+    check("identity", identity(wild), &[]);
+    let s3_on_archive = with(read_archive(), "/Action", json!("s3:GetObject"));
+    check(
+        "identity",
+        identity(s3_on_archive),
+        &["C004 /Statement/0/Action"],
+    );
+}
+
+#[test]
+fn c005_resource_needs_star() {
+    let s = json!({ "Effect": "Allow", "Action": "ses:ListArchives", "Resource": ARCHIVE_ALL });
+    check("identity", identity(s), &["C005 /Statement/0/Action"]);
+    let s = json!({ "Effect": "Allow", "Action": "ses:ListArchives", "Resource": "*" });
+    check("identity", identity(s), &[]);
+}
+
+#[test]
+fn c006_malformed_arn() {
+    check(
+        "identity",
+        identity(with(read_archive(), "/Resource", json!("arn:aws:ses"))),
+        &["C006 /Statement/0/Resource"],
+    );
+    check(
+        "identity",
+        identity(with(
+            read_archive(),
+            "/Resource",
+            json!("mailmanager-archive/a-1"),
+        )),
+        &["C006 /Statement/0/Resource"],
+    );
+    check(
+        "identity",
+        identity(with(
+            read_archive(),
+            "/Resource",
+            json!("arn:aws:ses:us-east-1:12345:mailmanager-archive/a"),
+        )),
+        &["C006 /Statement/0/Resource"],
+    );
+    check(
+        "identity",
+        identity(with(
+            read_archive(),
+            "/Resource",
+            json!("arn:amazon:ses:us-east-1:111122223333:mailmanager-archive/a"),
+        )),
+        &["C006 /Statement/0/Resource"],
+    );
+    let page = json!({ "Effect": "Allow", "Action": "workmail:DeliverToMailbox",
+        "Resource": "arn:aws:workmail:us-east-1:888888888888:organization/MyWorkMailOrganizationID>" });
+    check("identity", identity(page), &["C006 /Statement/0/Resource"]);
+    // Policy variables and wildcards are fine.
+    check(
+        "identity",
+        identity(with(
+            read_archive(),
+            "/Resource",
+            json!("arn:${aws:partition}:ses:*:*:mailmanager-archive/*"),
+        )),
+        &[],
+    );
+}
+
+#[test]
+fn c007_unknown_operator() {
+    let mut s = read_archive();
+    s["Condition"] = json!({ "StringEqual": { "aws:ResourceTag/team": "mail" } });
+    check(
+        "identity",
+        identity(s),
+        &["C007 /Statement/0/Condition/StringEqual"],
+    );
+    let mut s = read_archive();
+    s["Condition"] =
+        json!({ "ForAnyValue:StringEqualsIfExists": { "aws:ResourceTag/team": "mail" } });
+    check("identity", identity(s), &[]);
+    let mut s = read_archive();
+    s["Condition"] = json!({ "NullIfExists": { "aws:ResourceTag/team": "true" } });
+    check(
+        "identity",
+        identity(s),
+        &["C007 /Statement/0/Condition/NullIfExists"],
+    );
+}
+
+#[test]
+fn c008_c009_condition_keys() {
+    let mut s = read_archive();
+    s["Condition"] = json!({ "StringEquals": { "ses:NoSuchKey": "x" } });
+    check(
+        "identity",
+        identity(s),
+        &["C008 /Statement/0/Condition/StringEquals/ses:NoSuchKey"],
+    );
+    let mut s = read_archive();
+    s["Condition"] = json!({ "StringEquals": { "kms:ViaService": "ses.us-east-1.amazonaws.com" } });
+    check(
+        "identity",
+        identity(s),
+        &["C009 /Statement/0/Condition/StringEquals/kms:ViaService"],
+    );
+    // A resource key of the action's resource type, and a templated global key.
+    let mut s = read_archive();
+    s["Condition"] =
+        json!({ "StringEquals": { "aws:ResourceTag/team": "mail", "aws:RequestTag/x": "y" } });
+    check("identity", identity(s), &[]);
+    // An identity provider's key in a trust policy.
+    let trust = json!({ "Effect": "Allow", "Principal": { "Federated": "accounts.google.com" },
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": { "StringEquals": { "accounts.google.com:aud": "123.apps.googleusercontent.com" } } });
+    check("trust", identity(trust), &[]);
+}
+
+#[test]
+fn c010_condition_type_mismatch() {
+    let cond = |c: Value| {
+        let mut s = read_archive();
+        s["Condition"] = c;
+        identity(s)
+    };
+    check(
+        "identity",
+        cond(json!({ "Bool": { "aws:SourceAccount": "true" } })),
+        &["C010 /Statement/0/Condition/Bool/aws:SourceAccount"],
+    );
+    check(
+        "identity",
+        cond(json!({ "Bool": { "aws:MultiFactorAuthPresent": "yes" } })),
+        &["C010 /Statement/0/Condition/Bool/aws:MultiFactorAuthPresent"],
+    );
+    check(
+        "identity",
+        cond(json!({ "Bool": { "aws:MultiFactorAuthPresent": true } })),
+        &[],
+    );
+    check(
+        "identity",
+        cond(json!({ "NumericLessThan": { "aws:MultiFactorAuthAge": ["3600", "soon"] } })),
+        &["C010 /Statement/0/Condition/NumericLessThan/aws:MultiFactorAuthAge/1"],
+    );
+    check(
+        "identity",
+        cond(json!({ "DateGreaterThan": { "aws:CurrentTime": "yesterday" } })),
+        &["C010 /Statement/0/Condition/DateGreaterThan/aws:CurrentTime"],
+    );
+    check(
+        "identity",
+        cond(json!({ "DateGreaterThan": { "aws:CurrentTime": "2026-01-31T00:00:00Z" } })),
+        &[],
+    );
+    check(
+        "identity",
+        cond(json!({ "IpAddress": { "aws:SourceIp": "10.0.0.0/33" } })),
+        &["C010 /Statement/0/Condition/IpAddress/aws:SourceIp"],
+    );
+    check(
+        "identity",
+        cond(json!({ "IpAddress": { "aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32"] } })),
+        &[],
+    );
+    check(
+        "identity",
+        cond(json!({ "ArnLike": { "aws:SourceArn": "ses" } })),
+        &["C010 /Statement/0/Condition/ArnLike/aws:SourceArn"],
+    );
+    check(
+        "identity",
+        cond(json!({ "ArnLike": { "aws:SourceAccount": "111122223333" } })),
+        &["C010 /Statement/0/Condition/ArnLike/aws:SourceAccount"],
+    );
+    // String operators compare ARN keys too.
+    check(
+        "identity",
+        cond(json!({ "StringLike": { "aws:SourceArn": "arn:aws:ses:*" } })),
+        &[],
+    );
+}
+
+// ---- security ----
+
+#[test]
+fn s001_missing_confused_deputy_keys() {
+    let s = without(ses_key_statement(), "Condition");
+    check("key", identity(s), &["S001 /Statement/0/Principal/Service"]);
+    // One of the keys is enough.
+    let s = with(
+        ses_key_statement(),
+        "/Condition",
+        json!({ "StringEquals": { "aws:SourceAccount": "111122223333" } }),
+    );
+    check("key", identity(s), &[]);
+    // A service not known to send them: no finding.
+    let s = with(
+        without(ses_key_statement(), "Condition"),
+        "/Principal",
+        json!({ "Service": "logs.us-east-1.amazonaws.com" }),
+    );
+    check("key", identity(s), &[]);
+}
+
+#[test]
+fn s008_archive_export_does_not_support_confused_deputy_keys() {
+    let export = json!({ "Effect": "Allow", "Principal": { "Service": "ses.amazonaws.com" },
+        "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::bucket" });
+    check(
+        "bucket",
+        identity(export),
+        &["S008 /Statement/0/Principal/Service"],
+    );
+    // SES receipt rules writing with `s3:PutObject` alone do send them.
+    let receipt = json!({ "Effect": "Allow", "Principal": { "Service": "ses.amazonaws.com" },
+        "Action": "s3:PutObject", "Resource": "arn:aws:s3:::bucket/*" });
+    check(
+        "bucket",
+        identity(receipt),
+        &["S001 /Statement/0/Principal/Service"],
+    );
+    // Archive encryption: `GenerateDataKey*` tells it from the ingress endpoint's `Decrypt`.
+    let archive_key = json!({ "Effect": "Allow", "Principal": { "Service": "ses.amazonaws.com" },
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], "Resource": "*" });
+    check(
+        "key",
+        identity(archive_key),
+        &["S008 /Statement/0/Principal/Service"],
+    );
+}
+
+#[test]
+fn s002_unconditioned_star_principal() {
+    let s = json!({ "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*" });
+    check(
+        "bucket",
+        identity(s.clone()),
+        &["S002 /Statement/0/Principal"],
+    );
+    let s2 = with(s.clone(), "/Principal", json!({ "AWS": "*" }));
+    check("bucket", identity(s2), &["S002 /Statement/0/Principal/AWS"]);
+    let mut limited = s;
+    limited["Condition"] = json!({ "StringEquals": { "aws:PrincipalOrgID": "o-abcdefghij" } });
+    check("bucket", identity(limited), &[]);
+}
+
+#[test]
+fn s003_s004_s009_allow_with_not() {
+    let s = json!({ "Effect": "Allow", "NotAction": "iam:*", "Resource": "*" });
+    check("identity", identity(s), &["S003 /Statement/0/NotAction"]);
+    let s = json!({ "Effect": "Allow", "Action": "ses:GetArchive", "NotResource": ARCHIVE });
+    check("identity", identity(s), &["S004 /Statement/0/NotResource"]);
+    let s = json!({ "Effect": "Deny", "NotAction": "ses:GetArchive", "NotResource": ARCHIVE });
+    check("identity", identity(s), &[]);
+    let s = json!({ "Effect": "Allow", "NotPrincipal": { "AWS": "arn:aws:iam::111122223333:role/r" },
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*" });
+    check("bucket", identity(s), &["S009 /Statement/0/NotPrincipal"]);
+}
+
+#[test]
+fn s005_pass_role_on_star() {
+    let s = json!({ "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*" });
+    check("identity", identity(s), &["S005 /Statement/0/Resource"]);
+    let s = json!({ "Effect": "Allow", "Action": "iam:Pass*", "Resource": ["*"] });
+    check("identity", identity(s), &["S005 /Statement/0/Resource/0"]);
+    let s = json!({ "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/mail-rules" });
+    check("identity", identity(s), &[]);
+}
+
+#[test]
+fn s006_unguarded_for_all_values() {
+    let s = json!({ "Effect": "Allow", "Action": "ses:CreateArchive", "Resource": ARCHIVE_ALL,
+        "Condition": { "ForAllValues:StringEquals": { "aws:TagKeys": ["team"] } } });
+    check(
+        "identity",
+        identity(s.clone()),
+        &["S006 /Statement/0/Condition/ForAllValues:StringEquals"],
+    );
+    let mut guarded = s.clone();
+    guarded["Condition"]["Null"] = json!({ "aws:TagKeys": "false" });
+    check("identity", identity(guarded), &[]);
+    // A required request tag implies a non-empty `aws:TagKeys`.
+    let mut tagged = s.clone();
+    tagged["Condition"]["StringEquals"] = json!({ "aws:RequestTag/team": "mail" });
+    check("identity", identity(tagged), &[]);
+    // ... but not when the tag may be absent.
+    let mut maybe = s;
+    maybe["Condition"]["StringEqualsIfExists"] = json!({ "aws:RequestTag/team": "mail" });
+    check(
+        "identity",
+        identity(maybe),
+        &["S006 /Statement/0/Condition/ForAllValues:StringEquals"],
+    );
+}
+
+#[test]
+fn s007_group_principal() {
+    let s = json!({ "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111122223333:group/admins" },
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*" });
+    check("bucket", identity(s), &["S007 /Statement/0/Principal/AWS"]);
+    let s = json!({ "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111122223333:user/admins" },
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*" });
+    check("bucket", identity(s), &[]);
+}
+
+// ---- suggestions ----
+
+#[test]
+fn u001_duplicate_statement() {
+    let dup = with(read_archive(), "/Sid", json!("Again"));
+    check(
+        "identity",
+        json!({ "Version": "2012-10-17", "Statement": [read_archive(), dup] }),
+        &["U001 /Statement/1"],
+    );
+    // A one-item list and a string are the same.
+    let dup = with(
+        without(read_archive(), "Sid"),
+        "/Action",
+        json!(["ses:GetArchive"]),
+    );
+    check(
+        "identity",
+        json!({ "Version": "2012-10-17", "Statement": [read_archive(), dup] }),
+        &["U001 /Statement/1"],
+    );
+}
+
+#[test]
+fn u002_duplicate_action() {
+    let s = with(
+        read_archive(),
+        "/Action",
+        json!(["ses:GetArchive", "ses:getarchive"]),
+    );
+    check("identity", identity(s), &["U002 /Statement/0/Action/1"]);
+    let s = json!({ "Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:GenerateDataKey*"],
+        "Resource": "arn:aws:kms:us-east-1:111122223333:key/k" });
+    check("identity", identity(s), &["U002 /Statement/0/Action/0"]);
+    let s = with(
+        read_archive(),
+        "/Action",
+        json!(["ses:GetArchive", "ses:UpdateArchive"]),
+    );
+    check("identity", identity(s), &[]);
+}
+
+#[test]
+fn u003_mergeable_statements() {
+    let update = json!({ "Effect": "Allow", "Action": "ses:UpdateArchive", "Resource": ARCHIVE });
+    check(
+        "identity",
+        json!({ "Version": "2012-10-17", "Statement": [read_archive(), update] }),
+        &["U003 /Statement/1"],
+    );
+    let other = json!({ "Effect": "Allow", "Action": "ses:GetArchive",
+        "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-2" });
+    check(
+        "identity",
+        json!({ "Version": "2012-10-17", "Statement": [read_archive(), other] }),
+        &["U003 /Statement/1"],
+    );
+    // Different conditions: not mergeable.
+    let mut cond = json!({ "Effect": "Allow", "Action": "ses:UpdateArchive", "Resource": ARCHIVE });
+    cond["Condition"] = json!({ "Bool": { "aws:MultiFactorAuthPresent": "true" } });
+    check(
+        "identity",
+        json!({ "Version": "2012-10-17", "Statement": [read_archive(), cond] }),
+        &[],
+    );
+}
+
+// ---- kinds ----
+
+#[test]
+fn kind_is_guessed_and_said() {
+    let guess = |v: Value| lint(&v, None, Catalog::embedded());
+    let r = guess(identity(read_archive()));
+    assert_eq!(r.kind, Some(PolicyKind::Identity));
+    assert_eq!(
+        r.kind_source,
+        KindSource::Guessed("no statement names a principal".into())
+    );
+    assert_eq!(
+        guess(identity(ses_key_statement())).kind,
+        Some(PolicyKind::Key)
+    );
+    let trust = json!({ "Effect": "Allow", "Principal": { "Service": "ses.amazonaws.com" }, "Action": "sts:AssumeRole",
+        "Condition": { "StringEquals": { "aws:SourceAccount": "111122223333" } } });
+    assert_eq!(guess(identity(trust)).kind, Some(PolicyKind::Trust));
+    let secret = with(
+        ses_key_statement(),
+        "/Action",
+        json!("secretsmanager:GetSecretValue"),
+    );
+    assert_eq!(guess(identity(secret)).kind, Some(PolicyKind::Secret));
+    let bucket = json!({ "Effect": "Allow", "Principal": { "AWS": "111122223333" }, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*" });
+    assert_eq!(guess(identity(bucket)).kind, Some(PolicyKind::Bucket));
+    let mixed = with(
+        ses_key_statement(),
+        "/Action",
+        json!(["kms:Decrypt", "s3:GetObject"]),
+    );
+    let r = guess(identity(mixed));
+    assert_eq!(r.kind, None);
+    assert!(matches!(r.kind_source, KindSource::Unknown(_)));
+    // Given kinds are not guessed.
+    let r = lint(
+        &identity(read_archive()),
+        Some(PolicyKind::Identity),
+        Catalog::embedded(),
+    );
+    assert_eq!(r.kind_source, KindSource::Given);
+}
+
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    let text = format!("\u{feff}{}", identity(read_archive()));
+    let report = lint_str(&text, Some(PolicyKind::Identity), Catalog::embedded()).unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}
+
+#[test]
+fn invalid_json_is_an_error_with_its_place() {
+    let err = lint_str("{\n  \"Version\": ", None, Catalog::embedded()).unwrap_err();
+    assert_eq!(err.line, 2);
+    assert_eq!(
+        err.to_string(),
+        "not valid JSON at line 2 column 13: EOF while parsing a value"
+    );
+}
+
+#[test]
+fn rules_are_unique_and_documented() {
+    let mut codes: Vec<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
+    let mut names: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
+    codes.sort();
+    codes.dedup();
+    names.sort();
+    names.dedup();
+    assert_eq!(codes.len(), Rule::ALL.len());
+    assert_eq!(names.len(), Rule::ALL.len());
+    for r in Rule::ALL {
+        assert!(!r.summary().is_empty());
+        let code = r.code();
+        let expected = match &code[..1] {
+            "E" | "C" => vec![Severity::Error, Severity::Warning],
+            "S" => vec![Severity::Security, Severity::Suggestion],
+            "U" => vec![Severity::Suggestion],
+            _ => vec![],
+        };
+        assert!(
+            expected.contains(&r.severity()),
+            "{code} has severity {}",
+            r.severity()
+        );
+    }
+}
+
+#[test]
+fn oidc_provider_claims_are_condition_keys() {
+    let trust = json!({ "Effect": "Allow",
+        "Principal": { "Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" },
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {
+            "StringEquals": { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+            "StringLike": { "token.actions.githubusercontent.com:sub": "repo:o/r:*" } } });
+    check("trust", identity(trust), &[]);
+    // A prefix that is neither a service nor a provider's URL is still unknown.
+    let mut s = read_archive();
+    s["Condition"] = json!({ "StringEquals": { "nosuchservice:key": "x" } });
+    check(
+        "identity",
+        identity(s),
+        &["C008 /Statement/0/Condition/StringEquals/nosuchservice:key"],
+    );
+}
+
+#[test]
+fn e024_bucket_resource() {
+    let s = json!({ "Effect": "Allow", "Principal": { "AWS": "111122223333" }, "Action": ["s3:GetObject", "s3:ListBucket"],
+        "Resource": ["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/*"] });
+    check("bucket", identity(s.clone()), &[]);
+    let other = with(s.clone(), "/Resource/1", json!("arn:aws:s3:::other/*"));
+    check("bucket", identity(other), &["E024 /Statement/0/Resource/1"]);
+    let kms = with(
+        s,
+        "/Resource/1",
+        json!("arn:aws:kms:us-east-1:111122223333:key/k"),
+    );
+    // The catalog checks agree: `s3:GetObject` has no object left, the key no action.
+    check(
+        "bucket",
+        identity(kms),
+        &[
+            "C004 /Statement/0/Action/0",
+            "E024 /Statement/0/Resource/1",
+            "C004 /Statement/0/Resource/1",
+        ],
+    );
+}

@@ -48,3 +48,35 @@ fn every_provider_example_lints_clean() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every file the example deployment bundle writes lints with no finding at `warning` or above,
+/// as the kind the bundle index gives it, measured on the text exactly as written.
+#[test]
+fn every_bundle_output_lints_clean() {
+    use mmpolicy::bundle::{BundleFormat, plan_bundle};
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/deployment.toml"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let bundle = plan_bundle(&text, BundleFormat::Toml).unwrap();
+    // The example uses every feature: one file per section's policy, merged role policy included.
+    assert!(bundle.policies.len() >= 11, "{}", bundle.policies.len());
+    let files = bundle.files();
+    let mut failures = Vec::new();
+    for planned in &bundle.policies {
+        let (_, written) = files
+            .iter()
+            .find(|(name, _)| *name == planned.file)
+            .unwrap();
+        let report = mmpolicy_lint::lint_str(written, Some(planned.kind), Catalog::embedded())
+            .unwrap_or_else(|e| panic!("{}: {e}", planned.file));
+        for f in report.at_least(Severity::Warning) {
+            failures.push(format!(
+                "{}: {} {} at `{}`: {}",
+                planned.file, f.severity, f.rule, f.pointer, f.message
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

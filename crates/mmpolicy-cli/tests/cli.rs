@@ -1,4 +1,8 @@
 //! Runs the `mmpolicy` binary: exit codes, stdout, stderr.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] fns fail loudly on a broken test setup"
+)]
 
 use assert_cmd::Command;
 use serde_json::{Value, json};

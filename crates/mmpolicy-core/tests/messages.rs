@@ -26,9 +26,8 @@ const TYPE_NAMES: &[&str] = &[
 ];
 
 fn check(message: &str) {
-    let first = message.chars().next().unwrap();
     assert!(
-        first.is_lowercase() || first == '`',
+        message.starts_with(|c: char| c.is_lowercase() || c == '`'),
         "starts lowercase: {message}"
     );
     assert!(!message.ends_with('.'), "no trailing period: {message}");
@@ -77,7 +76,9 @@ fn all_refusals() -> Vec<ParamError> {
     v.extend(BucketName::new("xn--abc").err());
     v.extend(KmsKeyArn::new("arn:aws:kms:us-east-1:111122223333:alias/a").err());
     v.extend(KmsKeyArn::new("arn:aws:kms:us-east-1:111122223333:key/abc").err());
-    v.extend(resolve_partition(Region::new("cn-north-1").unwrap(), Some(Partition::Aws)).err());
+    if let Ok(china) = Region::new("cn-north-1") {
+        v.extend(resolve_partition(china, Some(Partition::Aws)).err());
+    }
     v
 }
 

@@ -9,6 +9,9 @@ pub enum CliError {
     Usage(String),
     /// A failure that is not the user's: exit code 1.
     Internal(String),
+    /// Some of the work failed and each failure was already reported (`bulk --keep-going`):
+    /// exit code 1, nothing more to say.
+    Failed,
 }
 
 impl CliError {
@@ -33,6 +36,7 @@ impl CliError {
                 eprintln!("internal error: {m}");
                 ExitCode::from(1)
             }
+            CliError::Failed => ExitCode::from(1),
         }
     }
 }

@@ -20,6 +20,7 @@ Examples:
   mmpolicy render ingress.secret-policy --set account_id=111122223333 --set region=eu-west-1
   mmpolicy render smtp-relay.key-policy --params relay.json --statement-only
   mmpolicy schema ingress.secret-policy > ingress.schema.json
+  mmpolicy bulk ingress.secret-policy --input accounts.ndjson --output policies.ndjson
 
 Every provider, its parameters and an example are in docs/reference.md.";
 
@@ -37,6 +38,7 @@ enum Command {
     Describe(cmd::describe::Args),
     Render(cmd::render::Args),
     Schema(cmd::schema::Args),
+    Bulk(cmd::bulk::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Describe(args) => cmd::describe::run(&args),
         Command::Render(args) => cmd::render::run(&args),
         Command::Schema(args) => cmd::schema::run(&args),
+        Command::Bulk(args) => cmd::bulk::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -79,7 +79,13 @@ pub struct ParamsError {
 impl ParamsError {
     /// Builds the error of a failed deserialisation from the serde path and the inner message.
     pub fn from_parts(path: String, inner: String, line: Option<usize>) -> Self {
-        let path = if path == "." { String::new() } else { path };
+        // `serde_path_to_error` writes `.` for the whole set and `?` where it could not tell
+        // (a syntax error before any key); neither names a field.
+        let path = if path == "." || path == "?" {
+            String::new()
+        } else {
+            path
+        };
         let message = if path.is_empty() {
             format!("invalid parameters: {inner}")
         } else if inner.starts_with('`') {
@@ -200,6 +206,9 @@ mod tests {
             ParamsError::from_parts(".".into(), "missing field `region`".into(), None).message,
             "invalid parameters: missing field `region`"
         );
+        let unknown = ParamsError::from_parts("?".into(), "key must be a string".into(), None);
+        assert_eq!(unknown.message, "invalid parameters: key must be a string");
+        assert_eq!(unknown.path, "");
     }
 
     #[test]

@@ -26,7 +26,10 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-#[allow(dead_code, reason = "scaffolding: the first generators land with issues 4 and 5")]
+#[allow(
+    dead_code,
+    reason = "scaffolding: the first generators land with issues 4 and 5"
+)]
 impl GeneratedFile {
     /// A file at `path` (relative to the workspace root).
     pub fn new(path: impl Into<PathBuf>, contents: impl Into<String>) -> Self {
@@ -54,7 +57,10 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-#[allow(dead_code, reason = "scaffolding: the first generators land with issues 4 and 5")]
+#[allow(
+    dead_code,
+    reason = "scaffolding: the first generators land with issues 4 and 5"
+)]
 /// The header of a generated text file, in the comment syntax of its format.
 pub fn preamble(comment_open: &str, comment_close: &str, source: &str) -> String {
     format!(

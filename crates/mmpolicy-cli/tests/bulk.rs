@@ -1,4 +1,8 @@
 //! `mmpolicy bulk` end to end: output against `mmpolicy render`, files left behind, exit codes.
+#![allow(
+    clippy::unwrap_used,
+    reason = "helpers outside #[test] functions; a failed unwrap fails the test"
+)]
 
 use assert_cmd::Command;
 use mmpolicy_bulk::testdata;

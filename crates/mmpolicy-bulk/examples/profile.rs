@@ -37,9 +37,13 @@ fn main() -> ExitCode {
                 keep_going: false,
             };
             let mut sink = NdjsonSink::new(&mut out);
-            if let Err(e) =
-                mmpolicy_bulk::run(provider, input.as_bytes(), InputFormat::Ndjson, options, &mut sink)
-            {
+            if let Err(e) = mmpolicy_bulk::run(
+                provider,
+                input.as_bytes(),
+                InputFormat::Ndjson,
+                options,
+                &mut sink,
+            ) {
                 eprintln!("{e}");
                 return ExitCode::FAILURE;
             }

@@ -295,6 +295,66 @@ mod tests {
         assert_eq!(moves.arn("arn:aws:s3:::bucket"), "arn:aws:s3:::bucket");
     }
 
+    /// A provider that accepts only `us-east-1`, to exercise the generator's fallbacks.
+    struct EastOnly;
+
+    #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    struct EastParams {
+        account_id: mmpolicy::types::AccountId,
+        region: mmpolicy::types::Region,
+        widget_id: String,
+    }
+
+    impl mmpolicy::Provider for EastOnly {
+        type Params = EastParams;
+        const ID: &'static str = "test.east-only";
+        const FEATURE: &'static str = "test";
+        const KIND: mmpolicy::PolicyKind = mmpolicy::PolicyKind::Identity;
+        const TITLE: &'static str = "test";
+        const DESCRIPTION: &'static str = "test";
+        const SOURCE: &'static str = "test";
+
+        fn example() -> EastParams {
+            EastParams {
+                account_id: mmpolicy::types::example::account_id(),
+                region: mmpolicy::types::example::region(),
+                widget_id: "w-0a1b2c".into(),
+            }
+        }
+
+        fn render(p: &EastParams) -> Result<mmpolicy::PolicyDocument, mmpolicy::ParamError> {
+            if p.region.as_str() != "us-east-1" {
+                return Err(mmpolicy::ParamError::new(
+                    "region",
+                    p.region.as_str(),
+                    "east only",
+                ));
+            }
+            Ok(mmpolicy::PolicyDocument::new(vec![]))
+        }
+    }
+
+    #[test]
+    fn a_set_the_provider_refuses_falls_back_to_varied_ids_only() {
+        let sets = param_sets(&EastOnly, 50, SEED);
+        // A moved set is kept only when it drew `us-east-1` (one in sixteen); the others fall
+        // back to the example's account and region with new ids.
+        let fell_back = sets
+            .iter()
+            .filter(|s| s["account_id"] == "111122223333")
+            .count();
+        assert!(fell_back > 35, "{fell_back}");
+        for set in &sets {
+            assert_eq!(set["region"], "us-east-1");
+            let widget = set["widget_id"].as_str().unwrap();
+            assert!(widget.starts_with("w-") && widget.len() == 8, "{widget}");
+        }
+        let widgets: std::collections::HashSet<String> =
+            sets.iter().map(|s| s["widget_id"].to_string()).collect();
+        assert!(widgets.len() > 40, "{widgets:?}");
+    }
+
     #[test]
     fn the_same_seed_gives_the_same_sets() {
         let provider = mmpolicy::registry().iter().next().unwrap();

@@ -6,6 +6,7 @@
 //! re-exports this API.
 
 pub mod arns;
+mod compact;
 pub mod error;
 pub mod model;
 pub mod provider;

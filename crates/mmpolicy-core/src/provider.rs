@@ -204,11 +204,7 @@ impl<P: Provider> PolicyProvider for P {
             Ok(parsed) => P::render(&parsed)?,
             Err(_) => self.render_str(params)?,
         };
-        let start = out.len();
-        if let Err(e) = serde_json::to_writer(&mut *out, &document) {
-            out.truncate(start);
-            return Err(ParamsError::from_parts(String::new(), e.to_string(), None).into());
-        }
+        document.write_compact_json(out);
         Ok(())
     }
 }

@@ -2,8 +2,9 @@
 //! Manager needs.
 //!
 //! Exit codes: 0 success; 2 bad usage or invalid parameters (the message on stderr names the
-//! field, the value and the rule); 1 an internal error. Nothing is printed on stdout when a
-//! command fails.
+//! field, the value and the rule); 1 an internal error, or some lines failed under
+//! `bulk --keep-going`. Nothing is printed on stdout when a command fails (except by `bulk`
+//! streaming to stdout, whose lines before the failure stay written).
 
 mod cmd;
 mod error;

@@ -291,7 +291,9 @@ fn out_dir_writes_one_policy_per_set_and_an_index() {
         .args(["--out-dir", "policies", "--name-from", "account_id"])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("`policies` is not empty"));
+        .stderr(predicates::str::starts_with(
+            "error: `policies` is not empty: choose a new `--out-dir`",
+        ));
     assert_eq!(listing(&out).len(), 3);
 }
 
@@ -328,4 +330,63 @@ fn out_dir_names_must_be_safe_and_unique() {
         listing(&dir.path().join("policies")),
         ["index.ndjson", "r-1.json", "r-2.json"]
     );
+}
+
+#[test]
+fn usage_errors_exit_2_before_reading() {
+    for args in [
+        &[
+            "bulk",
+            "ingress.secret-policy",
+            "--input",
+            "-",
+            "--jobs",
+            "0",
+        ][..],
+        &["bulk", "ingres.secret-policy", "--input", "-"],
+        &[
+            "bulk",
+            "ingress.secret-policy",
+            "--input",
+            "-",
+            "--name-from",
+            "x",
+        ],
+        &[
+            "bulk",
+            "ingress.secret-policy",
+            "--input",
+            "-",
+            "--errors",
+            "e.ndjson",
+        ],
+        &[
+            "bulk",
+            "ingress.secret-policy",
+            "--input",
+            "does-not-exist.ndjson",
+        ],
+    ] {
+        mmpolicy()
+            .args(args)
+            .write_stdin("")
+            .assert()
+            .code(2)
+            .stdout("");
+    }
+    mmpolicy()
+        .args([
+            "bulk",
+            "ingress.secret-policy",
+            "--input",
+            "-",
+            "--input-format",
+            "csv",
+        ])
+        .write_stdin("account_id,,region\n")
+        .assert()
+        .code(2)
+        .stderr(
+            "error: <stdin>: the CSV header's column 2 is empty: name the parameter it holds\n",
+        );
 }

@@ -64,8 +64,8 @@ pub struct Args {
     /// With `--keep-going`: the NDJSON file of bad lines (default: beside the output).
     #[arg(long, value_name = "FILE", requires = "keep_going")]
     errors: Option<PathBuf>,
-    /// Rendering threads; default: one per core.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Rendering threads (1 to 256); default: one per core.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     jobs: Option<u16>,
 }
 
@@ -207,17 +207,22 @@ fn suffixed(path: &Path, suffix: &str) -> PathBuf {
 fn fail(args: &Args, e: BulkError) -> CliError {
     match e {
         BulkError::Line(e) => CliError::usage(located(&args.input, &e)),
-        BulkError::Input(_) | BulkError::Read(_) | BulkError::Output(_) => {
-            CliError::usage(format!("{}: {e}", args.input))
+        BulkError::Input(_) | BulkError::Read(_) => {
+            CliError::usage(format!("{}: {e}", display_name(&args.input)))
         }
+        BulkError::Output(_) => CliError::usage(e),
         other => CliError::internal(other),
     }
 }
 
 /// `file:line: message`, as compilers write it.
 fn located(input: &str, e: &LineError) -> String {
-    let name = if input == "-" { "<stdin>" } else { input };
-    format!("{name}:{}: {}", e.line, e.message)
+    format!("{}:{}: {}", display_name(input), e.line, e.message)
+}
+
+/// The input as messages name it.
+fn display_name(input: &str) -> &str {
+    if input == "-" { "<stdin>" } else { input }
 }
 
 /// What the run reports besides the policies: bad lines and progress.

@@ -12,7 +12,8 @@
 //! - any other cell is a string, as written (account ids keep their leading zeros).
 //!
 //! Line numbers are those of the input file (for CSV, the line where the record starts; the
-//! header is line 1).
+//! header is line 1). A UTF-8 byte order mark at the start of the input (as spreadsheets write
+//! it) is skipped.
 
 use crate::engine::{BulkError, LineError};
 use std::io::BufRead;
@@ -37,6 +38,9 @@ impl InputFormat {
         }
     }
 }
+
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Most lines read into one batch.
 pub(crate) const BATCH_LINES: usize = 512;
@@ -150,6 +154,9 @@ impl<R: BufRead> BatchReader<R> {
                     *line += 1;
                     *bytes += n as u64;
                     let mut content = &scratch[..];
+                    if *line == 1 {
+                        content = content.strip_prefix(BOM).unwrap_or(content);
+                    }
                     while let [rest @ .., b'\n' | b'\r'] = content {
                         content = rest;
                     }
@@ -230,6 +237,7 @@ fn header_keys(header: &csv::ByteRecord) -> Result<Vec<(String, String)>, BulkEr
                     i + 1
                 ))
             })?
+            .trim_start_matches('\u{feff}')
             .trim();
         if name.is_empty() {
             return Err(BulkError::Input(format!(
@@ -395,6 +403,18 @@ mod tests {
             };
             assert!(e.to_string().contains(want), "{e}");
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        assert_eq!(
+            read_all("\u{feff}{\"a\":\"1\"}\n", InputFormat::Ndjson),
+            vec![(1, Ok("{\"a\":\"1\"}".to_owned()))]
+        );
+        assert_eq!(
+            read_all("\u{feff}a,b\n1,2\n", InputFormat::Csv),
+            vec![(2, Ok("{\"a\":\"1\",\"b\":\"2\"}".to_owned()))]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! waits for a free batch before reading more. With one job everything runs on the calling
 //! thread.
 
-use crate::input::{Batch, BatchReader, InputFormat};
+use crate::input::{Batch, BatchReader, CellKinds, InputFormat};
 use mmpolicy::{PolicyProvider, RenderError};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -161,7 +161,11 @@ pub fn run<R: BufRead + Send>(
     options: Options,
     sink: &mut dyn Sink,
 ) -> Result<Summary, BulkError> {
-    let mut reader = BatchReader::new(input, format)?;
+    let kinds = match format {
+        InputFormat::Csv => CellKinds::from_schema(provider.params_schema().as_value()),
+        InputFormat::Ndjson => CellKinds::default(),
+    };
+    let mut reader = BatchReader::new(input, format, &kinds)?;
     let mut writer = Writer {
         sink,
         keep_going: options.keep_going,

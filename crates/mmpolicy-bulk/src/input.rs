@@ -5,11 +5,19 @@
 //! file.
 //!
 //! **CSV**: the first record is a header naming the parameters; each later record is one
-//! parameter set, turned into a JSON object:
+//! parameter set, turned into a JSON object that the provider then reads as it reads NDJSON. A
+//! cell is read as the type the provider's parameter schema gives its column:
 //! - an empty cell leaves the parameter out (so an optional parameter takes its default);
-//! - a cell starting with `{` or `[` is JSON, for structured parameters (`{"team":["mail"]}`);
-//! - a cell `true` or `false` is that boolean;
-//! - any other cell is a string, as written (account ids keep their leading zeros).
+//! - a string parameter takes the cell as written (account ids keep their leading zeros);
+//! - a boolean parameter takes `true` or `false`, a number parameter a JSON number;
+//! - a structured parameter (a map or a list, such as `create_tags`) takes JSON:
+//!   `{"team":["mail"]}`;
+//! - a column the schema does not describe plainly (or does not know: the provider then refuses
+//!   it by name) is JSON when the cell starts with `{` or `[`, a boolean when it is `true` or
+//!   `false`, and a string otherwise.
+//!
+//! A cell that does not fit its type is passed on as a string, so the provider's own message
+//! reports it, except a structured cell that is not JSON, which is reported here.
 //!
 //! Line numbers are those of the input file (for CSV, the line where the record starts; the
 //! header is line 1). A UTF-8 byte order mark at the start of the input (as spreadsheets write
@@ -98,8 +106,8 @@ pub(crate) enum BatchReader<R: BufRead> {
     Csv {
         /// The CSV reader over the input.
         reader: Box<csv::Reader<R>>,
-        /// The parameter names, and each written as a JSON key with its colon (`"name":`).
-        keys: Vec<(String, String)>,
+        /// The columns, in header order.
+        columns: Vec<Column>,
         /// The current record.
         record: csv::ByteRecord,
     },
@@ -107,7 +115,7 @@ pub(crate) enum BatchReader<R: BufRead> {
 
 impl<R: BufRead> BatchReader<R> {
     /// Starts reading `reader`; for CSV this reads and checks the header.
-    pub fn new(reader: R, format: InputFormat) -> Result<Self, BulkError> {
+    pub fn new(reader: R, format: InputFormat, kinds: &CellKinds) -> Result<Self, BulkError> {
         match format {
             InputFormat::Ndjson => Ok(BatchReader::Ndjson {
                 reader,
@@ -121,14 +129,14 @@ impl<R: BufRead> BatchReader<R> {
                     .flexible(true)
                     .from_reader(reader);
                 let mut header = csv::ByteRecord::new();
-                let keys = if reader.read_byte_record(&mut header).map_err(csv_fatal)? {
-                    header_keys(&header)?
+                let columns = if reader.read_byte_record(&mut header).map_err(csv_fatal)? {
+                    header_columns(&header, kinds)?
                 } else {
                     Vec::new()
                 };
                 Ok(BatchReader::Csv {
                     reader: Box::new(reader),
-                    keys,
+                    columns,
                     record: csv::ByteRecord::new(),
                 })
             }
@@ -184,7 +192,7 @@ impl<R: BufRead> BatchReader<R> {
             }
             BatchReader::Csv {
                 reader,
-                keys,
+                columns,
                 record,
             } => {
                 while batch.items.len() < BATCH_LINES && batch.text.len() < BATCH_BYTES {
@@ -193,7 +201,7 @@ impl<R: BufRead> BatchReader<R> {
                     }
                     let line = record.position().map_or(0, csv::Position::line);
                     let start = batch.text.len();
-                    let input = match csv_to_json(keys, record, &mut batch.text) {
+                    let input = match csv_to_json(columns, record, &mut batch.text) {
                         Ok(()) => Ok(start..batch.text.len()),
                         Err((field, message)) => {
                             batch.text.truncate(start);
@@ -226,9 +234,116 @@ fn csv_fatal(e: csv::Error) -> BulkError {
     }
 }
 
-/// Checks the header and writes each name as a JSON key: `"name":`.
-fn header_keys(header: &csv::ByteRecord) -> Result<Vec<(String, String)>, BulkError> {
-    let mut keys: Vec<(String, String)> = Vec::with_capacity(header.len());
+/// How the cells of a CSV column become a JSON value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    /// A string parameter: the cell as written.
+    Text,
+    /// A boolean parameter: `true` or `false`.
+    Bool,
+    /// A number parameter: a JSON number.
+    Number,
+    /// A map or a list: JSON.
+    Json,
+    /// Not plainly described: JSON when it starts with `{` or `[`, a boolean when `true` or
+    /// `false`, a string otherwise.
+    Auto,
+}
+
+/// The kind of each parameter, read off a provider's parameter schema.
+#[derive(Debug, Clone, Default)]
+pub struct CellKinds {
+    kinds: Vec<(String, CellKind)>,
+}
+
+impl CellKinds {
+    /// The kinds of the top-level properties of a JSON schema (as
+    /// [`PolicyProvider::params_schema`](mmpolicy::PolicyProvider::params_schema) gives it).
+    pub fn from_schema(schema: &serde_json::Value) -> Self {
+        let defs = schema.get("$defs");
+        let kinds = schema
+            .get("properties")
+            .and_then(serde_json::Value::as_object)
+            .map(|props| {
+                props
+                    .iter()
+                    .map(|(name, prop)| (name.clone(), kind_of(prop, defs, 0)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        CellKinds { kinds }
+    }
+
+    /// The kind of the column `name`.
+    pub fn get(&self, name: &str) -> CellKind {
+        self.kinds
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(CellKind::Auto, |(_, k)| *k)
+    }
+}
+
+/// The kind of one property schema, following `$ref`s and `Option`s.
+fn kind_of(prop: &serde_json::Value, defs: Option<&serde_json::Value>, depth: u8) -> CellKind {
+    if depth > 8 {
+        return CellKind::Auto;
+    }
+    if let Some(r) = prop.get("$ref").and_then(serde_json::Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or(r);
+        return defs
+            .and_then(|d| d.get(name))
+            .map_or(CellKind::Auto, |def| kind_of(def, defs, depth + 1));
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(alts) = prop.get(key).and_then(serde_json::Value::as_array) {
+            let non_null: Vec<&serde_json::Value> = alts
+                .iter()
+                .filter(|a| a.get("type").and_then(serde_json::Value::as_str) != Some("null"))
+                .collect();
+            return match non_null[..] {
+                [one] => kind_of(one, defs, depth + 1),
+                _ => CellKind::Auto,
+            };
+        }
+    }
+    let by_name = |t: &str| match t {
+        "string" => CellKind::Text,
+        "boolean" => CellKind::Bool,
+        "integer" | "number" => CellKind::Number,
+        "object" | "array" => CellKind::Json,
+        _ => CellKind::Auto,
+    };
+    match prop.get("type") {
+        Some(serde_json::Value::String(t)) => by_name(t),
+        Some(serde_json::Value::Array(types)) => {
+            let non_null: Vec<&str> = types
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .filter(|t| *t != "null")
+                .collect();
+            match non_null[..] {
+                [one] => by_name(one),
+                _ => CellKind::Auto,
+            }
+        }
+        _ => CellKind::Auto,
+    }
+}
+
+/// One CSV column.
+#[derive(Debug)]
+pub(crate) struct Column {
+    /// The parameter name.
+    name: String,
+    /// The name written as a JSON key with its colon: `"name":`.
+    key: String,
+    /// How its cells are read.
+    kind: CellKind,
+}
+
+/// Checks the header and prepares each column.
+fn header_columns(header: &csv::ByteRecord, kinds: &CellKinds) -> Result<Vec<Column>, BulkError> {
+    let mut columns: Vec<Column> = Vec::with_capacity(header.len());
     for (i, raw) in header.iter().enumerate() {
         let name = std::str::from_utf8(raw)
             .map_err(|_| {
@@ -245,16 +360,20 @@ fn header_keys(header: &csv::ByteRecord) -> Result<Vec<(String, String)>, BulkEr
                 i + 1
             )));
         }
-        if keys.iter().any(|(n, _)| n == name) {
+        if columns.iter().any(|c| c.name == name) {
             return Err(BulkError::Input(format!(
                 "the CSV header names `{name}` twice: give each parameter one column"
             )));
         }
         let mut key = json_string(name);
         key.push(':');
-        keys.push((name.to_owned(), key));
+        columns.push(Column {
+            name: name.to_owned(),
+            key,
+            kind: kinds.get(name),
+        });
     }
-    Ok(keys)
+    Ok(columns)
 }
 
 /// A string as a JSON string literal.
@@ -264,26 +383,27 @@ fn json_string(s: &str) -> String {
 
 /// Appends one CSV record as a JSON object to `out`, or names the column that is wrong.
 fn csv_to_json(
-    keys: &[(String, String)],
+    columns: &[Column],
     record: &csv::ByteRecord,
     out: &mut String,
 ) -> Result<(), (Option<String>, String)> {
-    if record.len() != keys.len() {
+    if record.len() != columns.len() {
         return Err((
             None,
             format!(
                 "the record has {} cells but the header names {} parameters: give one cell per column (an empty cell leaves the parameter out)",
                 record.len(),
-                keys.len()
+                columns.len()
             ),
         ));
     }
     out.push('{');
     let mut first = true;
-    for ((name, key), raw) in keys.iter().zip(record.iter()) {
+    for (column, raw) in columns.iter().zip(record.iter()) {
         if raw.is_empty() {
             continue;
         }
+        let name = &column.name;
         let Ok(cell) = std::str::from_utf8(raw) else {
             return Err((
                 Some(name.clone()),
@@ -294,23 +414,28 @@ fn csv_to_json(
             out.push(',');
         }
         first = false;
-        out.push_str(key);
-        if cell.starts_with('{') || cell.starts_with('[') {
-            match serde_json::from_str::<serde_json::Value>(cell) {
-                Ok(value) => out.push_str(&value.to_string()),
-                Err(e) => {
-                    return Err((
-                        Some(name.clone()),
-                        format!(
-                            "invalid `{name}`: a cell starting with `{{` or `[` is read as JSON, and this one is not: {e}"
-                        ),
-                    ));
+        out.push_str(&column.key);
+        let structured = cell.starts_with('{') || cell.starts_with('[');
+        let boolean = cell == "true" || cell == "false";
+        match column.kind {
+            CellKind::Json | CellKind::Auto if column.kind == CellKind::Json || structured => {
+                match serde_json::from_str::<serde_json::Value>(cell) {
+                    Ok(value) => out.push_str(&value.to_string()),
+                    Err(e) => {
+                        return Err((
+                            Some(name.clone()),
+                            format!(
+                                "invalid `{name}`: a structured parameter is given as JSON (`{{\"key\":[\"value\"]}}`), and this cell is not JSON: {e}"
+                            ),
+                        ));
+                    }
                 }
             }
-        } else if cell == "true" || cell == "false" {
-            out.push_str(cell);
-        } else {
-            out.push_str(&json_string(cell));
+            CellKind::Bool | CellKind::Auto if boolean => out.push_str(cell),
+            CellKind::Number if serde_json::from_str::<serde_json::Number>(cell).is_ok() => {
+                out.push_str(cell);
+            }
+            _ => out.push_str(&json_string(cell)),
         }
     }
     out.push('}');
@@ -322,7 +447,15 @@ mod tests {
     use super::*;
 
     fn read_all(input: &str, format: InputFormat) -> Vec<(u64, Result<String, String>)> {
-        let mut reader = BatchReader::new(input.as_bytes(), format).unwrap();
+        read_with(input, format, &CellKinds::default())
+    }
+
+    fn read_with(
+        input: &str,
+        format: InputFormat,
+        kinds: &CellKinds,
+    ) -> Vec<(u64, Result<String, String>)> {
+        let mut reader = BatchReader::new(input.as_bytes(), format, kinds).unwrap();
         let mut batch = Batch::default();
         let mut out = Vec::new();
         while reader.fill(&mut batch).unwrap() {
@@ -351,7 +484,12 @@ mod tests {
 
     #[test]
     fn ndjson_reports_invalid_utf8_on_its_line() {
-        let mut reader = BatchReader::new(&b"{}\n\xff\xfe\n"[..], InputFormat::Ndjson).unwrap();
+        let mut reader = BatchReader::new(
+            &b"{}\n\xff\xfe\n"[..],
+            InputFormat::Ndjson,
+            &CellKinds::default(),
+        )
+        .unwrap();
         let mut batch = Batch::default();
         assert!(reader.fill(&mut batch).unwrap());
         assert_eq!(batch.items.len(), 2);
@@ -382,11 +520,58 @@ mod tests {
     }
 
     #[test]
+    fn csv_cells_take_the_type_of_their_parameter() {
+        let schema = serde_json::json!({
+            "properties": {
+                "account_id": {"$ref": "#/$defs/AccountId"},
+                "note": {"type": "string"},
+                "on": {"anyOf": [{"type": "boolean"}, {"type": "null"}]},
+                "days": {"type": ["integer", "null"]},
+                "tags": {"type": "object", "additionalProperties": {"type": "array"}},
+                "either": {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+            },
+            "$defs": {"AccountId": {"type": "string", "pattern": "^[0-9]{12}$"}}
+        });
+        let kinds = CellKinds::from_schema(&schema);
+        assert_eq!(kinds.get("account_id"), CellKind::Text);
+        assert_eq!(kinds.get("on"), CellKind::Bool);
+        assert_eq!(kinds.get("days"), CellKind::Number);
+        assert_eq!(kinds.get("tags"), CellKind::Json);
+        assert_eq!(kinds.get("either"), CellKind::Auto);
+        assert_eq!(kinds.get("unknown"), CellKind::Auto);
+        let input = "account_id,note,on,days,tags,either\n\
+                     012345678901,true,true,30,{},[1]\n\
+                     111122223333,[x],no,012,\"{\"\"a\"\":[\"\"b\"\"]}\",false\n";
+        assert_eq!(
+            read_with(input, InputFormat::Csv, &kinds),
+            vec![
+                (
+                    2,
+                    Ok(r#"{"account_id":"012345678901","note":"true","on":true,"days":30,"tags":{},"either":[1]}"#.to_owned())
+                ),
+                (
+                    3,
+                    Ok(r#"{"account_id":"111122223333","note":"[x]","on":"no","days":"012","tags":{"a":["b"]},"either":false}"#.to_owned())
+                ),
+            ]
+        );
+        let got = read_with("tags\nnot json\n", InputFormat::Csv, &kinds);
+        let e = got[0].1.as_ref().unwrap_err();
+        assert!(
+            e.starts_with("invalid `tags`: a structured parameter is given as JSON"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn csv_record_errors_name_the_line_and_column() {
         let got = read_all("a,b\n1,{oops\n1\n", InputFormat::Csv);
         assert_eq!(got[0].0, 2);
         let e = got[0].1.as_ref().unwrap_err();
-        assert!(e.starts_with("invalid `b`: a cell starting with"), "{e}");
+        assert!(
+            e.starts_with("invalid `b`: a structured parameter is given as JSON"),
+            "{e}"
+        );
         assert_eq!(got[1].0, 3);
         let e = got[1].1.as_ref().unwrap_err();
         assert!(e.contains("has 1 cells but the header names 2"), "{e}");
@@ -398,7 +583,9 @@ mod tests {
             ("a,,b\n", "column 2 is empty"),
             ("a,b,a\n", "names `a` twice"),
         ] {
-            let Err(e) = BatchReader::new(input.as_bytes(), InputFormat::Csv) else {
+            let Err(e) =
+                BatchReader::new(input.as_bytes(), InputFormat::Csv, &CellKinds::default())
+            else {
                 panic!("{input} was accepted");
             };
             assert!(e.to_string().contains(want), "{e}");

@@ -106,8 +106,8 @@ pub fn ndjson(provider: &dyn PolicyProvider, count: usize, seed: u64) -> String 
 }
 
 /// Parameter sets as CSV, in the form `mmpolicy bulk --input-format csv` reads: a header of
-/// every parameter any set has, an empty cell for a parameter a set leaves out, structured
-/// values as JSON, booleans as `true`/`false`.
+/// every parameter any set has, an empty cell for a parameter a set leaves out, strings as
+/// written, structured values as JSON, booleans and numbers as JSON writes them.
 pub fn to_csv(sets: &[Value]) -> String {
     let mut columns: Vec<String> = Vec::new();
     for set in sets {

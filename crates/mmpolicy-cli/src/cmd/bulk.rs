@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 const AFTER_HELP: &str = "\
 Input: one parameter set per line, as NDJSON (a JSON object a line; blank lines are skipped) or
 CSV (`--input-format csv`, or a file ending in .csv): a header naming the parameters, then one
-record per set. In CSV an empty cell leaves the parameter out, a cell starting with `{` or `[`
-is JSON (`{\"team\":[\"mail\"]}`), `true`/`false` are booleans, any other cell is a string.
+record per set. In CSV an empty cell leaves the parameter out; a cell is read as its parameter's
+type (`mmpolicy describe <id>`): a string as written (account ids keep leading zeros),
+`true`/`false` for a boolean, a number for a number, JSON for a map or a list
+(`{\"team\":[\"mail\"]}`).
 
 Output: NDJSON, one compact policy per input line, in input order (`--output FILE`, or stdout).
 With `--out-dir DIR --name-from COLUMN`: one pretty policy per set in DIR/<value>.json and an

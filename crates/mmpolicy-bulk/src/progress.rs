@@ -41,9 +41,10 @@ impl Progress {
         let _ = err.flush();
     }
 
-    /// Clears the bar.
+    /// Clears the bar (until the next update); dropping the bar clears it too, so that an error
+    /// message does not land after it on its line.
     pub fn finish(&mut self) {
-        if self.last.is_some() {
+        if self.last.take().is_some() {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\r\x1b[K");
             let _ = err.flush();
@@ -71,6 +72,12 @@ impl Progress {
             " ".repeat(WIDTH - filled.min(WIDTH)),
             done * 100.0
         )
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 

@@ -11,6 +11,9 @@ pub enum CliError {
     Internal(String),
     /// `mmpolicy lint` found problems (already printed on stdout): exit code 1.
     Findings,
+    /// Some of the work failed and each failure was already reported (`bulk --keep-going`):
+    /// exit code 1, nothing more to say.
+    Failed,
 }
 
 impl CliError {
@@ -36,6 +39,7 @@ impl CliError {
                 ExitCode::from(1)
             }
             CliError::Findings => ExitCode::from(1),
+            CliError::Failed => ExitCode::from(1),
         }
     }
 }

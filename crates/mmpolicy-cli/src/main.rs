@@ -3,10 +3,11 @@
 //!
 //! Exit codes: 0 success; 2 bad usage or invalid parameters (the message on stderr names the
 //! field, the value and the rule); 1 an internal error. Nothing is printed on stdout when a
-//! command fails.
+//! command fails (except by `bulk` streaming to stdout, whose lines before the failure stay
+//! written).
 //!
-//! `mmpolicy lint` also exits 1 when it finds problems of severity `warning` or worse; the
-//! findings are then on stdout.
+//! `mmpolicy lint` also exits 1 when it finds problems of severity `warning` or worse (the
+//! findings are then on stdout), and `bulk --keep-going` when some lines failed.
 
 mod cmd;
 mod error;
@@ -25,6 +26,7 @@ Examples:
   mmpolicy schema ingress.secret-policy > ingress.schema.json
   mmpolicy bundle examples/deployment.toml --out policies/
   mmpolicy lint policy.json --kind key
+  mmpolicy bulk ingress.secret-policy --input accounts.ndjson --output policies.ndjson
 
 Every provider, its parameters and an example are in docs/reference.md.";
 
@@ -44,6 +46,7 @@ enum Command {
     Schema(cmd::schema::Args),
     Bundle(cmd::bundle::Args),
     Lint(cmd::lint::Args),
+    Bulk(cmd::bulk::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => cmd::schema::run(&args),
         Command::Bundle(args) => cmd::bundle::run(&args),
         Command::Lint(args) => cmd::lint::run(&args),
+        Command::Bulk(args) => cmd::bulk::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -16,12 +16,33 @@ pub fn ses_arn(
     resource_type: &str,
     suffix: &str,
 ) -> String {
-    format!("arn:{partition}:ses:{region}:{account}:{resource_type}/{suffix}")
+    // Concatenated rather than `format!`ed: this runs once per policy on the bulk path.
+    concat(&[
+        "arn:",
+        partition.as_str(),
+        ":ses:",
+        region.as_str(),
+        ":",
+        account.as_str(),
+        ":",
+        resource_type,
+        "/",
+        suffix,
+    ])
 }
 
 /// `arn:<partition>:s3:::<bucket and key pattern>`.
 pub fn s3_arn(partition: Partition, path: &str) -> String {
-    format!("arn:{partition}:s3:::{path}")
+    concat(&["arn:", partition.as_str(), ":s3:::", path])
+}
+
+/// The pieces joined into one string allocated at its final size.
+pub(crate) fn concat(pieces: &[&str]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for piece in pieces {
+        out.push_str(piece);
+    }
+    out
 }
 
 impl Statement {

@@ -79,7 +79,13 @@ pub struct ParamsError {
 impl ParamsError {
     /// Builds the error of a failed deserialisation from the serde path and the inner message.
     pub fn from_parts(path: String, inner: String, line: Option<usize>) -> Self {
-        let path = if path == "." { String::new() } else { path };
+        // `serde_path_to_error` writes `.` for the whole set and `?` where it could not tell
+        // (a syntax error before any key); neither names a field.
+        let path = if path == "." || path == "?" {
+            String::new()
+        } else {
+            path
+        };
         let message = if let Some(rest) = unknown_field_tail(&inner) {
             // serde: "unknown field `x`, expected one of `a`, `b`"; the path names `x` in full.
             let name = if path.is_empty() { "?" } else { path.as_str() };
@@ -234,6 +240,9 @@ mod tests {
             .message,
             "unknown field `archive.x`: expected `a` or `b`"
         );
+        let unknown = ParamsError::from_parts("?".into(), "key must be a string".into(), None);
+        assert_eq!(unknown.message, "invalid parameters: key must be a string");
+        assert_eq!(unknown.path, "");
     }
 
     #[test]

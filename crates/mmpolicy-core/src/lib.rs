@@ -7,6 +7,7 @@
 
 pub mod arns;
 pub mod bundle;
+mod compact;
 pub mod error;
 pub mod model;
 pub mod provider;

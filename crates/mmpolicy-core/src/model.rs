@@ -63,6 +63,25 @@ impl<T> From<Vec<T>> for OneOrMany<T> {
     }
 }
 
+impl<T> FromIterator<T> for OneOrMany<T> {
+    /// One value becomes [`OneOrMany::One`] (without allocating a list), any other count a list,
+    /// as with `From<Vec<T>>`.
+    fn from_iter<I: IntoIterator<Item = T>>(values: I) -> Self {
+        let mut values = values.into_iter();
+        let Some(first) = values.next() else {
+            return OneOrMany::Many(Vec::new());
+        };
+        let Some(second) = values.next() else {
+            return OneOrMany::One(first);
+        };
+        let mut list = Vec::with_capacity(values.size_hint().0.saturating_add(2));
+        list.push(first);
+        list.push(second);
+        list.extend(values);
+        OneOrMany::Many(list)
+    }
+}
+
 impl<'a, T> IntoIterator for &'a OneOrMany<T> {
     type Item = &'a T;
     type IntoIter = std::slice::Iter<'a, T>;
@@ -338,8 +357,7 @@ impl Statement {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let v: Vec<String> = actions.into_iter().map(Into::into).collect();
-        self.action = Some(v.into());
+        self.action = Some(actions.into_iter().map(Into::into).collect());
         self
     }
 
@@ -349,8 +367,7 @@ impl Statement {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let v: Vec<String> = resources.into_iter().map(Into::into).collect();
-        self.resource = Some(v.into());
+        self.resource = Some(resources.into_iter().map(Into::into).collect());
         self
     }
 
@@ -360,12 +377,12 @@ impl Statement {
         I: IntoIterator<Item = V>,
         V: Into<ConditionValue>,
     {
-        let v: Vec<ConditionValue> = values.into_iter().map(Into::into).collect();
+        let v: OneOrMany<ConditionValue> = values.into_iter().map(Into::into).collect();
         self.condition
             .get_or_insert_with(IndexMap::new)
             .entry(operator.to_owned())
             .or_default()
-            .insert(key.to_owned(), v.into());
+            .insert(key.to_owned(), v);
         self
     }
 
@@ -413,6 +430,27 @@ mod tests {
              "Condition": {"Bool": {"aws:SecureTransport": false}, "NumericLessThan": {"s3:max-keys": [10, "5"]}}},
             {"Effect": "Allow", "NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:root"], "Service": "ses.amazonaws.com", "Federated": "cognito-identity.amazonaws.com", "CanonicalUser": "abc"}, "Action": ["a:b"], "Resource": ["*"]}
         ]}));
+    }
+
+    #[test]
+    fn one_value_is_collected_bare_and_others_as_lists() {
+        let none: OneOrMany<u8> = std::iter::empty().collect();
+        assert_eq!(none, OneOrMany::Many(vec![]));
+        assert_eq!(
+            [1].into_iter().collect::<OneOrMany<u8>>(),
+            OneOrMany::One(1)
+        );
+        assert_eq!(
+            [1, 2, 3].into_iter().collect::<OneOrMany<u8>>(),
+            OneOrMany::Many(vec![1, 2, 3])
+        );
+        for n in 0..4 {
+            let v: Vec<u8> = (0..n).collect();
+            assert_eq!(
+                v.iter().copied().collect::<OneOrMany<u8>>(),
+                OneOrMany::from(v)
+            );
+        }
     }
 
     #[test]

@@ -145,6 +145,12 @@ pub trait PolicyProvider: Send + Sync + 'static {
     fn render_value(&self, params: &serde_json::Value) -> Result<PolicyDocument, RenderError>;
     /// Reads parameters from JSON text and renders; errors carry the line.
     fn render_str(&self, params: &str) -> Result<PolicyDocument, RenderError>;
+    /// Reads parameters from JSON text, validated exactly as [`render_str`](Self::render_str)
+    /// does (same types, same errors), and appends the policy as compact JSON (the text of
+    /// [`PolicyDocument::to_compact_json`]) to `out`. The bulk path's hot loop: it reuses the
+    /// caller's buffer and skips the error-path bookkeeping until a parameter set fails. On
+    /// error, `out` is left as it was.
+    fn render_compact_into(&self, params: &str, out: &mut Vec<u8>) -> Result<(), RenderError>;
 }
 
 impl<P: Provider> PolicyProvider for P {
@@ -189,6 +195,17 @@ impl<P: Provider> PolicyProvider for P {
         de.end()
             .map_err(|e| ParamsError::from_parts(String::new(), e.to_string(), Some(e.line())))?;
         Ok(P::render(&parsed)?)
+    }
+    fn render_compact_into(&self, params: &str, out: &mut Vec<u8>) -> Result<(), RenderError> {
+        // The same `P::Params` deserialisation as `render_str`, without the path tracking that
+        // only an error needs; a failure is read again through `render_str`, so the message,
+        // field and line are exactly the ones `render` gives.
+        let document = match serde_json::from_str::<P::Params>(params) {
+            Ok(parsed) => P::render(&parsed)?,
+            Err(_) => self.render_str(params)?,
+        };
+        document.write_compact_json(out);
+        Ok(())
     }
 }
 

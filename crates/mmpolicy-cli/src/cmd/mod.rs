@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod bulk;
 pub mod bundle;
 pub mod describe;
 pub mod lint;

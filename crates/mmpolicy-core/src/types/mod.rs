@@ -42,6 +42,13 @@ pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), Pa
     if value.is_empty() {
         return Err(ParamError::new(field, value, "must not be empty"));
     }
+    // The usual case, checked byte by byte: printable ASCII without wildcards or quotes.
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !matches!(b, b'*' | b'?' | b'"' | b'\'' | b'`' | b'\\'))
+    {
+        return Ok(());
+    }
     for c in value.chars() {
         let why = match c {
             '*' | '?' => Some(

@@ -133,7 +133,8 @@ pub struct Region(u8);
 impl Region {
     /// Parses a region code; an unknown code is refused with the nearest known one.
     pub fn new(value: &str) -> Result<Self, ParamError> {
-        if let Some(i) = REGIONS.iter().position(|(code, _)| *code == value) {
+        // REGIONS is sorted by code (`tests::regions_are_sorted`).
+        if let Ok(i) = REGIONS.binary_search_by(|(code, _)| (*code).cmp(value)) {
             // REGIONS has fewer than 256 entries.
             return Ok(Region(u8::try_from(i).unwrap_or(0)));
         }
@@ -173,11 +174,13 @@ impl Region {
 
     /// `<service>.<region>.<dns suffix>`, the value of `kms:ViaService` for a service here.
     pub fn service_endpoint(&self, service: &str) -> String {
-        format!(
-            "{service}.{}.{}",
+        crate::arns::concat(&[
+            service,
+            ".",
             self.as_str(),
-            self.partition().dns_suffix()
-        )
+            ".",
+            self.partition().dns_suffix(),
+        ])
     }
 }
 
@@ -232,6 +235,14 @@ mod tests {
             Partition::AwsUsGov
         );
         assert_eq!(Region::new("eu-west-3").unwrap().to_string(), "eu-west-3");
+    }
+
+    #[test]
+    fn regions_are_sorted() {
+        assert!(REGIONS.windows(2).all(|w| w[0].0 < w[1].0));
+        for (code, _) in REGIONS {
+            assert_eq!(Region::new(code).unwrap().as_str(), *code);
+        }
     }
 
     #[test]

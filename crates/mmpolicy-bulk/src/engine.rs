@@ -1,0 +1,331 @@
+//! The bulk loop: read batches, render them on a pool of threads, write them back in order.
+//!
+//! One thread reads batches of lines; `jobs` threads render them; the calling thread puts them
+//! back in input order and hands each policy to the [`Sink`]. Batches are recycled through a
+//! channel holding a fixed number of them, so at most that many are ever in memory: the reader
+//! waits for a free batch before reading more. With one job everything runs on the calling
+//! thread.
+
+use crate::input::{Batch, BatchReader, CellKinds, InputFormat};
+use mmpolicy::{PolicyProvider, RenderError};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::BufRead;
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+/// How to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Rendering threads (at least one).
+    pub jobs: usize,
+    /// Report bad lines to the sink and go on, instead of stopping at the first.
+    pub keep_going: bool,
+}
+
+impl Default for Options {
+    /// One job per core, stopping at the first bad line.
+    fn default() -> Self {
+        Options {
+            jobs: std::thread::available_parallelism().map_or(1, usize::from),
+            keep_going: false,
+        }
+    }
+}
+
+/// A line that could not be rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// The line in the input (for CSV, the line where the record starts).
+    pub line: u64,
+    /// The parameter to blame, when one is.
+    pub field: Option<String>,
+    /// The one-line message: the field, the value and the rule, as `render` gives it.
+    pub message: String,
+}
+
+impl LineError {
+    /// An error of the whole line.
+    pub fn whole(line: u64, message: impl Into<String>) -> Self {
+        LineError {
+            line,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    /// The error of rendering line `line`.
+    pub fn from_render(line: u64, e: &RenderError) -> Self {
+        LineError {
+            line,
+            field: e.field().map(str::to_owned),
+            message: e.to_string(),
+        }
+    }
+
+    /// One NDJSON line, without its newline: `{"line":12,"field":"account_id","error":"..."}`.
+    pub fn to_json(&self) -> String {
+        let mut map = serde_json::Map::new();
+        map.insert("line".into(), self.line.into());
+        map.insert(
+            "field".into(),
+            self.field
+                .as_deref()
+                .map_or(serde_json::Value::Null, Into::into),
+        );
+        map.insert("error".into(), self.message.as_str().into());
+        serde_json::Value::Object(map).to_string()
+    }
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// Why a bulk run stopped.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BulkError {
+    /// A bad line, without `keep_going`.
+    Line(LineError),
+    /// The input could not be read.
+    Read(std::io::Error),
+    /// The input is not in the format given (a bad CSV header).
+    Input(String),
+    /// The output could not be written.
+    Write(std::io::Error),
+    /// The output could not be set up or finished (an existing directory, a failed rename).
+    Output(String),
+}
+
+impl fmt::Display for BulkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BulkError::Line(e) => e.fmt(f),
+            BulkError::Read(e) => write!(f, "cannot read the input: {e}"),
+            BulkError::Input(m) | BulkError::Output(m) => f.write_str(m),
+            BulkError::Write(e) => write!(f, "cannot write the output: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BulkError {}
+
+/// One rendered policy, as the sink receives it.
+#[derive(Debug, Clone, Copy)]
+pub struct Rendered<'a> {
+    /// The line in the input.
+    pub line: u64,
+    /// The parameter set, as JSON text.
+    pub params: &'a str,
+    /// The policy as compact JSON, without a newline.
+    pub json: &'a [u8],
+}
+
+/// Where the policies go, in input order.
+pub trait Sink {
+    /// Takes one policy. A [`BulkError::Line`] rejects this line only (it is then reported
+    /// through [`error`](Self::error) with `keep_going`); any other error stops the run.
+    fn policy(&mut self, policy: &Rendered<'_>) -> Result<(), BulkError>;
+
+    /// Takes a bad line, with `keep_going`.
+    fn error(&mut self, error: &LineError) -> Result<(), BulkError>;
+
+    /// Told after each batch how many lines and input bytes are done.
+    fn progress(&mut self, _lines: u64, _bytes: u64) {}
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// Parameter sets read (blank NDJSON lines do not count).
+    pub lines: u64,
+    /// Policies handed to the sink.
+    pub rendered: u64,
+    /// Lines that failed (only with `keep_going`; without it the first stops the run).
+    pub failed: u64,
+}
+
+/// Batches in flight per rendering thread: enough to keep every thread busy while one batch is
+/// slow, few enough to keep memory flat.
+const BATCHES_PER_JOB: usize = 4;
+
+/// Renders every parameter set of `input` with `provider` and hands the policies to `sink` in
+/// input order.
+pub fn run<R: BufRead + Send>(
+    provider: &dyn PolicyProvider,
+    input: R,
+    format: InputFormat,
+    options: Options,
+    sink: &mut dyn Sink,
+) -> Result<Summary, BulkError> {
+    let kinds = match format {
+        InputFormat::Csv => CellKinds::from_schema(provider.params_schema().as_value()),
+        InputFormat::Ndjson => CellKinds::default(),
+    };
+    let mut reader = BatchReader::new(input, format, &kinds)?;
+    let mut writer = Writer {
+        sink,
+        keep_going: options.keep_going,
+        summary: Summary::default(),
+    };
+    if options.jobs <= 1 {
+        let mut batch = Batch::default();
+        while reader.fill(&mut batch)? {
+            render_batch(provider, &mut batch);
+            writer.write(&batch)?;
+        }
+        return Ok(writer.summary);
+    }
+    let in_flight = options.jobs * BATCHES_PER_JOB;
+    let (free_tx, free_rx) = sync_channel::<Batch>(in_flight);
+    for _ in 0..in_flight {
+        let _ = free_tx.send(Batch::default());
+    }
+    let (work_tx, work_rx) = sync_channel::<Batch>(in_flight);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = sync_channel::<Batch>(in_flight);
+    std::thread::scope(|scope| {
+        let read = scope.spawn(move || read_batches(&mut reader, &free_rx, &work_tx));
+        for _ in 0..options.jobs {
+            let done_tx = done_tx.clone();
+            let work_rx = &work_rx;
+            scope.spawn(move || render_batches(provider, work_rx, &done_tx));
+        }
+        drop(done_tx);
+        // Returning drops `free_tx` and `done_rx`, which stops the reader and the renderers
+        // when the writer fails early.
+        let written = writer.write_in_order(done_rx, free_tx);
+        let read = read
+            .join()
+            .unwrap_or_else(|_| Err(BulkError::Input("the input reader failed".to_owned())));
+        // A read error explains a short output better than anything after it.
+        read?;
+        written
+    })?;
+    Ok(writer.summary)
+}
+
+/// The reader thread: fills free batches until the input ends or nobody wants more.
+fn read_batches<R: BufRead>(
+    reader: &mut BatchReader<R>,
+    free: &Receiver<Batch>,
+    work: &SyncSender<Batch>,
+) -> Result<(), BulkError> {
+    let mut seq = 0;
+    while let Ok(mut batch) = free.recv() {
+        if !reader.fill(&mut batch)? {
+            break;
+        }
+        batch.seq = seq;
+        seq += 1;
+        if work.send(batch).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// A rendering thread: renders batches until there are no more or nobody wants them.
+fn render_batches(
+    provider: &dyn PolicyProvider,
+    work: &Mutex<Receiver<Batch>>,
+    done: &SyncSender<Batch>,
+) {
+    loop {
+        let next = match work.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(mut batch) = next else { return };
+        render_batch(provider, &mut batch);
+        if done.send(batch).is_err() {
+            return;
+        }
+    }
+}
+
+/// Renders every line of a batch into its `out` buffer.
+fn render_batch(provider: &dyn PolicyProvider, batch: &mut Batch) {
+    let Batch {
+        text, items, out, ..
+    } = batch;
+    out.clear();
+    for item in items.iter_mut() {
+        item.outcome = match &item.input {
+            Ok(range) => {
+                let params = text.get(range.clone()).unwrap_or_default();
+                let start = out.len();
+                match provider.render_compact_into(params, out) {
+                    Ok(()) => Ok(start..out.len()),
+                    Err(e) => Err(LineError::from_render(item.line, &e)),
+                }
+            }
+            Err(e) => Err(e.clone()),
+        };
+    }
+}
+
+/// Hands rendered batches to the sink in order.
+struct Writer<'s> {
+    sink: &'s mut dyn Sink,
+    keep_going: bool,
+    summary: Summary,
+}
+
+impl Writer<'_> {
+    /// Writes the batches arriving on `done` in sequence order, returning each to `free`.
+    fn write_in_order(
+        &mut self,
+        done: Receiver<Batch>,
+        free: SyncSender<Batch>,
+    ) -> Result<(), BulkError> {
+        let mut pending: BTreeMap<u64, Batch> = BTreeMap::new();
+        let mut next = 0;
+        for batch in done.iter() {
+            pending.insert(batch.seq, batch);
+            while let Some(batch) = pending.remove(&next) {
+                self.write(&batch)?;
+                next += 1;
+                let _ = free.send(batch);
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands one batch to the sink.
+    fn write(&mut self, batch: &Batch) -> Result<(), BulkError> {
+        for item in &batch.items {
+            self.summary.lines += 1;
+            let result = match &item.outcome {
+                Ok(range) => {
+                    let params = item
+                        .input
+                        .as_ref()
+                        .ok()
+                        .and_then(|r| batch.text.get(r.clone()))
+                        .unwrap_or_default();
+                    let json = batch.out.get(range.clone()).unwrap_or_default();
+                    self.sink.policy(&Rendered {
+                        line: item.line,
+                        params,
+                        json,
+                    })
+                }
+                Err(e) => Err(BulkError::Line(e.clone())),
+            };
+            match result {
+                Ok(()) => self.summary.rendered += 1,
+                Err(BulkError::Line(e)) if self.keep_going => {
+                    self.summary.failed += 1;
+                    self.sink.error(&e)?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        self.sink.progress(self.summary.lines, batch.bytes_read);
+        Ok(())
+    }
+}

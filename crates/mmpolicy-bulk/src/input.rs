@@ -1,0 +1,614 @@
+//! Reading parameter sets in batches: NDJSON lines, or CSV records turned into JSON objects.
+//!
+//! **NDJSON**: one JSON object a line; blank lines are skipped (they render nothing); every other
+//! line is one parameter set, read by the provider exactly as `mmpolicy render --params` reads a
+//! file.
+//!
+//! **CSV**: the first record is a header naming the parameters; each later record is one
+//! parameter set, turned into a JSON object that the provider then reads as it reads NDJSON. A
+//! cell is read as the type the provider's parameter schema gives its column:
+//! - an empty cell leaves the parameter out (so an optional parameter takes its default);
+//! - a string parameter takes the cell as written (account ids keep their leading zeros);
+//! - a boolean parameter takes `true` or `false`, a number parameter a JSON number;
+//! - a structured parameter (a map or a list, such as `create_tags`) takes JSON:
+//!   `{"team":["mail"]}`;
+//! - a column the schema does not describe plainly (or does not know: the provider then refuses
+//!   it by name) is JSON when the cell starts with `{` or `[`, a boolean when it is `true` or
+//!   `false`, and a string otherwise.
+//!
+//! A cell that does not fit its type is passed on as a string, so the provider's own message
+//! reports it, except a structured cell that is not JSON, which is reported here.
+//!
+//! Line numbers are those of the input file (for CSV, the line where the record starts; the
+//! header is line 1). A UTF-8 byte order mark at the start of the input (as spreadsheets write
+//! it) is skipped.
+
+use crate::engine::{BulkError, LineError};
+use std::io::BufRead;
+use std::ops::Range;
+
+/// The format of the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// One JSON object a line.
+    #[default]
+    Ndjson,
+    /// Comma-separated values with a header naming the parameters.
+    Csv,
+}
+
+impl InputFormat {
+    /// `ndjson` or `csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputFormat::Ndjson => "ndjson",
+            InputFormat::Csv => "csv",
+        }
+    }
+}
+
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// Most lines read into one batch.
+pub(crate) const BATCH_LINES: usize = 512;
+/// Most bytes of parameters read into one batch (a batch always holds at least one line).
+const BATCH_BYTES: usize = 1 << 20;
+
+/// One input line of a batch and, once rendered, its outcome.
+#[derive(Debug)]
+pub(crate) struct Item {
+    /// The line number in the input.
+    pub line: u64,
+    /// The parameter set's JSON text in the batch's `text`, or why the line could not be read.
+    pub input: Result<Range<usize>, LineError>,
+    /// The compact policy's range in the batch's `out`, or why it failed; set by rendering.
+    pub outcome: Result<Range<usize>, LineError>,
+}
+
+/// A run of consecutive input lines, the unit of work passed between threads and reused.
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    /// The position of the batch in the input.
+    pub seq: u64,
+    /// The parameter sets' JSON texts, one after another.
+    pub text: String,
+    /// The lines.
+    pub items: Vec<Item>,
+    /// The rendered policies, one after another.
+    pub out: Vec<u8>,
+    /// Input bytes read up to the end of this batch.
+    pub bytes_read: u64,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.items.clear();
+        self.out.clear();
+    }
+}
+
+/// Reads an input in batches.
+pub(crate) enum BatchReader<R: BufRead> {
+    /// NDJSON lines.
+    Ndjson {
+        /// The input.
+        reader: R,
+        /// The number of the last line read.
+        line: u64,
+        /// Bytes read so far.
+        bytes: u64,
+        /// The current line's bytes.
+        scratch: Vec<u8>,
+    },
+    /// CSV records.
+    Csv {
+        /// The CSV reader over the input.
+        reader: Box<csv::Reader<R>>,
+        /// The columns, in header order.
+        columns: Vec<Column>,
+        /// The current record.
+        record: csv::ByteRecord,
+    },
+}
+
+impl<R: BufRead> BatchReader<R> {
+    /// Starts reading `reader`; for CSV this reads and checks the header.
+    pub fn new(reader: R, format: InputFormat, kinds: &CellKinds) -> Result<Self, BulkError> {
+        match format {
+            InputFormat::Ndjson => Ok(BatchReader::Ndjson {
+                reader,
+                line: 0,
+                bytes: 0,
+                scratch: Vec::new(),
+            }),
+            InputFormat::Csv => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(reader);
+                let mut header = csv::ByteRecord::new();
+                let columns = if reader.read_byte_record(&mut header).map_err(csv_fatal)? {
+                    header_columns(&header, kinds)?
+                } else {
+                    Vec::new()
+                };
+                Ok(BatchReader::Csv {
+                    reader: Box::new(reader),
+                    columns,
+                    record: csv::ByteRecord::new(),
+                })
+            }
+        }
+    }
+
+    /// Clears `batch` and fills it with the next lines; false when the input is exhausted.
+    pub fn fill(&mut self, batch: &mut Batch) -> Result<bool, BulkError> {
+        batch.clear();
+        match self {
+            BatchReader::Ndjson {
+                reader,
+                line,
+                bytes,
+                scratch,
+            } => {
+                while batch.items.len() < BATCH_LINES && batch.text.len() < BATCH_BYTES {
+                    scratch.clear();
+                    let n = reader.read_until(b'\n', scratch).map_err(BulkError::Read)?;
+                    if n == 0 {
+                        break;
+                    }
+                    *line += 1;
+                    *bytes += n as u64;
+                    let mut content = &scratch[..];
+                    if *line == 1 {
+                        content = content.strip_prefix(BOM).unwrap_or(content);
+                    }
+                    while let [rest @ .., b'\n' | b'\r'] = content {
+                        content = rest;
+                    }
+                    if content.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    let input = match std::str::from_utf8(content) {
+                        Ok(text) => {
+                            let start = batch.text.len();
+                            batch.text.push_str(text);
+                            Ok(start..batch.text.len())
+                        }
+                        Err(_) => Err(LineError::whole(
+                            *line,
+                            "the line is not valid UTF-8: save the input as UTF-8",
+                        )),
+                    };
+                    batch.items.push(Item {
+                        line: *line,
+                        input,
+                        outcome: Ok(0..0),
+                    });
+                }
+                batch.bytes_read = *bytes;
+            }
+            BatchReader::Csv {
+                reader,
+                columns,
+                record,
+            } => {
+                while batch.items.len() < BATCH_LINES && batch.text.len() < BATCH_BYTES {
+                    if !reader.read_byte_record(record).map_err(csv_fatal)? {
+                        break;
+                    }
+                    let line = record.position().map_or(0, csv::Position::line);
+                    let start = batch.text.len();
+                    let input = match csv_to_json(columns, record, &mut batch.text) {
+                        Ok(()) => Ok(start..batch.text.len()),
+                        Err((field, message)) => {
+                            batch.text.truncate(start);
+                            Err(LineError {
+                                line,
+                                field,
+                                message,
+                            })
+                        }
+                    };
+                    batch.items.push(Item {
+                        line,
+                        input,
+                        outcome: Ok(0..0),
+                    });
+                }
+                batch.bytes_read = reader.position().byte();
+            }
+        }
+        Ok(!batch.items.is_empty())
+    }
+}
+
+/// A CSV failure that is not one record's fault (an unreadable input).
+fn csv_fatal(e: csv::Error) -> BulkError {
+    let message = e.to_string();
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => BulkError::Read(e),
+        _ => BulkError::Input(format!("cannot read the CSV input: {message}")),
+    }
+}
+
+/// How the cells of a CSV column become a JSON value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    /// A string parameter: the cell as written.
+    Text,
+    /// A boolean parameter: `true` or `false`.
+    Bool,
+    /// A number parameter: a JSON number.
+    Number,
+    /// A map or a list: JSON.
+    Json,
+    /// Not plainly described: JSON when it starts with `{` or `[`, a boolean when `true` or
+    /// `false`, a string otherwise.
+    Auto,
+}
+
+/// The kind of each parameter, read off a provider's parameter schema.
+#[derive(Debug, Clone, Default)]
+pub struct CellKinds {
+    kinds: Vec<(String, CellKind)>,
+}
+
+impl CellKinds {
+    /// The kinds of the top-level properties of a JSON schema (as
+    /// [`PolicyProvider::params_schema`](mmpolicy::PolicyProvider::params_schema) gives it).
+    pub fn from_schema(schema: &serde_json::Value) -> Self {
+        let defs = schema.get("$defs");
+        let kinds = schema
+            .get("properties")
+            .and_then(serde_json::Value::as_object)
+            .map(|props| {
+                props
+                    .iter()
+                    .map(|(name, prop)| (name.clone(), kind_of(prop, defs, 0)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        CellKinds { kinds }
+    }
+
+    /// The kind of the column `name`.
+    pub fn get(&self, name: &str) -> CellKind {
+        self.kinds
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(CellKind::Auto, |(_, k)| *k)
+    }
+}
+
+/// The kind of one property schema, following `$ref`s and `Option`s.
+fn kind_of(prop: &serde_json::Value, defs: Option<&serde_json::Value>, depth: u8) -> CellKind {
+    if depth > 8 {
+        return CellKind::Auto;
+    }
+    if let Some(r) = prop.get("$ref").and_then(serde_json::Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or(r);
+        return defs
+            .and_then(|d| d.get(name))
+            .map_or(CellKind::Auto, |def| kind_of(def, defs, depth + 1));
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(alts) = prop.get(key).and_then(serde_json::Value::as_array) {
+            let non_null: Vec<&serde_json::Value> = alts
+                .iter()
+                .filter(|a| a.get("type").and_then(serde_json::Value::as_str) != Some("null"))
+                .collect();
+            return match non_null[..] {
+                [one] => kind_of(one, defs, depth + 1),
+                _ => CellKind::Auto,
+            };
+        }
+    }
+    let by_name = |t: &str| match t {
+        "string" => CellKind::Text,
+        "boolean" => CellKind::Bool,
+        "integer" | "number" => CellKind::Number,
+        "object" | "array" => CellKind::Json,
+        _ => CellKind::Auto,
+    };
+    match prop.get("type") {
+        Some(serde_json::Value::String(t)) => by_name(t),
+        Some(serde_json::Value::Array(types)) => {
+            let non_null: Vec<&str> = types
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .filter(|t| *t != "null")
+                .collect();
+            match non_null[..] {
+                [one] => by_name(one),
+                _ => CellKind::Auto,
+            }
+        }
+        _ => CellKind::Auto,
+    }
+}
+
+/// One CSV column.
+#[derive(Debug)]
+pub(crate) struct Column {
+    /// The parameter name.
+    name: String,
+    /// The name written as a JSON key with its colon: `"name":`.
+    key: String,
+    /// How its cells are read.
+    kind: CellKind,
+}
+
+/// Checks the header and prepares each column.
+fn header_columns(header: &csv::ByteRecord, kinds: &CellKinds) -> Result<Vec<Column>, BulkError> {
+    let mut columns: Vec<Column> = Vec::with_capacity(header.len());
+    for (i, raw) in header.iter().enumerate() {
+        let name = std::str::from_utf8(raw)
+            .map_err(|_| {
+                BulkError::Input(format!(
+                    "the CSV header's column {} is not valid UTF-8: save the input as UTF-8",
+                    i + 1
+                ))
+            })?
+            .trim_start_matches('\u{feff}')
+            .trim();
+        if name.is_empty() {
+            return Err(BulkError::Input(format!(
+                "the CSV header's column {} is empty: name the parameter it holds",
+                i + 1
+            )));
+        }
+        if columns.iter().any(|c| c.name == name) {
+            return Err(BulkError::Input(format!(
+                "the CSV header names `{name}` twice: give each parameter one column"
+            )));
+        }
+        let mut key = json_string(name);
+        key.push(':');
+        columns.push(Column {
+            name: name.to_owned(),
+            key,
+            kind: kinds.get(name),
+        });
+    }
+    Ok(columns)
+}
+
+/// A string as a JSON string literal.
+fn json_string(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
+}
+
+/// Appends one CSV record as a JSON object to `out`, or names the column that is wrong.
+fn csv_to_json(
+    columns: &[Column],
+    record: &csv::ByteRecord,
+    out: &mut String,
+) -> Result<(), (Option<String>, String)> {
+    if record.len() != columns.len() {
+        return Err((
+            None,
+            format!(
+                "the record has {} cells but the header names {} parameters: give one cell per column (an empty cell leaves the parameter out)",
+                record.len(),
+                columns.len()
+            ),
+        ));
+    }
+    out.push('{');
+    let mut first = true;
+    for (column, raw) in columns.iter().zip(record.iter()) {
+        if raw.is_empty() {
+            continue;
+        }
+        let name = &column.name;
+        let Ok(cell) = std::str::from_utf8(raw) else {
+            return Err((
+                Some(name.clone()),
+                format!("invalid `{name}`: the cell is not valid UTF-8: save the input as UTF-8"),
+            ));
+        };
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(&column.key);
+        let structured = cell.starts_with('{') || cell.starts_with('[');
+        let boolean = cell == "true" || cell == "false";
+        match column.kind {
+            CellKind::Json | CellKind::Auto if column.kind == CellKind::Json || structured => {
+                match serde_json::from_str::<serde_json::Value>(cell) {
+                    Ok(value) => out.push_str(&value.to_string()),
+                    Err(e) => {
+                        return Err((
+                            Some(name.clone()),
+                            format!(
+                                "invalid `{name}`: a structured parameter is given as JSON (`{{\"key\":[\"value\"]}}`), and this cell is not JSON: {e}"
+                            ),
+                        ));
+                    }
+                }
+            }
+            CellKind::Bool | CellKind::Auto if boolean => out.push_str(cell),
+            CellKind::Number if serde_json::from_str::<serde_json::Number>(cell).is_ok() => {
+                out.push_str(cell);
+            }
+            _ => out.push_str(&json_string(cell)),
+        }
+    }
+    out.push('}');
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(input: &str, format: InputFormat) -> Vec<(u64, Result<String, String>)> {
+        read_with(input, format, &CellKinds::default())
+    }
+
+    fn read_with(
+        input: &str,
+        format: InputFormat,
+        kinds: &CellKinds,
+    ) -> Vec<(u64, Result<String, String>)> {
+        let mut reader = BatchReader::new(input.as_bytes(), format, kinds).unwrap();
+        let mut batch = Batch::default();
+        let mut out = Vec::new();
+        while reader.fill(&mut batch).unwrap() {
+            for item in &batch.items {
+                let r = match &item.input {
+                    Ok(range) => Ok(batch.text[range.clone()].to_owned()),
+                    Err(e) => Err(e.message.clone()),
+                };
+                out.push((item.line, r));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn ndjson_skips_blank_lines_and_keeps_line_numbers() {
+        let got = read_all("{\"a\":\"1\"}\r\n\n  \n{\"b\":\"2\"}", InputFormat::Ndjson);
+        assert_eq!(
+            got,
+            vec![
+                (1, Ok("{\"a\":\"1\"}".to_owned())),
+                (4, Ok("{\"b\":\"2\"}".to_owned()))
+            ]
+        );
+    }
+
+    #[test]
+    fn ndjson_reports_invalid_utf8_on_its_line() {
+        let mut reader = BatchReader::new(
+            &b"{}\n\xff\xfe\n"[..],
+            InputFormat::Ndjson,
+            &CellKinds::default(),
+        )
+        .unwrap();
+        let mut batch = Batch::default();
+        assert!(reader.fill(&mut batch).unwrap());
+        assert_eq!(batch.items.len(), 2);
+        let e = batch.items[1].input.as_ref().unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn csv_cells_become_parameters() {
+        let input = "account_id,region,tags,on,note\n\
+                     012345678901,eu-west-1,\"{\"\"team\"\":[\"\"mail\"\"]}\",true,\n\
+                     111122223333,,,false,\"a,b\"\n";
+        let got = read_all(input, InputFormat::Csv);
+        assert_eq!(
+            got,
+            vec![
+                (
+                    2,
+                    Ok(r#"{"account_id":"012345678901","region":"eu-west-1","tags":{"team":["mail"]},"on":true}"#.to_owned())
+                ),
+                (
+                    3,
+                    Ok(r#"{"account_id":"111122223333","on":false,"note":"a,b"}"#.to_owned())
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_cells_take_the_type_of_their_parameter() {
+        let schema = serde_json::json!({
+            "properties": {
+                "account_id": {"$ref": "#/$defs/AccountId"},
+                "note": {"type": "string"},
+                "on": {"anyOf": [{"type": "boolean"}, {"type": "null"}]},
+                "days": {"type": ["integer", "null"]},
+                "tags": {"type": "object", "additionalProperties": {"type": "array"}},
+                "either": {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+            },
+            "$defs": {"AccountId": {"type": "string", "pattern": "^[0-9]{12}$"}}
+        });
+        let kinds = CellKinds::from_schema(&schema);
+        assert_eq!(kinds.get("account_id"), CellKind::Text);
+        assert_eq!(kinds.get("on"), CellKind::Bool);
+        assert_eq!(kinds.get("days"), CellKind::Number);
+        assert_eq!(kinds.get("tags"), CellKind::Json);
+        assert_eq!(kinds.get("either"), CellKind::Auto);
+        assert_eq!(kinds.get("unknown"), CellKind::Auto);
+        let input = "account_id,note,on,days,tags,either\n\
+                     012345678901,true,true,30,{},[1]\n\
+                     111122223333,[x],no,012,\"{\"\"a\"\":[\"\"b\"\"]}\",false\n";
+        assert_eq!(
+            read_with(input, InputFormat::Csv, &kinds),
+            vec![
+                (
+                    2,
+                    Ok(r#"{"account_id":"012345678901","note":"true","on":true,"days":30,"tags":{},"either":[1]}"#.to_owned())
+                ),
+                (
+                    3,
+                    Ok(r#"{"account_id":"111122223333","note":"[x]","on":"no","days":"012","tags":{"a":["b"]},"either":false}"#.to_owned())
+                ),
+            ]
+        );
+        let got = read_with("tags\nnot json\n", InputFormat::Csv, &kinds);
+        let e = got[0].1.as_ref().unwrap_err();
+        assert!(
+            e.starts_with("invalid `tags`: a structured parameter is given as JSON"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn csv_record_errors_name_the_line_and_column() {
+        let got = read_all("a,b\n1,{oops\n1\n", InputFormat::Csv);
+        assert_eq!(got[0].0, 2);
+        let e = got[0].1.as_ref().unwrap_err();
+        assert!(
+            e.starts_with("invalid `b`: a structured parameter is given as JSON"),
+            "{e}"
+        );
+        assert_eq!(got[1].0, 3);
+        let e = got[1].1.as_ref().unwrap_err();
+        assert!(e.contains("has 1 cells but the header names 2"), "{e}");
+    }
+
+    #[test]
+    fn csv_header_must_name_each_parameter_once() {
+        for (input, want) in [
+            ("a,,b\n", "column 2 is empty"),
+            ("a,b,a\n", "names `a` twice"),
+        ] {
+            let Err(e) =
+                BatchReader::new(input.as_bytes(), InputFormat::Csv, &CellKinds::default())
+            else {
+                panic!("{input} was accepted");
+            };
+            assert!(e.to_string().contains(want), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        assert_eq!(
+            read_all("\u{feff}{\"a\":\"1\"}\n", InputFormat::Ndjson),
+            vec![(1, Ok("{\"a\":\"1\"}".to_owned()))]
+        );
+        assert_eq!(
+            read_all("\u{feff}a,b\n1,2\n", InputFormat::Csv),
+            vec![(2, Ok("{\"a\":\"1\",\"b\":\"2\"}".to_owned()))]
+        );
+    }
+
+    #[test]
+    fn empty_inputs_read_nothing() {
+        assert!(read_all("", InputFormat::Ndjson).is_empty());
+        assert!(read_all("\n\n", InputFormat::Ndjson).is_empty());
+        assert!(read_all("", InputFormat::Csv).is_empty());
+        assert!(read_all("account_id,region\n", InputFormat::Csv).is_empty());
+    }
+}

@@ -1,0 +1,222 @@
+//! The bulk path against `render`, for every registered provider, and its ordering, error and
+//! format guarantees.
+
+use mmpolicy::PolicyProvider;
+use mmpolicy_bulk::sink::NdjsonSink;
+use mmpolicy_bulk::{BulkError, InputFormat, LineError, Options, Summary, testdata};
+
+/// Runs the bulk path into memory; returns the summary, the output and the errors file.
+fn bulk(
+    provider: &dyn PolicyProvider,
+    input: &str,
+    format: InputFormat,
+    jobs: usize,
+    keep_going: bool,
+) -> Result<(Summary, String, String), BulkError> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut sink = NdjsonSink::with_errors(&mut out, &mut errors);
+    let summary = mmpolicy_bulk::run(
+        provider,
+        input.as_bytes(),
+        format,
+        Options { jobs, keep_going },
+        &mut sink,
+    )?;
+    Ok((
+        summary,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&errors).into_owned(),
+    ))
+}
+
+fn providers() -> Vec<&'static dyn PolicyProvider> {
+    let providers: Vec<_> = mmpolicy::registry().iter().collect();
+    assert!(!providers.is_empty());
+    providers
+}
+
+#[test]
+fn generated_sets_are_varied_and_all_render() {
+    for provider in providers() {
+        let sets = testdata::param_sets(provider, 500, testdata::SEED);
+        for set in &sets {
+            provider
+                .render_value(set)
+                .unwrap_or_else(|e| panic!("{}: {set}: {e}", provider.id()));
+        }
+    }
+}
+
+#[test]
+fn generated_sets_vary_accounts_regions_and_ids() {
+    // The providers of this crate's time; a provider added later needs only to render (above),
+    // since the generator varies only the fields it recognises.
+    for (id, id_field) in [
+        ("ingress.secret-policy", "ingress_point_id"),
+        ("ingress.key-policy", "ingress_point_id"),
+        ("smtp-relay.secret-policy", "relay_id"),
+        ("smtp-relay.key-policy", "relay_id"),
+    ] {
+        let provider = mmpolicy::registry().get(id).unwrap();
+        let sets = testdata::param_sets(provider, 500, testdata::SEED);
+        let distinct = |field: &str| {
+            sets.iter()
+                .map(|s| s[field].to_string())
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        };
+        assert_eq!(distinct("account_id"), 500, "{id}");
+        assert!(distinct("region") >= 10, "{id}");
+        assert!(distinct(id_field) > 450, "{id}");
+    }
+}
+
+#[test]
+fn bulk_output_equals_render_line_by_line() {
+    for provider in providers() {
+        let input = testdata::ndjson(provider, 1_000, testdata::SEED);
+        for jobs in [1, 3] {
+            let (summary, out, _) =
+                bulk(provider, &input, InputFormat::Ndjson, jobs, false).unwrap();
+            assert_eq!(summary.rendered, 1_000);
+            let lines: Vec<&str> = out.lines().collect();
+            assert_eq!(lines.len(), 1_000);
+            for (params, got) in input.lines().zip(&lines) {
+                let want = provider.render_str(params).unwrap().to_compact_json();
+                assert_eq!(*got, want, "{}: {params}", provider.id());
+            }
+        }
+    }
+}
+
+#[test]
+fn order_is_kept_with_many_jobs() {
+    let provider = providers()[0];
+    let input = testdata::ndjson(provider, 10_000, testdata::SEED);
+    let (_, one, _) = bulk(provider, &input, InputFormat::Ndjson, 1, false).unwrap();
+    let (summary, four, _) = bulk(provider, &input, InputFormat::Ndjson, 4, false).unwrap();
+    assert_eq!(summary.rendered, 10_000);
+    assert_eq!(four, one);
+}
+
+#[test]
+fn csv_and_ndjson_give_identical_output() {
+    for provider in providers() {
+        let sets = testdata::param_sets(provider, 300, testdata::SEED);
+        let ndjson: String = sets.iter().map(|s| format!("{s}\n")).collect();
+        // Leave an optional parameter out of some sets, so that empty cells are exercised.
+        let csv = testdata::to_csv(&sets);
+        let (_, from_ndjson, _) = bulk(provider, &ndjson, InputFormat::Ndjson, 2, false).unwrap();
+        let (_, from_csv, _) = bulk(provider, &csv, InputFormat::Csv, 2, false).unwrap();
+        assert_eq!(from_csv, from_ndjson, "{}", provider.id());
+    }
+}
+
+#[test]
+fn csv_empty_cells_leave_optional_parameters_out() {
+    let provider = mmpolicy::registry().get("ingress.secret-policy").unwrap();
+    let csv = "account_id,region,ingress_point_id\n111122223333,eu-west-1,\n";
+    let (_, out, _) = bulk(provider, csv, InputFormat::Csv, 1, false).unwrap();
+    let want = provider
+        .render_str(r#"{"account_id":"111122223333","region":"eu-west-1"}"#)
+        .unwrap()
+        .to_compact_json();
+    assert_eq!(out, format!("{want}\n"));
+}
+
+/// The first provider whose parameters include an account id (the bad value the tests use).
+fn provider_with_account_id() -> Option<&'static dyn PolicyProvider> {
+    providers()
+        .into_iter()
+        .find(|p| p.example_params().get("account_id").is_some())
+}
+
+/// The generated input with line `bad` (1-based) replaced by a set with a bad account id.
+fn with_bad_line(provider: &dyn PolicyProvider, lines: usize, bad: usize) -> String {
+    let mut sets = testdata::param_sets(provider, lines, testdata::SEED);
+    sets[bad - 1]["account_id"] = "12345".into();
+    sets.iter().map(|s| format!("{s}\n")).collect()
+}
+
+#[test]
+fn a_bad_line_stops_the_run_with_its_number_field_and_rule() {
+    let provider = provider_with_account_id().unwrap();
+    let input = with_bad_line(provider, 3_000, 1_777);
+    for jobs in [1, 4] {
+        let Err(BulkError::Line(e)) = bulk(provider, &input, InputFormat::Ndjson, jobs, false)
+        else {
+            panic!("the bad line was accepted");
+        };
+        assert_eq!(
+            e,
+            LineError {
+                line: 1_777,
+                field: Some("account_id".into()),
+                message: "invalid `account_id` `12345`: expected exactly 12 digits (write it as a string to keep leading zeros)".into(),
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "line 1777: invalid `account_id` `12345`: expected exactly 12 digits (write it as a string to keep leading zeros)"
+        );
+    }
+}
+
+#[test]
+fn keep_going_reports_bad_lines_and_renders_the_rest() {
+    let provider = provider_with_account_id().unwrap();
+    let mut input = with_bad_line(provider, 2_000, 1_500);
+    input.push_str("{not json\n");
+    let (summary, out, errors) = bulk(provider, &input, InputFormat::Ndjson, 4, true).unwrap();
+    assert_eq!(
+        summary,
+        Summary {
+            lines: 2_001,
+            rendered: 1_999,
+            failed: 2
+        }
+    );
+    assert_eq!(out.lines().count(), 1_999);
+    let errors: Vec<serde_json::Value> = errors
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0]["line"], 1_500);
+    assert_eq!(errors[0]["field"], "account_id");
+    assert!(
+        errors[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("expected exactly 12 digits")
+    );
+    assert_eq!(errors[1]["line"], 2_001);
+    assert_eq!(errors[1]["field"], serde_json::Value::Null);
+    // The good lines are those of a run without the bad ones, in order.
+    let good: String = input
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i != 1_499 && *i != 2_000)
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let (_, want, _) = bulk(provider, &good, InputFormat::Ndjson, 1, false).unwrap();
+    assert_eq!(out, want);
+}
+
+#[test]
+fn empty_input_gives_empty_output() {
+    let provider = providers()[0];
+    for (input, format) in [
+        ("", InputFormat::Ndjson),
+        ("\n\n", InputFormat::Ndjson),
+        ("", InputFormat::Csv),
+        ("account_id,region\n", InputFormat::Csv),
+    ] {
+        for jobs in [1, 2] {
+            let (summary, out, errors) = bulk(provider, input, format, jobs, false).unwrap();
+            assert_eq!(summary, Summary::default());
+            assert_eq!((out.as_str(), errors.as_str()), ("", ""));
+        }
+    }
+}

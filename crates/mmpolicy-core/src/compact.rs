@@ -1,0 +1,259 @@
+//! A hand-written compact JSON writer for [`PolicyDocument`], byte for byte the text of
+//! `serde_json::to_vec` (and so of [`PolicyDocument::to_compact_json`]), for the bulk path.
+//!
+//! It writes straight into the caller's buffer and copies the strings that need no escaping
+//! (every string a validated parameter can produce) without serde_json's byte-by-byte escape
+//! loop; a string that does need escaping goes through serde_json itself. Every struct is
+//! destructured exhaustively, so a field added to the model does not compile until it is written
+//! here too, and `tests` compare the output with serde_json's on documents using every form.
+
+use crate::model::{
+    ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap, Statement, Version,
+};
+
+impl PolicyDocument {
+    /// Appends the document as compact JSON, exactly as [`to_compact_json`](Self::to_compact_json)
+    /// writes it, to `out`.
+    pub fn write_compact_json(&self, out: &mut Vec<u8>) {
+        let PolicyDocument {
+            version,
+            id,
+            statement,
+        } = self;
+        let mut object = Object::open(out);
+        if let Some(version) = version {
+            object.key(out, "Version");
+            string(out, version_str(*version));
+        }
+        if let Some(id) = id {
+            object.key(out, "Id");
+            string(out, id);
+        }
+        object.key(out, "Statement");
+        one_or_many(out, statement, write_statement);
+        Object::close(out);
+    }
+}
+
+fn version_str(version: Version) -> &'static str {
+    match version {
+        Version::V2012_10_17 => "2012-10-17",
+        Version::V2008_10_17 => "2008-10-17",
+    }
+}
+
+fn write_statement(out: &mut Vec<u8>, statement: &Statement) {
+    let Statement {
+        sid,
+        effect,
+        principal,
+        not_principal,
+        action,
+        not_action,
+        resource,
+        not_resource,
+        condition,
+    } = statement;
+    let mut object = Object::open(out);
+    if let Some(sid) = sid {
+        object.key(out, "Sid");
+        string(out, sid);
+    }
+    object.key(out, "Effect");
+    string(
+        out,
+        match effect {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        },
+    );
+    for (key, principal) in [("Principal", principal), ("NotPrincipal", not_principal)] {
+        if let Some(principal) = principal {
+            object.key(out, key);
+            write_principal(out, principal);
+        }
+    }
+    for (key, values) in [
+        ("Action", action),
+        ("NotAction", not_action),
+        ("Resource", resource),
+        ("NotResource", not_resource),
+    ] {
+        if let Some(values) = values {
+            object.key(out, key);
+            one_or_many(out, values, |out, s| string(out, s));
+        }
+    }
+    if let Some(condition) = condition {
+        object.key(out, "Condition");
+        let mut operators = Object::open(out);
+        for (operator, keys) in condition {
+            operators.key(out, operator);
+            let mut entries = Object::open(out);
+            for (key, values) in keys {
+                entries.key(out, key);
+                one_or_many(out, values, write_condition_value);
+            }
+            Object::close(out);
+        }
+        Object::close(out);
+    }
+    Object::close(out);
+}
+
+fn write_principal(out: &mut Vec<u8>, principal: &Principal) {
+    let map = match principal {
+        Principal::Any => return string(out, "*"),
+        Principal::Named(map) => map,
+    };
+    let PrincipalMap {
+        aws,
+        service,
+        federated,
+        canonical_user,
+    } = map;
+    let mut object = Object::open(out);
+    for (key, values) in [
+        ("AWS", aws),
+        ("Service", service),
+        ("Federated", federated),
+        ("CanonicalUser", canonical_user),
+    ] {
+        if let Some(values) = values {
+            object.key(out, key);
+            one_or_many(out, values, |out, s| string(out, s));
+        }
+    }
+    Object::close(out);
+}
+
+fn write_condition_value(out: &mut Vec<u8>, value: &ConditionValue) {
+    match value {
+        ConditionValue::String(s) => string(out, s),
+        ConditionValue::Bool(true) => out.extend_from_slice(b"true"),
+        ConditionValue::Bool(false) => out.extend_from_slice(b"false"),
+        // Rare; serde_json formats numbers, so its text is the reference. Writing into a
+        // `Vec` cannot fail.
+        ConditionValue::Number(n) => {
+            let _ = serde_json::to_writer(&mut *out, n);
+        }
+    }
+}
+
+/// A value alone, or a list of values.
+fn one_or_many<T>(out: &mut Vec<u8>, values: &OneOrMany<T>, write: impl Fn(&mut Vec<u8>, &T)) {
+    match values {
+        OneOrMany::One(value) => write(out, value),
+        OneOrMany::Many(values) => {
+            out.push(b'[');
+            for (i, value) in values.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write(out, value);
+            }
+            out.push(b']');
+        }
+    }
+}
+
+/// Writes the braces and commas of a JSON object.
+struct Object {
+    empty: bool,
+}
+
+impl Object {
+    fn open(out: &mut Vec<u8>) -> Self {
+        out.push(b'{');
+        Object { empty: true }
+    }
+
+    fn key(&mut self, out: &mut Vec<u8>, key: &str) {
+        if !self.empty {
+            out.push(b',');
+        }
+        self.empty = false;
+        string(out, key);
+        out.push(b':');
+    }
+
+    fn close(out: &mut Vec<u8>) {
+        out.push(b'}');
+    }
+}
+
+/// A JSON string: copied between quotes when nothing in it needs escaping, else escaped by
+/// serde_json.
+fn string(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    // No early exit, so that the compiler checks many bytes at a time.
+    let needs_escape = bytes.iter().fold(false, |acc, &b| {
+        acc | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if needs_escape {
+        // Writing into a `Vec` cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+        return;
+    }
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(bytes);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(document: serde_json::Value) {
+        let document: PolicyDocument = serde_json::from_value(document).unwrap();
+        let mut out = b"prefix ".to_vec();
+        document.write_compact_json(&mut out);
+        let want = format!("prefix {}", document.to_compact_json());
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+    }
+
+    #[test]
+    fn writes_what_serde_json_writes() {
+        check(json!({"Statement": []}));
+        check(json!({"Version": "2008-10-17", "Statement": {"Effect": "Deny"}}));
+        check(json!({"Version": "2012-10-17", "Id": "x", "Statement": [
+            {"Sid": "A", "Effect": "Deny", "Principal": "*", "NotAction": ["s3:*"], "NotResource": "arn:aws:s3:::b",
+             "Condition": {"Bool": {"aws:SecureTransport": false, "x": true}, "NumericLessThan": {"s3:max-keys": [10, "5", -3, 2.5]}}},
+            {"Effect": "Allow", "NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:root"], "Service": "ses.amazonaws.com", "Federated": "cognito-identity.amazonaws.com", "CanonicalUser": "abc"}, "Action": ["a:b", "c:d"], "Resource": ["*"]},
+            {"Effect": "Allow", "Principal": {"Service": ["a", "b"]}, "Action": "a:b", "Resource": [], "Condition": {}}
+        ]}));
+    }
+
+    #[test]
+    fn escapes_what_serde_json_escapes() {
+        for s in [
+            "quote\"d",
+            "back\\slash",
+            "new\nline",
+            "tab\t",
+            "\u{1}\u{1f}",
+            "\u{7f}",
+            "é ü 日本",
+            "",
+        ] {
+            check(
+                json!({"Id": s, "Statement": {"Sid": s, "Effect": "Allow", "Condition": {s: {s: s}}}}),
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_strings_are_written_as_serde_json_writes_them(
+            sid in ".*",
+            resources in proptest::collection::vec(".*", 0..3),
+            key in ".*",
+            value in ".*",
+        ) {
+            check(json!({"Statement": [{"Sid": sid, "Effect": "Allow", "Resource": resources,
+                "Condition": {"StringEquals": {key: value}}}]}));
+        }
+    }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The bulk/baseline ratio of each provider, from the last criterion run
+# (`cargo bench -p mmpolicy-bulk`), and with `--callgrind` also from instruction counts, which a
+# busy machine does not disturb. Not part of the test suite.
+#
+#   scripts/bench-ratio.sh [--callgrind]
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+criterion="$target/criterion"
+command -v jq >/dev/null || apt-get install -y jq >/dev/null
+
+median_ms() {
+    jq '.median.point_estimate / 1e6' "$1/new/estimates.json"
+}
+
+providers=()
+for dir in "$criterion"/bulk/*_10k; do
+    [ -d "$dir" ] || continue
+    name="$(basename "$dir")"
+    providers+=("${name%_10k}")
+done
+if [ ${#providers[@]} -eq 0 ]; then
+    echo "no criterion results under $criterion: run \`cargo bench -p mmpolicy-bulk\` first" >&2
+    exit 1
+fi
+
+printf '%-32s %12s %12s %8s\n' "provider" "bulk ms" "serde ms" "ratio"
+for id in "${providers[@]}"; do
+    bulk=$(median_ms "$criterion/bulk/${id}_10k")
+    base=$(median_ms "$criterion/baseline/serde-only_10k_${id}")
+    awk -v id="$id" -v b="$bulk" -v s="$base" \
+        'BEGIN { printf "%-32s %12.2f %12.2f %7.2fx\n", id, b, s, b / s }'
+done
+
+if [ "${1:-}" = "--callgrind" ]; then
+    command -v valgrind >/dev/null || apt-get install -y valgrind >/dev/null
+    cargo build --quiet --profile bench --manifest-path "$root/Cargo.toml" -p mmpolicy-bulk --example profile
+    bin="$target/release/examples/profile"
+    collected() {
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect="$1" "${@:2}" 2>&1 \
+            | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+    }
+    echo
+    printf '%-32s %14s %14s %8s\n' "provider" "bulk Ir/set" "serde Ir/set" "ratio"
+    for id in "${providers[@]}"; do
+        bulk=$(collected 'mmpolicy_bulk::engine::run*' "$bin" bulk "$id" 10000)
+        base=$(collected 'profile::serialize_all*' "$bin" serde-only "$id" 10000)
+        awk -v id="$id" -v b="$bulk" -v s="$base" \
+            'BEGIN { printf "%-32s %14.0f %14.0f %7.2fx\n", id, b / 10000, s / 10000, b / s }'
+    done
+fi

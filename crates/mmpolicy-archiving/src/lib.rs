@@ -139,7 +139,7 @@ impl Provider for Identity {
             None => Statement::allow()
                 .sid("CreateArchives")
                 .actions(["ses:CreateArchive"])
-                .resources([every_archive.as_str()]),
+                .resources([every_archive.clone()]),
             Some(tags) => {
                 if tags.is_empty() {
                     return Err(ParamError::new(
@@ -151,7 +151,7 @@ impl Provider for Identity {
                 let mut st = Statement::allow()
                     .sid("CreateArchivesWithRequiredTags")
                     .actions(["ses:CreateArchive", "ses:TagResource"])
-                    .resources([every_archive.as_str()]);
+                    .resources([every_archive.clone()]);
                 for (key, values) in tags {
                     if values.is_empty() {
                         return Err(ParamError::new(
@@ -162,22 +162,22 @@ impl Provider for Identity {
                     }
                     st = st.condition_list(
                         "StringEquals",
-                        &format!("aws:RequestTag/{key}"),
-                        values.iter().map(TagValue::as_str),
+                        format!("aws:RequestTag/{key}"),
+                        values.iter().map(|v| v.as_str().to_owned()),
                     );
                 }
                 st.condition_list(
                     "ForAllValues:StringEquals",
                     "aws:TagKeys",
-                    tags.keys().map(TagKey::as_str),
+                    tags.keys().map(|k| k.as_str().to_owned()),
                 )
             }
         };
-        let on_archive = |sid: &str, actions: &[&str]| {
+        let on_archive = |sid: &'static str, actions: &[&'static str]| {
             Statement::allow()
                 .sid(sid)
                 .actions(actions.iter().copied())
-                .resources([this_archive.as_str()])
+                .resources([this_archive.clone()])
         };
         Ok(PolicyDocument::new(vec![
             create,
@@ -383,7 +383,7 @@ impl Provider for KmsIdentity {
             Statement::allow()
                 .sid("UseArchiveKey")
                 .actions(["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"])
-                .resources([p.kms_key_arn.as_str()]),
+                .resources([p.kms_key_arn.as_str().to_owned()]),
         ]))
     }
 }
@@ -447,7 +447,7 @@ impl Provider for KeyPolicy {
         Ok(PolicyDocument::new(vec![
             Statement::allow()
                 .sid("AllowArchiveUsersThroughSes")
-                .principal(Principal::aws(p.principal_arn.as_str()))
+                .principal(Principal::aws(p.principal_arn.as_str().to_owned()))
                 .actions(KEY_POLICY_ACTIONS)
                 .resources(["*"])
                 .condition(

@@ -1,7 +1,7 @@
 //! ARN builders and statement pieces shared by the feature crates, so each ARN format and each
 //! confused-deputy condition is written once.
 
-use crate::model::Statement;
+use crate::model::{Statement, Text};
 use crate::types::{AccountId, Partition, Region};
 
 /// The service principal of SES, Mail Manager included.
@@ -48,19 +48,23 @@ pub(crate) fn concat(pieces: &[&str]) -> String {
 impl Statement {
     /// Adds the confused-deputy conditions AWS recommends on a statement naming a service
     /// principal: `StringEquals aws:SourceAccount` and `ArnLike aws:SourceArn`.
-    pub fn source_conditions(self, account: AccountId, source_arn: &str) -> Self {
-        self.condition("StringEquals", "aws:SourceAccount", [account.as_str()])
-            .condition("ArnLike", "aws:SourceArn", [source_arn])
+    pub fn source_conditions(self, account: AccountId, source_arn: impl Into<Text>) -> Self {
+        self.condition(
+            "StringEquals",
+            "aws:SourceAccount",
+            [account.as_str().to_owned()],
+        )
+        .condition("ArnLike", "aws:SourceArn", [source_arn.into()])
     }
 }
 
 /// The statement of a Secrets Manager resource policy that lets SES read a secret on behalf of
 /// one Mail Manager resource (`source_arn`) of `account`.
 pub fn ses_secret_statement(
-    sid: &str,
-    actions: &[&str],
+    sid: &'static str,
+    actions: &[&'static str],
     account: AccountId,
-    source_arn: &str,
+    source_arn: String,
 ) -> Statement {
     Statement::allow()
         .sid(sid)
@@ -73,11 +77,11 @@ pub fn ses_secret_statement(
 /// The key-policy statement that lets SES decrypt a secret's KMS key, only through Secrets
 /// Manager in `region` (`kms:ViaService`) and only for `source_arn` of `account`.
 pub fn ses_secret_key_statement(
-    sid: &str,
-    actions: &[&str],
+    sid: &'static str,
+    actions: &[&'static str],
     region: Region,
     account: AccountId,
-    source_arn: &str,
+    source_arn: String,
 ) -> Statement {
     Statement::allow()
         .sid(sid)

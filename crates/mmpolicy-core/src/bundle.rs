@@ -107,7 +107,7 @@ impl PlannedPolicy {
                     let mut n = 2;
                     let mut candidate = sid.clone();
                     while taken(&candidate, &statements) {
-                        candidate = format!("{sid}{n}");
+                        candidate = format!("{sid}{n}").into();
                         n += 1;
                     }
                     st.sid = Some(candidate);

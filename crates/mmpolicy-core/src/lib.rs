@@ -18,7 +18,7 @@ pub use bundle::deployment_schema;
 pub use error::{ParamError, ParamsError, RenderError, UnknownProvider};
 pub use model::{
     Condition, ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap,
-    Statement, Version,
+    Statement, Text, Version,
 };
 pub use provider::{ParamDoc, PolicyKind, PolicyProvider, Provider, param_docs};
 pub use provider::{join_description_lines, published_schema, schema_id};

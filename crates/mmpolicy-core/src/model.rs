@@ -13,7 +13,13 @@ use indexmap::IndexMap;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
+
+/// Text in a policy: borrowed when the code fixes it (actions, Sids, condition operators and
+/// keys), owned when it comes from parameters or from a parsed document. Rendering a policy then
+/// allocates only for the values that vary.
+pub type Text = Cow<'static, str>;
 
 /// A value that AWS accepts either alone or in a list (`"Action": "s3:GetObject"` or
 /// `"Action": ["s3:GetObject"]`). The form read is kept, so it is also the form written.
@@ -167,7 +173,7 @@ impl PolicyDocument {
 pub struct Statement {
     /// `Sid`, an optional statement id.
     #[serde(rename = "Sid", default, skip_serializing_if = "Option::is_none")]
-    pub sid: Option<String>,
+    pub sid: Option<Text>,
     /// `Effect`.
     #[serde(rename = "Effect")]
     pub effect: Effect,
@@ -183,20 +189,20 @@ pub struct Statement {
     pub not_principal: Option<Principal>,
     /// `Action`.
     #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<OneOrMany<String>>,
+    pub action: Option<OneOrMany<Text>>,
     /// `NotAction`.
     #[serde(rename = "NotAction", default, skip_serializing_if = "Option::is_none")]
-    pub not_action: Option<OneOrMany<String>>,
+    pub not_action: Option<OneOrMany<Text>>,
     /// `Resource`.
     #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<OneOrMany<String>>,
+    pub resource: Option<OneOrMany<Text>>,
     /// `NotResource`.
     #[serde(
         rename = "NotResource",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub not_resource: Option<OneOrMany<String>>,
+    pub not_resource: Option<OneOrMany<Text>>,
     /// `Condition`: operator → key → values.
     #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Condition>,
@@ -204,28 +210,34 @@ pub struct Statement {
 
 /// A `Condition` block: operator (`StringEquals`, `ArnLike`, ...) → condition key → values.
 /// Insertion order is kept, so rendered documents read the way they were built.
-pub type Condition = IndexMap<String, IndexMap<String, OneOrMany<ConditionValue>>>;
+pub type Condition = IndexMap<Text, IndexMap<Text, OneOrMany<ConditionValue>>>;
 
 /// One value in a condition. AWS accepts strings, and booleans and numbers written bare.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ConditionValue {
     /// A string, the usual form.
-    String(String),
+    String(Text),
     /// A bare boolean (`"aws:SecureTransport": false`).
     Bool(bool),
     /// A bare number (`"s3:max-keys": 10`).
     Number(serde_json::Number),
 }
 
-impl From<&str> for ConditionValue {
-    fn from(s: &str) -> Self {
-        ConditionValue::String(s.to_owned())
+impl From<&'static str> for ConditionValue {
+    fn from(s: &'static str) -> Self {
+        ConditionValue::String(Cow::Borrowed(s))
     }
 }
 
 impl From<String> for ConditionValue {
     fn from(s: String) -> Self {
+        ConditionValue::String(Cow::Owned(s))
+    }
+}
+
+impl From<Text> for ConditionValue {
+    fn from(s: Text) -> Self {
         ConditionValue::String(s)
     }
 }
@@ -251,17 +263,17 @@ pub enum Principal {
 
 impl Principal {
     /// `{"Service": "<service>"}`, the form AWS's examples use for one service.
-    pub fn service(service: &str) -> Self {
+    pub fn service(service: impl Into<Text>) -> Self {
         Principal::Named(PrincipalMap {
-            service: Some(OneOrMany::One(service.to_owned())),
+            service: Some(OneOrMany::One(service.into())),
             ..PrincipalMap::default()
         })
     }
 
     /// `{"AWS": "<arn>"}`.
-    pub fn aws(arn: &str) -> Self {
+    pub fn aws(arn: impl Into<Text>) -> Self {
         Principal::Named(PrincipalMap {
-            aws: Some(OneOrMany::One(arn.to_owned())),
+            aws: Some(OneOrMany::One(arn.into())),
             ..PrincipalMap::default()
         })
     }
@@ -273,20 +285,20 @@ impl Principal {
 pub struct PrincipalMap {
     /// `AWS`: accounts, users, roles, assumed-role sessions, or `"*"`.
     #[serde(rename = "AWS", default, skip_serializing_if = "Option::is_none")]
-    pub aws: Option<OneOrMany<String>>,
+    pub aws: Option<OneOrMany<Text>>,
     /// `Service`: service principals such as `ses.amazonaws.com`.
     #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<OneOrMany<String>>,
+    pub service: Option<OneOrMany<Text>>,
     /// `Federated`: identity providers.
     #[serde(rename = "Federated", default, skip_serializing_if = "Option::is_none")]
-    pub federated: Option<OneOrMany<String>>,
+    pub federated: Option<OneOrMany<Text>>,
     /// `CanonicalUser`: S3 canonical user ids.
     #[serde(
         rename = "CanonicalUser",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub canonical_user: Option<OneOrMany<String>>,
+    pub canonical_user: Option<OneOrMany<Text>>,
 }
 
 impl Serialize for Principal {
@@ -340,8 +352,8 @@ impl Statement {
     }
 
     /// Sets `Sid`.
-    pub fn sid(mut self, sid: &str) -> Self {
-        self.sid = Some(sid.to_owned());
+    pub fn sid(mut self, sid: impl Into<Text>) -> Self {
+        self.sid = Some(sid.into());
         self
     }
 
@@ -355,7 +367,7 @@ impl Statement {
     pub fn actions<I, S>(mut self, actions: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Text>,
     {
         self.action = Some(actions.into_iter().map(Into::into).collect());
         self
@@ -365,14 +377,19 @@ impl Statement {
     pub fn resources<I, S>(mut self, resources: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Text>,
     {
         self.resource = Some(resources.into_iter().map(Into::into).collect());
         self
     }
 
     /// Adds one condition `operator` → `key` → `values` (one value is written as a string).
-    pub fn condition<I, V>(mut self, operator: &str, key: &str, values: I) -> Self
+    pub fn condition<I, V>(
+        mut self,
+        operator: impl Into<Text>,
+        key: impl Into<Text>,
+        values: I,
+    ) -> Self
     where
         I: IntoIterator<Item = V>,
         V: Into<ConditionValue>,
@@ -380,15 +397,20 @@ impl Statement {
         let v: OneOrMany<ConditionValue> = values.into_iter().map(Into::into).collect();
         self.condition
             .get_or_insert_with(IndexMap::new)
-            .entry(operator.to_owned())
+            .entry(operator.into())
             .or_default()
-            .insert(key.to_owned(), v);
+            .insert(key.into(), v);
         self
     }
 
     /// Adds one condition whose values are always written as a list, as AWS's examples do for
     /// multi-valued keys such as `kms:ResourceAliases`.
-    pub fn condition_list<I, V>(mut self, operator: &str, key: &str, values: I) -> Self
+    pub fn condition_list<I, V>(
+        mut self,
+        operator: impl Into<Text>,
+        key: impl Into<Text>,
+        values: I,
+    ) -> Self
     where
         I: IntoIterator<Item = V>,
         V: Into<ConditionValue>,
@@ -396,9 +418,9 @@ impl Statement {
         let v: Vec<ConditionValue> = values.into_iter().map(Into::into).collect();
         self.condition
             .get_or_insert_with(IndexMap::new)
-            .entry(operator.to_owned())
+            .entry(operator.into())
             .or_default()
-            .insert(key.to_owned(), OneOrMany::Many(v));
+            .insert(key.into(), OneOrMany::Many(v));
         self
     }
 }

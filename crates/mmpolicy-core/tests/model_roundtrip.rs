@@ -3,13 +3,14 @@
 
 use indexmap::IndexMap;
 use mmpolicy_core::{
-    ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap, Statement, Version,
+    ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap, Statement, Text,
+    Version,
 };
 use proptest::prelude::*;
 
-fn text() -> impl Strategy<Value = String> {
+fn text() -> impl Strategy<Value = Text> {
     // Printable ASCII plus a few characters JSON must escape, and one non-ASCII letter.
-    "[ -~é\"\\\\\n\t]{0,12}"
+    "[ -~é\"\\\\\n\t]{0,12}".prop_map(Text::from)
 }
 
 fn one_or_many<T: std::fmt::Debug + Clone, S: Strategy<Value = T>>(
@@ -44,8 +45,7 @@ fn principal() -> impl Strategy<Value = Principal> {
     ]
 }
 
-fn condition()
--> impl Strategy<Value = IndexMap<String, IndexMap<String, OneOrMany<ConditionValue>>>> {
+fn condition() -> impl Strategy<Value = IndexMap<Text, IndexMap<Text, OneOrMany<ConditionValue>>>> {
     prop::collection::vec(
         (
             "[A-Za-z:]{1,20}",
@@ -55,7 +55,10 @@ fn condition()
     )
     .prop_map(|ops| {
         ops.into_iter()
-            .map(|(op, keys)| (op, keys.into_iter().collect()))
+            .map(|(op, keys)| {
+                let keys = keys.into_iter().map(|(k, v)| (Text::from(k), v)).collect();
+                (Text::from(op), keys)
+            })
             .collect()
     })
 }
@@ -106,7 +109,7 @@ fn document() -> impl Strategy<Value = PolicyDocument> {
             Just(Version::V2012_10_17),
             Just(Version::V2008_10_17)
         ]),
-        prop::option::of(text()),
+        prop::option::of(text().prop_map(Text::into_owned)),
         one_or_many(statement),
     )
         .prop_map(|(version, id, statement)| PolicyDocument {

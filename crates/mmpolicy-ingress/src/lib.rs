@@ -95,7 +95,7 @@ impl Provider for SecretPolicy {
             "AllowMailManagerIngressToReadSecret",
             &["secretsmanager:GetSecretValue"],
             p.account_id,
-            &p.source_arn()?,
+            p.source_arn()?,
         )]))
     }
 }
@@ -134,7 +134,7 @@ impl Provider for KeyPolicy {
             &["kms:Decrypt"],
             p.region,
             p.account_id,
-            &p.source_arn()?,
+            p.source_arn()?,
         )]))
     }
 }

@@ -146,7 +146,7 @@ impl Provider for TrustPolicy {
                 .sid("AllowMailManagerRuleSetToAssumeRole")
                 .principal(Principal::service(SES_SERVICE_PRINCIPAL))
                 .actions(["sts:AssumeRole"])
-                .source_conditions(p.account_id, &source),
+                .source_conditions(p.account_id, source),
         ]))
     }
 }
@@ -249,7 +249,7 @@ impl Provider for WriteToS3 {
                     Statement::allow()
                         .sid("WriteToS3EncryptWithKey")
                         .actions(["kms:GenerateDataKey*"])
-                        .resources([arn.as_str()]),
+                        .resources([arn.as_str().to_owned()]),
                 ))
             }
             (None, Some(alias)) => {
@@ -270,7 +270,7 @@ impl Provider for WriteToS3 {
                         .condition_list(
                             "ForAnyValue:StringEquals",
                             "kms:ResourceAliases",
-                            [alias.as_str()],
+                            [alias.as_str().to_owned()],
                         ),
                 ))
             }
@@ -540,7 +540,7 @@ impl Provider for DeliverToQBusiness {
                 Statement::allow()
                     .sid("DeliverToQBusinessUseKey")
                     .actions(ENCRYPT_ACTIONS)
-                    .resources([key.as_str()])
+                    .resources([key.as_str().to_owned()])
                     .condition(
                         "StringEquals",
                         "kms:ViaService",
@@ -601,7 +601,7 @@ impl Provider for PublishToSns {
             Statement::allow()
                 .sid("PublishToSns")
                 .actions(["sns:Publish"])
-                .resources([p.topic_arn.as_str()]),
+                .resources([p.topic_arn.as_str().to_owned()]),
         ];
         if let Some(key) = &p.kms_key_arn {
             key_in_region(key, p.topic_arn.region(), "SNS topic")?;
@@ -609,7 +609,7 @@ impl Provider for PublishToSns {
                 Statement::allow()
                     .sid("PublishToSnsUseKey")
                     .actions(ENCRYPT_ACTIONS)
-                    .resources([key.as_str()])
+                    .resources([key.as_str().to_owned()])
                     .condition(
                         "StringEquals",
                         "kms:ViaService",
@@ -664,7 +664,7 @@ impl Provider for InvokeLambda {
             Statement::allow()
                 .sid("InvokeLambda")
                 .actions(["lambda:InvokeFunction"])
-                .resources([p.function_arn.as_str()]),
+                .resources([p.function_arn.as_str().to_owned()]),
         ]))
     }
 }

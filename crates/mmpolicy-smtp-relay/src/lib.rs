@@ -93,7 +93,7 @@ impl Provider for SecretPolicy {
                 "secretsmanager:DescribeSecret",
             ],
             p.account_id,
-            &p.source_arn()?,
+            p.source_arn()?,
         )]))
     }
 }
@@ -132,7 +132,7 @@ impl Provider for KeyPolicy {
             &["kms:Decrypt", "kms:DescribeKey"],
             p.region,
             p.account_id,
-            &p.source_arn()?,
+            p.source_arn()?,
         )]))
     }
 }

@@ -23,14 +23,14 @@ fn example(id: &str) -> PolicyDocument {
 fn actions(st: &Statement) -> Vec<&str> {
     st.action
         .as_ref()
-        .map(|a| a.iter().map(String::as_str).collect())
+        .map(|a| a.iter().map(|s| s.as_ref()).collect())
         .unwrap_or_default()
 }
 
 fn resources(st: &Statement) -> Vec<&str> {
     st.resource
         .as_ref()
-        .map(|a| a.iter().map(String::as_str).collect())
+        .map(|a| a.iter().map(|s| s.as_ref()).collect())
         .unwrap_or_default()
 }
 

@@ -22,14 +22,14 @@ impl PolicyDocument {
         } = self;
         let mut object = Object::open(out);
         if let Some(version) = version {
-            object.key(out, "Version");
+            object.fixed(out, "\"Version\":");
             string(out, version_str(*version));
         }
         if let Some(id) = id {
-            object.key(out, "Id");
+            object.fixed(out, "\"Id\":");
             string(out, id);
         }
-        object.key(out, "Statement");
+        object.fixed(out, "\"Statement\":");
         one_or_many(out, statement, write_statement);
         Object::close(out);
     }
@@ -56,36 +56,36 @@ fn write_statement(out: &mut Vec<u8>, statement: &Statement) {
     } = statement;
     let mut object = Object::open(out);
     if let Some(sid) = sid {
-        object.key(out, "Sid");
+        object.fixed(out, "\"Sid\":");
         string(out, sid);
     }
-    object.key(out, "Effect");
-    string(
-        out,
-        match effect {
-            Effect::Allow => "Allow",
-            Effect::Deny => "Deny",
-        },
-    );
-    for (key, principal) in [("Principal", principal), ("NotPrincipal", not_principal)] {
+    object.fixed(out, "\"Effect\":");
+    out.extend_from_slice(match effect {
+        Effect::Allow => b"\"Allow\"",
+        Effect::Deny => b"\"Deny\"",
+    });
+    for (key, principal) in [
+        ("\"Principal\":", principal),
+        ("\"NotPrincipal\":", not_principal),
+    ] {
         if let Some(principal) = principal {
-            object.key(out, key);
+            object.fixed(out, key);
             write_principal(out, principal);
         }
     }
     for (key, values) in [
-        ("Action", action),
-        ("NotAction", not_action),
-        ("Resource", resource),
-        ("NotResource", not_resource),
+        ("\"Action\":", action),
+        ("\"NotAction\":", not_action),
+        ("\"Resource\":", resource),
+        ("\"NotResource\":", not_resource),
     ] {
         if let Some(values) = values {
-            object.key(out, key);
+            object.fixed(out, key);
             one_or_many(out, values, |out, s| string(out, s));
         }
     }
     if let Some(condition) = condition {
-        object.key(out, "Condition");
+        object.fixed(out, "\"Condition\":");
         let mut operators = Object::open(out);
         for (operator, keys) in condition {
             operators.key(out, operator);
@@ -114,13 +114,13 @@ fn write_principal(out: &mut Vec<u8>, principal: &Principal) {
     } = map;
     let mut object = Object::open(out);
     for (key, values) in [
-        ("AWS", aws),
-        ("Service", service),
-        ("Federated", federated),
-        ("CanonicalUser", canonical_user),
+        ("\"AWS\":", aws),
+        ("\"Service\":", service),
+        ("\"Federated\":", federated),
+        ("\"CanonicalUser\":", canonical_user),
     ] {
         if let Some(values) = values {
-            object.key(out, key);
+            object.fixed(out, key);
             one_or_many(out, values, |out, s| string(out, s));
         }
     }
@@ -175,6 +175,16 @@ impl Object {
         self.empty = false;
         string(out, key);
         out.push(b':');
+    }
+
+    /// A key fixed by the model, given already quoted and followed by its colon
+    /// (`"\"Effect\":"`): copied as is, without an escape check.
+    fn fixed(&mut self, out: &mut Vec<u8>, quoted_key: &'static str) {
+        if !self.empty {
+            out.push(b',');
+        }
+        self.empty = false;
+        out.extend_from_slice(quoted_key.as_bytes());
     }
 
     fn close(out: &mut Vec<u8>) {

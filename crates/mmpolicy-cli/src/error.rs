@@ -55,3 +55,39 @@ impl From<mmpolicy::RenderError> for CliError {
         CliError::usage(e)
     }
 }
+
+/// An I/O error in the words of a message: lowercase, without the OS's error number.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file or folder".to_owned(),
+        ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        ErrorKind::IsADirectory => "it is a folder, not a file".to_owned(),
+        ErrorKind::InvalidData => "it is not UTF-8 text".to_owned(),
+        _ => {
+            let text = e.to_string();
+            let text = match text.find(" (os error") {
+                Some(at) => &text[..at],
+                None => &text,
+            };
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => "unknown error".to_owned(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_reasons_are_lowercase_words() {
+        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(io_reason(&e), "no such file or folder");
+        let e = std::io::Error::from_raw_os_error(28);
+        assert_eq!(io_reason(&e), "no space left on device");
+    }
+}

@@ -275,7 +275,7 @@ fn invalid_parameters_name_field_value_and_rule() {
             "region=us-east-1",
         ],
         None,
-        "invalid parameters: missing field `account_id`",
+        "missing parameter `account_id`: add it",
     );
 }
 
@@ -360,4 +360,88 @@ fn schema_is_the_parameters_json_schema() {
     assert_eq!(v["additionalProperties"], json!(false));
     assert_eq!(v["required"], json!(["account_id", "region"]));
     assert!(v["properties"]["ingress_point_id"].is_object());
+}
+
+#[test]
+fn only_an_object_of_parameters_is_accepted() {
+    for (text, what) in [
+        ("[]", "not a list"),
+        ("null", "not `null`"),
+        ("[\"111122223333\",\"us-east-1\"]", "not a list"),
+        ("7", "not a number"),
+    ] {
+        fails_with(
+            &["render", "ingress.secret-policy", "--params", "-"],
+            Some(text),
+            &format!(
+                "invalid parameters: expected an object of named parameters (`{{\"account_id\": ...}}`), {what}"
+            ),
+        );
+    }
+}
+
+#[test]
+fn toml_errors_carry_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let dup = dir.path().join("dup.toml");
+    std::fs::write(
+        &dup,
+        "account_id = \"111122223333\"\nregion = \"us-east-1\"\nregion = \"x\"\n",
+    )
+    .unwrap();
+    let d = dup.to_str().unwrap();
+    fails_with(
+        &["render", "ingress.key-policy", "--params", d],
+        None,
+        &format!("{d}:3: not valid TOML: duplicate key `region`"),
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "account_id = \"111122223333\"\nregion = \"mars-1\"\n").unwrap();
+    let b = bad.to_str().unwrap();
+    fails_with(
+        &["render", "ingress.key-policy", "--params", b],
+        None,
+        &format!("{b}:2: invalid `region` `mars-1`"),
+    );
+}
+
+#[test]
+fn messages_give_the_fix_not_rust_or_os_words() {
+    fails_with(
+        &[
+            "render",
+            "ingress.key-policy",
+            "--example",
+            "--set",
+            "account_id:=111122223333",
+        ],
+        None,
+        "expected a string: write the value in quotes",
+    );
+    fails_with(
+        &["render", "ingress.key-policy", "--params", "/no/such.json"],
+        None,
+        "cannot read `/no/such.json`: no such file or folder",
+    );
+    fails_with(
+        &[
+            "render",
+            "ingress.key-policy",
+            "--example",
+            "--set",
+            "region=us-east-2",
+            "--set",
+            "region=us-west-2",
+        ],
+        None,
+        "`--set region` is given twice: give each parameter once",
+    );
+    let (_, _, err) = run(
+        &["render", "ingress.key-policy", "--params", "-"],
+        Some("[]"),
+    );
+    assert!(
+        !err.contains("struct") && !err.contains("os error"),
+        "{err}"
+    );
 }

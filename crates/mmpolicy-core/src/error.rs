@@ -86,10 +86,20 @@ impl ParamsError {
         } else {
             path
         };
+        let inner = humanize(&inner);
         let message = if let Some(rest) = unknown_field_tail(&inner) {
             // serde: "unknown field `x`, expected one of `a`, `b`"; the path names `x` in full.
             let name = if path.is_empty() { "?" } else { path.as_str() };
             format!("unknown field `{name}`{rest}")
+        } else if let Some(field) = missing_field(&inner) {
+            let full = if path.is_empty() {
+                field.to_owned()
+            } else {
+                format!("{path}.{field}")
+            };
+            format!(
+                "missing parameter `{full}`: add it (`mmpolicy describe <provider>` lists every parameter)"
+            )
         } else if path.is_empty() {
             format!("invalid parameters: {inner}")
         } else if inner.starts_with('`') {
@@ -132,6 +142,31 @@ impl From<ParamError> for ParamsError {
             line: None,
         }
     }
+}
+
+/// Rewrites serde's wording where it would show a Rust type or leave the fix unsaid.
+fn humanize(inner: &str) -> String {
+    let mut text = inner.to_owned();
+    // "expected struct IngressParams" / "expected struct IngressParams with 4 elements".
+    if let Some(at) = text.find("expected struct ") {
+        text.truncate(at);
+        text.push_str("expected an object of named parameters");
+    }
+    if let Some(at) = text.find("expected a map") {
+        text.truncate(at);
+        text.push_str("expected an object of named values");
+    }
+    if text.starts_with("invalid type: ") && text.ends_with("expected a string") {
+        text.push_str(": write the value in quotes");
+    }
+    text
+}
+
+/// The field of serde's "missing field `x`" message.
+fn missing_field(inner: &str) -> Option<&str> {
+    inner
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
 }
 
 /// The part after the field name of serde's "unknown field `x`, expected ..." message, with
@@ -229,7 +264,29 @@ mod tests {
         );
         assert_eq!(
             ParamsError::from_parts(".".into(), "missing field `region`".into(), None).message,
-            "invalid parameters: missing field `region`"
+            "missing parameter `region`: add it (`mmpolicy describe <provider>` lists every parameter)"
+        );
+        assert_eq!(
+            ParamsError::from_parts("export".into(), "missing field `bucket`".into(), None).message,
+            "missing parameter `export.bucket`: add it (`mmpolicy describe <provider>` lists every parameter)"
+        );
+        assert_eq!(
+            ParamsError::from_parts(
+                ".".into(),
+                "invalid length 0, expected struct IngressParams with 4 elements".into(),
+                None
+            )
+            .message,
+            "invalid parameters: invalid length 0, expected an object of named parameters"
+        );
+        assert_eq!(
+            ParamsError::from_parts(
+                "account_id".into(),
+                "invalid type: integer `111122223333`, expected a string".into(),
+                None
+            )
+            .message,
+            "invalid `account_id`: invalid type: integer `111122223333`, expected a string: write the value in quotes"
         );
         assert_eq!(
             ParamsError::from_parts(

@@ -184,11 +184,17 @@ impl<P: Provider> PolicyProvider for P {
         serde_json::to_value(P::example()).unwrap_or(serde_json::Value::Null)
     }
     fn render_value(&self, params: &serde_json::Value) -> Result<PolicyDocument, RenderError> {
+        if !params.is_object() {
+            return Err(not_an_object(json_kind(params)).into());
+        }
         let params: P::Params =
             serde_path_to_error::deserialize(params).map_err(ParamsError::from_json)?;
         Ok(P::render(&params)?)
     }
     fn render_str(&self, params: &str) -> Result<PolicyDocument, RenderError> {
+        if let Some(kind) = text_kind(params) {
+            return Err(not_an_object(kind).into());
+        }
         let mut de = serde_json::Deserializer::from_str(params);
         let parsed: P::Params =
             serde_path_to_error::deserialize(&mut de).map_err(ParamsError::from_json)?;
@@ -200,12 +206,50 @@ impl<P: Provider> PolicyProvider for P {
         // The same `P::Params` deserialisation as `render_str`, without the path tracking that
         // only an error needs; a failure is read again through `render_str`, so the message,
         // field and line are exactly the ones `render` gives.
+        if text_kind(params).is_some() {
+            return self.render_str(params).map(|_| ());
+        }
         let document = match serde_json::from_str::<P::Params>(params) {
             Ok(parsed) => P::render(&parsed)?,
             Err(_) => self.render_str(params)?,
         };
         document.write_compact_json(out);
         Ok(())
+    }
+}
+
+/// A parameter set must be a JSON object: serde's derived structs would also take a list of
+/// values in field order, which no schema allows and no one means.
+fn not_an_object(kind: &str) -> ParamsError {
+    ParamsError::from_parts(
+        String::new(),
+        format!("expected an object of named parameters (`{{\"account_id\": ...}}`), not {kind}"),
+        None,
+    )
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "`null`",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// What the JSON text holds when it is plainly not an object (its first character says so);
+/// `None` for an object, empty text or malformed text, which the parser then reports.
+fn text_kind(text: &str) -> Option<&'static str> {
+    match text.trim_start().as_bytes().first()? {
+        b'{' => None,
+        b'[' => Some("a list"),
+        b'"' => Some("a string"),
+        b'n' => Some("`null`"),
+        b't' | b'f' => Some("a boolean"),
+        b'-' | b'0'..=b'9' => Some("a number"),
+        _ => None,
     }
 }
 

@@ -219,7 +219,9 @@ fn unknown_and_missing_fields_are_refused_by_name() {
             let err = p.render_value(&params).unwrap_err().to_string();
             assert_eq!(
                 err,
-                format!("invalid parameters: missing field `{field}`"),
+                format!(
+                    "missing parameter `{field}`: add it (`mmpolicy describe <provider>` lists every parameter)"
+                ),
                 "{}",
                 p.id()
             );

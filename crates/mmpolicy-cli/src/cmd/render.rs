@@ -13,7 +13,7 @@ Examples:
   mmpolicy render ingress.secret-policy --example
   mmpolicy render ingress.secret-policy --set account_id=111122223333 --set region=eu-west-1
   mmpolicy render smtp-relay.key-policy --params relay.toml --statement-only
-  echo '{\"account_id\":\"111122223333\",\"region\":\"us-east-1\"}' | mmpolicy render ingress.key-policy --params -
+  mmpolicy render ingress.key-policy --params - < params.json
 
 The parameters of every provider are in docs/reference.md and `mmpolicy describe <id>`.";
 
@@ -53,9 +53,17 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             } else {
                 let mut params = input::parse_params(path, &text)?;
                 input::apply_sets(&mut params, &args.sets)?;
-                provider
-                    .render_value(&params)
-                    .map_err(|e| located(path, e))?
+                provider.render_value(&params).map_err(|e| {
+                    // A TOML file: find the line of the offending top-level key.
+                    let line = (!is_json)
+                        .then(|| e.field().and_then(|f| f.split('.').next()))
+                        .flatten()
+                        .and_then(|key| input::toml_key_line(&text, key));
+                    match line {
+                        Some(line) => CliError::usage(format!("{path}:{line}: {e}")),
+                        None => located(path, e),
+                    }
+                })?
             }
         }
         (None, true) => {

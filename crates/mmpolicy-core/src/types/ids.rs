@@ -194,7 +194,17 @@ impl<'de, T: std::str::FromStr<Err = ParamError>> Deserialize<'de> for Scope<T> 
         }
         s.parse::<T>()
             .map(Scope::One)
-            .map_err(|e| serde::de::Error::custom(format!("{} (or `*` for every one)", e.detail())))
+            .map_err(|e| {
+                let message = if e.rule.starts_with("wildcards") {
+                    format!(
+                        "`{}`: a wildcard is accepted only alone, as `*` for every one; otherwise give the exact id",
+                        e.value
+                    )
+                } else {
+                    format!("{}; or `*` for every one", e.detail())
+                };
+                serde::de::Error::custom(message)
+            })
     }
 }
 
@@ -280,6 +290,16 @@ mod tests {
         let one: Scope<ArchiveId> = serde_json::from_str(&format!("\"a-{GOOD_TAIL}\"")).unwrap();
         assert_eq!(one.arn_suffix(), format!("a-{GOOD_TAIL}"));
         let e = serde_json::from_str::<Scope<ArchiveId>>("\"a-*\"").unwrap_err();
-        assert!(e.to_string().contains("or `*` for every one"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("a wildcard is accepted only alone, as `*` for every one"),
+            "{e}"
+        );
+        let e = serde_json::from_str::<Scope<ArchiveId>>("\"a-abc\"").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("console or API); or `*` for every one"),
+            "{e}"
+        );
     }
 }

@@ -201,7 +201,6 @@ fn string(out: &mut Vec<u8>, s: &str) {
         let _ = serde_json::to_writer(&mut *out, s);
         return;
     }
-    out.reserve(bytes.len() + 2);
     out.push(b'"');
     out.extend_from_slice(bytes);
     out.push(b'"');

@@ -1,10 +1,9 @@
 //! Property test: every policy document the model can hold survives serialisation to JSON and
 //! back, and re-serialises to the same text (the form read is the form written).
 
-use indexmap::IndexMap;
 use mmpolicy_core::{
-    ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap, Statement, Text,
-    Version,
+    Condition, ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap,
+    Statement, Text, Version,
 };
 use proptest::prelude::*;
 
@@ -45,7 +44,7 @@ fn principal() -> impl Strategy<Value = Principal> {
     ]
 }
 
-fn condition() -> impl Strategy<Value = IndexMap<Text, IndexMap<Text, OneOrMany<ConditionValue>>>> {
+fn condition() -> impl Strategy<Value = Condition> {
     prop::collection::vec(
         (
             "[A-Za-z:]{1,20}",

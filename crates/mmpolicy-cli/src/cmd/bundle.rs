@@ -79,6 +79,45 @@ fn summary(bundle: &Bundle, out: &Path) -> String {
     s
 }
 
+/// Why the existing folder `out` may not be replaced without `--force`, or `None` when it is
+/// empty or holds an earlier bundle and nothing else: a `bundle.json` that reads as a bundle
+/// index, and only files that index lists (no folder, no other file).
+fn not_an_earlier_bundle(out: &Path) -> std::io::Result<Option<String>> {
+    let index_name = mmpolicy::bundle::INDEX_FILE;
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(out)? {
+        let entry = entry?;
+        entries.push((entry.file_name(), entry.file_type()?));
+    }
+    if entries.is_empty() {
+        return Ok(None);
+    }
+    let listed = match std::fs::read_to_string(out.join(index_name)) {
+        Ok(text) => match mmpolicy::bundle::index_files(&text) {
+            Some(files) => files,
+            None => return Ok(Some(format!("its `{index_name}` is not a bundle index"))),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Some(format!("it has no `{index_name}`")));
+        }
+        Err(e) => return Err(e),
+    };
+    for (name, file_type) in entries {
+        let shown = name.to_string_lossy();
+        if !file_type.is_file() {
+            return Ok(Some(format!("it holds `{shown}`, which is not a file")));
+        }
+        if name.to_str() != Some(index_name)
+            && !listed.iter().any(|f| Some(f.as_str()) == name.to_str())
+        {
+            return Ok(Some(format!(
+                "it holds `{shown}`, which its `{index_name}` does not list"
+            )));
+        }
+    }
+    Ok(None)
+}
+
 /// Writes every file of `bundle` into `out`, through a temporary folder renamed into place.
 fn write_bundle(bundle: &Bundle, out: &Path, force: bool) -> Result<(), CliError> {
     let shown = out.display();
@@ -92,16 +131,14 @@ fn write_bundle(bundle: &Bundle, out: &Path, force: bool) -> Result<(), CliError
             )));
         }
         Ok(_) => {
-            let empty = std::fs::read_dir(out)
-                .map_err(|e| cannot("cannot read the existing folder", e))?
-                .next()
-                .is_none();
-            let earlier_bundle = out.join(mmpolicy::bundle::INDEX_FILE).is_file();
-            if !empty && !earlier_bundle && !force {
-                return Err(CliError::usage(format!(
-                    "`{shown}` already exists and is not an earlier bundle (it has no `{}`): pass `--force` to replace it as a whole, or give another `--out`",
-                    mmpolicy::bundle::INDEX_FILE
-                )));
+            if !force {
+                if let Some(why) = not_an_earlier_bundle(out)
+                    .map_err(|e| cannot("cannot read the existing folder", e))?
+                {
+                    return Err(CliError::usage(format!(
+                        "`{shown}` already exists and is not an earlier bundle ({why}): pass `--force` to replace it as a whole, or give another `--out`"
+                    )));
+                }
             }
             true
         }

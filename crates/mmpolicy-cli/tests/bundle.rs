@@ -488,3 +488,25 @@ fn an_oversize_policy_is_refused_and_nothing_is_written() {
     assert!(!out.exists());
     assert_eq!(names(tmp.path()), ["d.toml"]);
 }
+
+#[test]
+fn help_lists_every_registered_section_with_its_description() {
+    let out = mmpolicy().args(["bundle", "--help"]).output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    let sections = mmpolicy::bundle::bundle_sections();
+    assert!(sections.len() >= 4);
+    // Help lines are wrapped: compare with white space collapsed.
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for s in sections {
+        let described = format!("[{}] {}", s.name(), s.description());
+        let described = described.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains(&described),
+            "`{}` missing from:\n{help}",
+            s.name()
+        );
+    }
+    assert!(help.contains("mmpolicy bundle examples/deployment.toml --out policies/"));
+    assert!(help.lines().all(|l| l.chars().count() <= 100), "{help}");
+}

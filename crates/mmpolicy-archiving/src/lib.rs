@@ -72,7 +72,24 @@ pub struct ArchivingParams {
     /// `ses:TagResource` is allowed with `CreateArchive`, only for these keys and values; when
     /// left out, archives are created untagged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "create_tags_schema")]
     pub create_tags: Option<CreateTags>,
+}
+
+/// The schema of an optional `create_tags`: as derived, and, as the providers require, at least
+/// one tag key and at least one value for each.
+fn create_tags_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut schema = generator.subschema_for::<Option<CreateTags>>();
+    schema.insert("minProperties".to_owned(), 1.into());
+    if let Some(patterns) = schema
+        .get_mut("patternProperties")
+        .and_then(|p| p.as_object_mut())
+    {
+        for values in patterns.values_mut().filter_map(|v| v.as_object_mut()) {
+            values.insert("minItems".to_owned(), 1.into());
+        }
+    }
+    schema
 }
 
 impl ArchivingParams {
@@ -482,6 +499,7 @@ pub struct ArchivingSectionConfig {
     pub principal_arn: PrincipalArn,
     /// Tags a new archive must be created with: tag key → allowed values.
     #[serde(default)]
+    #[schemars(schema_with = "create_tags_schema")]
     pub create_tags: Option<CreateTags>,
     /// The customer managed KMS key that encrypts the archive, in the deployment's region;
     /// adds `archiving.kms-identity` and `archiving.key-policy`.

@@ -157,6 +157,14 @@ impl Provider for TrustPolicy {
 /// Parameters of `rule-actions.write-to-s3`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend(
+    "not" = {"required": ["kms_key_arn", "kms_key_alias"]},
+    "dependentRequired" = {
+        "kms_key_alias": ["account_id", "region"],
+        "account_id": ["kms_key_alias"],
+        "region": ["kms_key_alias"]
+    }
+))]
 pub struct WriteToS3Params {
     /// The S3 bucket that received messages are written to.
     pub bucket: BucketName,
@@ -715,6 +723,7 @@ pub struct RuleActionsSectionConfig {
 /// `[rule-actions.write-to-s3]`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("not" = {"required": ["kms_key_arn", "kms_key_alias"]}))]
 pub struct WriteToS3Config {
     /// The S3 bucket that received messages are written to.
     pub bucket: BucketName,

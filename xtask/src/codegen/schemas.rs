@@ -415,37 +415,31 @@ mod tests {
         .unwrap();
         let example: Value = toml::from_str(&text).unwrap();
         let arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-        let edits: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+        // Where in the example each mistake goes (a JSON pointer), the mistake, and a value
+        // close to it that both accept (so that the refusal is the mistake's).
+        let edits = [
+            ("/archiving/create_tags", json!({}), json!({"team": ["a"]})),
+            ("/archiving/export/bucket", json!("x..com"), json!("x.com")),
+            ("/archiving/export/key_prefix", json!("a//b"), json!("a/b")),
             (
-                "create_tags = {}",
-                Box::new(|v| v["archiving"]["create_tags"] = json!({})),
-            ),
-            (
-                "export bucket x..com",
-                Box::new(|v| v["archiving"]["export"]["bucket"] = json!("x..com")),
-            ),
-            (
-                "export key prefix a//b",
-                Box::new(|v| v["archiving"]["export"]["key_prefix"] = json!("a//b")),
-            ),
-            (
-                "write-to-s3 with both keys",
-                Box::new(move |v| {
-                    v["rule-actions"]["write-to-s3"] =
-                        json!({"bucket": "abc", "kms_key_arn": arn, "kms_key_alias": "alias/a"});
-                }),
+                "/rule-actions/write-to-s3",
+                json!({"bucket": "abc", "kms_key_arn": arn, "kms_key_alias": "alias/a"}),
+                json!({"bucket": "abc", "kms_key_arn": arn}),
             ),
         ];
-        for (what, edit) in edits {
-            let mut broken = example.clone();
-            edit(&mut broken);
-            assert!(!validator.is_valid(&broken), "schema accepts {what}");
-            let as_json = serde_json::to_string(&broken).unwrap();
-            assert!(
-                mmpolicy::bundle::plan_bundle(&as_json, mmpolicy::bundle::BundleFormat::Json)
-                    .is_err(),
-                "bundle accepts {what}"
-            );
+        for (what, bad, good) in edits {
+            for (value, ok) in [(bad, false), (good, true)] {
+                let mut file = example.clone();
+                *file.pointer_mut(what).unwrap() = value;
+                assert_eq!(validator.is_valid(&file), ok, "schema on {what}: {file}");
+                let as_json = serde_json::to_string(&file).unwrap();
+                assert_eq!(
+                    mmpolicy::bundle::plan_bundle(&as_json, mmpolicy::bundle::BundleFormat::Json)
+                        .is_ok(),
+                    ok,
+                    "bundle on {what}: {file}"
+                );
+            }
         }
     }
 

@@ -391,6 +391,15 @@ fn a_bundle_folder_with_extra_files_or_a_junk_index_is_not_an_earlier_bundle() {
         ));
     assert_eq!(snapshot(&junk), before);
 
+    // A folder named `bundle.json`.
+    let odd = tmp.path().join("odd");
+    std::fs::create_dir_all(odd.join("bundle.json")).unwrap();
+    run(&odd)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("its `bundle.json` is not a file"));
+    assert!(odd.join("bundle.json").is_dir());
+
     // `--force` still replaces either.
     run(&junk).arg("--force").assert().success();
     assert_eq!(

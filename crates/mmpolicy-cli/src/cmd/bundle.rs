@@ -126,15 +126,19 @@ fn not_an_earlier_bundle(out: &Path) -> std::io::Result<Option<String>> {
     if entries.is_empty() {
         return Ok(None);
     }
-    let listed = match std::fs::read_to_string(out.join(index_name)) {
-        Ok(text) => match mmpolicy::bundle::index_files(&text) {
-            Some(files) => files,
-            None => return Ok(Some(format!("its `{index_name}` is not a bundle index"))),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Some(format!("it has no `{index_name}`")));
+    match entries
+        .iter()
+        .find(|(name, _)| name.to_str() == Some(index_name))
+    {
+        None => return Ok(Some(format!("it has no `{index_name}`"))),
+        Some((_, t)) if !t.is_file() => {
+            return Ok(Some(format!("its `{index_name}` is not a file")));
         }
-        Err(e) => return Err(e),
+        Some(_) => {}
+    }
+    let text = std::fs::read_to_string(out.join(index_name))?;
+    let Some(listed) = mmpolicy::bundle::index_files(&text) else {
+        return Ok(Some(format!("its `{index_name}` is not a bundle index")));
     };
     for (name, file_type) in entries {
         let shown = name.to_string_lossy();

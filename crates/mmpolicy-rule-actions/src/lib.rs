@@ -207,7 +207,8 @@ impl Provider for WriteToS3 {
         `rule-actions.trust-policy`) when a rule writes received messages to an S3 bucket. If \
         the bucket encrypts with SSE-KMS and a customer managed key, give the key \
         (`kms_key_arn`, or `kms_key_alias` with `account_id` and `region`) so the role may \
-        generate data keys with it.";
+        generate data keys with it, through S3 only (`kms:ViaService`). With a `key_prefix`, \
+        the role may list only that folder of the bucket.";
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Permission policy for Write to S3 rule action\".";
     const CORRECTIONS: &'static [&'static str] = &[
         "A key alias never goes in an IAM `Resource` (an alias ARN matches nothing there): a key given by alias is written as `key/*` narrowed by `ForAnyValue:StringEquals` on `kms:ResourceAliases`, as the page does; a key given by ARN names that key.",

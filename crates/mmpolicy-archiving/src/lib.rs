@@ -72,7 +72,24 @@ pub struct ArchivingParams {
     /// `ses:TagResource` is allowed with `CreateArchive`, only for these keys and values; when
     /// left out, archives are created untagged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "create_tags_schema")]
     pub create_tags: Option<CreateTags>,
+}
+
+/// The schema of an optional `create_tags`: as derived, and, as the providers require, at least
+/// one tag key and at least one value for each.
+fn create_tags_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut schema = generator.subschema_for::<Option<CreateTags>>();
+    schema.insert("minProperties".to_owned(), 1.into());
+    if let Some(patterns) = schema
+        .get_mut("patternProperties")
+        .and_then(|p| p.as_object_mut())
+    {
+        for values in patterns.values_mut().filter_map(|v| v.as_object_mut()) {
+            values.insert("minItems".to_owned(), 1.into());
+        }
+    }
+    schema
 }
 
 impl ArchivingParams {
@@ -254,6 +271,55 @@ impl ExportParams {
             s3_arn(partition, &objects),
         )
     }
+
+    /// The statements on the bucket itself. Without a prefix, one statement allows listing the
+    /// bucket and reading its location. With a prefix, listing is limited to the prefix
+    /// (`StringLike` on `s3:prefix`: the folder itself and every key under it), in a statement
+    /// of its own, since `s3:GetBucketLocation` carries no `s3:prefix` and would never match.
+    fn bucket_statements(
+        &self,
+        bucket_arn: String,
+        principal: Option<Principal>,
+        sids: [&'static str; 3],
+    ) -> Vec<Statement> {
+        let [both, locate, list] = sids;
+        let with = |st: Statement| match &principal {
+            Some(p) => st.principal(p.clone()),
+            None => st,
+        };
+        match &self.key_prefix {
+            None => vec![with(
+                Statement::allow()
+                    .sid(both)
+                    .actions(EXPORT_BUCKET_ACTIONS)
+                    .resources([bucket_arn]),
+            )],
+            Some(prefix) => vec![
+                with(
+                    Statement::allow()
+                        .sid(locate)
+                        .actions(["s3:GetBucketLocation"])
+                        .resources([bucket_arn.clone()]),
+                ),
+                with(
+                    Statement::allow()
+                        .sid(list)
+                        .actions(["s3:ListBucket"])
+                        .resources([bucket_arn])
+                        .condition_list("StringLike", "s3:prefix", prefix_listing(prefix)),
+                ),
+            ],
+        }
+    }
+}
+
+/// The `s3:prefix` values that list the folder `prefix` and everything under it: `inbound/`
+/// and `inbound/*`.
+pub fn prefix_listing(prefix: &KeyPrefix) -> [String; 2] {
+    [
+        format!("{}/", prefix.as_str()),
+        format!("{}/*", prefix.as_str()),
+    ]
 }
 
 /// `archiving.export-identity`: what the caller of `StartArchiveExport` needs on the bucket.
@@ -275,6 +341,7 @@ impl Provider for ExportIdentity {
         "AWS, *Permission policies for Mail Manager*, \"Archiving export\" (identity policy).";
     const CORRECTIONS: &'static [&'static str] = &[
         "The object statement can be limited to the folder exports are written to (`key_prefix`), instead of the whole bucket.",
+        "With a `key_prefix`, `s3:ListBucket` is limited to that folder (`StringLike` on `s3:prefix`: `<prefix>/` and `<prefix>/*`) in a statement of its own, instead of listing every key of the bucket; `s3:GetBucketLocation` keeps a statement without the condition, since its requests carry no `s3:prefix`.",
         "The partition of the bucket ARN is a parameter instead of a fixed `aws`.",
     ];
 
@@ -284,16 +351,22 @@ impl Provider for ExportIdentity {
 
     fn render(p: &ExportParams) -> Result<PolicyDocument, ParamError> {
         let (bucket, objects) = p.arns();
-        Ok(PolicyDocument::new(vec![
-            Statement::allow()
-                .sid("ExportDestinationBucket")
-                .actions(EXPORT_BUCKET_ACTIONS)
-                .resources([bucket]),
+        let mut statements = p.bucket_statements(
+            bucket,
+            None,
+            [
+                "ExportDestinationBucket",
+                "ExportDestinationBucketLocation",
+                "ExportDestinationListPrefix",
+            ],
+        );
+        statements.push(
             Statement::allow()
                 .sid("ExportDestinationObjects")
                 .actions(EXPORT_OBJECT_ACTIONS)
                 .resources([objects]),
-        ]))
+        );
+        Ok(PolicyDocument::new(statements))
     }
 }
 
@@ -316,6 +389,7 @@ impl Provider for ExportBucketPolicy {
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Archiving export\" (destination bucket policy and the note on confused-deputy condition keys).";
     const CORRECTIONS: &'static [&'static str] = &[
         "The object statement can be limited to the folder exports are written to (`key_prefix`), instead of the whole bucket.",
+        "With a `key_prefix`, SES may list only that folder (`StringLike` on `s3:prefix`: `<prefix>/` and `<prefix>/*`), in a statement of its own, instead of every key of the bucket; `s3:GetBucketLocation` keeps a statement without the condition, since its requests carry no `s3:prefix`.",
         "No `aws:SourceAccount`/`aws:SourceArn` condition: archiving does not support them, as the page notes.",
     ];
 
@@ -326,18 +400,23 @@ impl Provider for ExportBucketPolicy {
     fn render(p: &ExportParams) -> Result<PolicyDocument, ParamError> {
         let (bucket, objects) = p.arns();
         let ses = || Principal::service(SES_SERVICE_PRINCIPAL);
-        Ok(PolicyDocument::new(vec![
-            Statement::allow()
-                .sid("AllowSesToLocateExportBucket")
-                .principal(ses())
-                .actions(EXPORT_BUCKET_ACTIONS)
-                .resources([bucket]),
+        let mut statements = p.bucket_statements(
+            bucket,
+            Some(ses()),
+            [
+                "AllowSesToLocateExportBucket",
+                "AllowSesToLocateExportBucket",
+                "AllowSesToListExportPrefix",
+            ],
+        );
+        statements.push(
             Statement::allow()
                 .sid("AllowSesToWriteExports")
                 .principal(ses())
                 .actions(EXPORT_OBJECT_ACTIONS)
                 .resources([objects]),
-        ]))
+        );
+        Ok(PolicyDocument::new(statements))
     }
 }
 
@@ -365,11 +444,13 @@ impl Provider for KmsIdentity {
     const TITLE: &'static str = "IAM identity policy for an archive's customer managed KMS key";
     const DESCRIPTION: &'static str = "Attach to the IAM role (or user) that works with an \
         archive encrypted with a customer managed KMS key, beside `archiving.identity`: every \
-        archiving API call uses the key. The key's policy must allow the same principal too \
-        (`archiving.key-policy`); both follow the key's region.";
+        archiving API call uses the key, through SES, and the policy allows the key only \
+        through SES in the key's region (`kms:ViaService`). The key's policy must allow the \
+        same principal too (`archiving.key-policy`); both follow the key's region.";
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Archiving encryption at rest with KMS CMK\" (identity policy).";
     const CORRECTIONS: &'static [&'static str] = &[
         "The key ARN is validated (a key, not an alias) and its region is the one `archiving.key-policy` uses for `kms:ViaService`; the page names a key in us-west-2 but `ses.us-east-1.amazonaws.com` in the key policy.",
+        "The key may be used only through SES in the key's region (`kms:ViaService` = `ses.<region of the key>.amazonaws.com`), as the page's key policy already requires of the same principal, instead of directly from anywhere; archiving reaches the key only through SES, so nothing that works with the page's key policy stops working.",
     ];
 
     fn example() -> KmsIdentityParams {
@@ -383,7 +464,12 @@ impl Provider for KmsIdentity {
             Statement::allow()
                 .sid("UseArchiveKey")
                 .actions(["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"])
-                .resources([p.kms_key_arn.as_str().to_owned()]),
+                .resources([p.kms_key_arn.as_str().to_owned()])
+                .condition(
+                    "StringEquals",
+                    "kms:ViaService",
+                    [p.kms_key_arn.region().service_endpoint("ses")],
+                ),
         ]))
     }
 }
@@ -482,6 +568,7 @@ pub struct ArchivingSectionConfig {
     pub principal_arn: PrincipalArn,
     /// Tags a new archive must be created with: tag key → allowed values.
     #[serde(default)]
+    #[schemars(schema_with = "create_tags_schema")]
     pub create_tags: Option<CreateTags>,
     /// The customer managed KMS key that encrypts the archive, in the deployment's region;
     /// adds `archiving.kms-identity` and `archiving.key-policy`.

@@ -324,3 +324,198 @@ fn a_missing_file_is_a_usage_error() {
         .stderr(predicate::str::contains("cannot read"));
     assert!(!tmp.path().join("out").exists());
 }
+
+/// Every file in `dir` with its contents, to show that a refused run changed nothing.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let bytes = std::fs::read(e.path()).unwrap_or_default();
+            (e.file_name().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_bundle_folder_with_extra_files_or_a_junk_index_is_not_an_earlier_bundle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("d.toml");
+    std::fs::write(&file, PARTIAL).unwrap();
+    let run = |out: &Path| {
+        let mut cmd = mmpolicy();
+        cmd.arg("bundle").arg(&file).arg("--out").arg(out);
+        cmd
+    };
+
+    // A real earlier bundle, to which the user added a file of their own.
+    let out = tmp.path().join("out");
+    run(&out).assert().success();
+    std::fs::write(out.join("my-notes.txt"), "mine").unwrap();
+    let before = snapshot(&out);
+    run(&out)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "holds `my-notes.txt`, which its `bundle.json` does not list",
+        ))
+        .stderr(predicate::str::contains("pass `--force`"));
+    assert_eq!(snapshot(&out), before);
+
+    // A real earlier bundle with a sub-folder in it.
+    std::fs::remove_file(out.join("my-notes.txt")).unwrap();
+    std::fs::create_dir(out.join("drafts")).unwrap();
+    run(&out).assert().code(2).stderr(predicate::str::contains(
+        "holds `drafts`, which is not a file",
+    ));
+    assert!(out.join("drafts").is_dir());
+    std::fs::remove_dir(out.join("drafts")).unwrap();
+    // Without them it is refreshed again.
+    run(&out).assert().success();
+
+    // A folder with a `bundle.json` that is not a bundle index, beside other files.
+    let junk = tmp.path().join("junk");
+    std::fs::create_dir(&junk).unwrap();
+    std::fs::write(junk.join("bundle.json"), "{\"name\": \"my app\"}").unwrap();
+    std::fs::write(junk.join("ingress.key-policy.json"), "{}").unwrap();
+    let before = snapshot(&junk);
+    run(&junk)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "its `bundle.json` is not a bundle index",
+        ));
+    assert_eq!(snapshot(&junk), before);
+
+    // A folder named `bundle.json`.
+    let odd = tmp.path().join("odd");
+    std::fs::create_dir_all(odd.join("bundle.json")).unwrap();
+    run(&odd)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("its `bundle.json` is not a file"));
+    assert!(odd.join("bundle.json").is_dir());
+
+    // `--force` still replaces either.
+    run(&junk).arg("--force").assert().success();
+    assert_eq!(
+        names(&junk),
+        [
+            "bundle.json",
+            "ingress.key-policy.json",
+            "ingress.secret-policy.json"
+        ]
+    );
+}
+
+/// A rule set with `n` Write to S3 actions, bucket `i` named from `bucket(i)`.
+fn many_writes(n: usize, bucket: impl Fn(usize) -> String) -> String {
+    let mut s =
+        String::from("account_id = \"111122223333\"\nregion = \"us-east-1\"\n[rule-actions]\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "[[rule-actions.write-to-s3]]\nbucket = \"{}\"\nkey_prefix = \"inbound/\"\n",
+            bucket(i)
+        ));
+    }
+    s
+}
+
+#[test]
+fn many_rule_actions_merge_into_a_role_policy_that_lints_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("d.toml");
+    std::fs::write(
+        &file,
+        many_writes(40, |i| format!("bucket-number-{i:02}-inbound-mail")),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(out.join("rule-actions.role-policy.json")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // One statement per kind of grant, each listing the 40 buckets.
+    let statements = doc["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 2, "{text}");
+    for st in statements {
+        assert_eq!(st["Resource"].as_array().unwrap().len(), 40, "{text}");
+    }
+    let report = mmpolicy_lint::lint_str(
+        &text,
+        Some(mmpolicy_lint::PolicyKind::Identity),
+        mmpolicy_lint::Catalog::embedded(),
+    )
+    .unwrap();
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.rule.code()).collect();
+    assert!(!codes.contains(&"E020"), "{codes:?}");
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.severity < mmpolicy_lint::Severity::Warning),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn an_oversize_policy_is_refused_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("d.toml");
+    // Long bucket names: even merged, 80 buckets are over 6,144 characters.
+    std::fs::write(
+        &file,
+        many_writes(80, |i| {
+            format!("bucket-number-{i:02}-with-a-rather-long-name-for-mail")
+        }),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    mmpolicy()
+        .arg("bundle")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            ":3: `[rule-actions]` plans `rule-actions.role-policy.json` (identity policy) of ",
+        ))
+        .stderr(predicate::str::contains(
+            "over AWS's limit of 6144: split `[rule-actions]`",
+        ));
+    assert!(!out.exists());
+    assert_eq!(names(tmp.path()), ["d.toml"]);
+}
+
+#[test]
+fn help_lists_every_registered_section_with_its_description() {
+    let out = mmpolicy().args(["bundle", "--help"]).output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    let sections = mmpolicy::bundle::bundle_sections();
+    assert!(sections.len() >= 4);
+    // Help lines are wrapped: compare with white space collapsed.
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for s in sections {
+        let described = format!("[{}] {}", s.name(), s.description());
+        let described = described.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains(&described),
+            "`{}` missing from:\n{help}",
+            s.name()
+        );
+    }
+    assert!(help.contains("mmpolicy bundle examples/deployment.toml --out policies/"));
+    assert!(help.lines().all(|l| l.chars().count() <= 100), "{help}");
+}

@@ -77,9 +77,13 @@ impl PlannedPolicy {
         })
     }
 
-    /// Merges identity policies attached to one principal into one document: statements in
-    /// order, exact duplicates removed, and a repeated `Sid` numbered (`Sid2`, `Sid3`) so that
-    /// every `Sid` is unique.
+    /// Merges identity policies attached to one principal into one document. Statements
+    /// that differ only in their resources (same `Effect`, `Principal`, set of actions and
+    /// `Condition`) become one statement listing every resource once, under the first one's
+    /// `Sid`; the others keep their order, exact duplicates are removed, and a repeated `Sid`
+    /// is numbered (`Sid2`, `Sid3`) so that every `Sid` is unique. Merging never widens the
+    /// grant: a statement's resources are alternatives, so one statement on two resources
+    /// allows what two statements on one resource each allow.
     pub fn merge(
         file: impl Into<String>,
         attach_to: impl Into<String>,
@@ -97,6 +101,17 @@ impl PlannedPolicy {
             }
             for st in part.policy.statements() {
                 if statements.contains(st) {
+                    continue;
+                }
+                if let Some(into) = statements.iter_mut().find(|o| same_but_resource(o, st)) {
+                    let mut all: Vec<crate::model::Text> =
+                        into.resource.iter().flatten().cloned().collect();
+                    for r in st.resource.iter().flatten() {
+                        if !all.contains(r) {
+                            all.push(r.clone());
+                        }
+                    }
+                    into.resource = Some(crate::model::OneOrMany::from(all));
                     continue;
                 }
                 let mut st = st.clone();
@@ -123,6 +138,63 @@ impl PlannedPolicy {
             policy: PolicyDocument::new(statements),
         }
     }
+
+    /// The size of the document as written, measured the way AWS measures its kind, with
+    /// AWS's limit and the unit of both.
+    pub fn size(&self) -> PolicySize {
+        let text = self.policy.to_pretty_json();
+        let non_white = || text.chars().filter(|c| !c.is_whitespace()).count();
+        let (size, limit, unit) = match self.kind {
+            PolicyKind::Identity => (non_white(), 6_144, "characters without white space"),
+            PolicyKind::Trust => (non_white(), 2_048, "characters without white space"),
+            PolicyKind::Key => (text.len(), 32_768, "bytes"),
+            PolicyKind::Bucket => (text.len(), 20_480, "bytes"),
+            PolicyKind::Secret => (text.chars().count(), 20_480, "characters"),
+        };
+        PolicySize { size, limit, unit }
+    }
+}
+
+/// The size of a planned policy against AWS's limit for its kind: identity policies 6,144
+/// characters without white space, trust policies 2,048, key policies 32,768 bytes, bucket
+/// policies 20,480 bytes, secret policies 20,480 characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PolicySize {
+    /// The size of the document.
+    pub size: usize,
+    /// AWS's limit for the kind.
+    pub limit: usize,
+    /// What is counted (`characters without white space`, `bytes`).
+    pub unit: &'static str,
+}
+
+impl PolicySize {
+    /// True when AWS would refuse the document as too large.
+    pub fn is_over(&self) -> bool {
+        self.size > self.limit
+    }
+}
+
+/// True when `a` and `b` differ at most in their `Resource`, so that one statement listing
+/// both resources allows exactly what the two allow.
+fn same_but_resource(a: &crate::Statement, b: &crate::Statement) -> bool {
+    fn actions(s: &crate::Statement) -> Option<BTreeSet<&str>> {
+        s.action
+            .as_ref()
+            .map(|a| a.iter().map(|x| x.as_ref()).collect())
+    }
+    a.effect == b.effect
+        && a.principal == b.principal
+        && a.not_principal == b.not_principal
+        && a.not_action.is_none()
+        && b.not_action.is_none()
+        && a.not_resource.is_none()
+        && b.not_resource.is_none()
+        && a.resource.is_some()
+        && b.resource.is_some()
+        && a.action.is_some()
+        && actions(a) == actions(b)
+        && a.condition == b.condition
 }
 
 /// A table, or an array of tables, in a bundle file: `[rule-actions.publish-to-sns]` once, or
@@ -397,6 +469,39 @@ impl Bundle {
     }
 }
 
+/// The policy files listed by the text of a bundle index (`bundle.json`), or `None` when the
+/// text is not an index a bundle writes: a JSON object with `account_id`, `region`,
+/// `partition` and `policies`, each policy with its `file` (a plain file name), `providers`,
+/// `kind` and `attach_to`.
+pub fn index_files(text: &str) -> Option<Vec<String>> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let top = value.as_object()?;
+    if !["account_id", "region", "partition"]
+        .iter()
+        .all(|k| top.get(*k).is_some_and(serde_json::Value::is_string))
+    {
+        return None;
+    }
+    let mut files = Vec::new();
+    for p in top.get("policies")?.as_array()? {
+        let p = p.as_object()?;
+        let file = p.get("file")?.as_str()?;
+        let plain = !file.is_empty()
+            && file != INDEX_FILE
+            && file != "."
+            && file != ".."
+            && !file.contains(['/', '\\']);
+        let shaped = p.get("providers").is_some_and(serde_json::Value::is_array)
+            && p.get("kind").is_some_and(serde_json::Value::is_string)
+            && p.get("attach_to").is_some_and(serde_json::Value::is_string);
+        if !plain || !shaped {
+            return None;
+        }
+        files.push(file.to_owned());
+    }
+    Some(files)
+}
+
 /// Reads a bundle file and plans every policy it asks for, with the sections registered in
 /// this program.
 pub fn plan_bundle(text: &str, format: BundleFormat) -> Result<Bundle, ParamsError> {
@@ -435,6 +540,9 @@ pub fn plan_bundle_with(
     let mut policies = Vec::new();
     for section in sections {
         if let Some(planned) = section.plan_text(text, format, &common)? {
+            for p in &planned {
+                check_size(text, format, section.name(), p)?;
+            }
             policies.extend(planned);
         }
     }
@@ -463,6 +571,28 @@ pub fn plan_bundle_with(
         }
     }
     Ok(Bundle { common, policies })
+}
+
+/// Refuses a planned policy that AWS would refuse as too large, naming the section that
+/// planned it (and its line) and how to make it smaller.
+fn check_size(
+    text: &str,
+    format: BundleFormat,
+    section: &str,
+    p: &PlannedPolicy,
+) -> Result<(), ParamsError> {
+    let size = p.size();
+    if !size.is_over() {
+        return Ok(());
+    }
+    Err(ParamsError {
+        path: section.to_owned(),
+        message: format!(
+            "`[{section}]` plans `{}` ({} policy) of {} {}, over AWS's limit of {}: split `[{section}]` so that fewer tables feed one policy (for rule actions, spread them over several rule sets, each with its own role and bundle file)",
+            p.file, p.kind, size.size, size.unit, size.limit
+        ),
+        line: locate(text, format, section),
+    })
 }
 
 /// The JSON schema of a whole bundle file, assembled from the registered sections.
@@ -1208,7 +1338,12 @@ mod tests {
         let s2 = Statement::allow()
             .sid("Kms")
             .actions(["kms:Decrypt"])
-            .resources(["k2"]);
+            .resources(["k2"])
+            .condition(
+                "StringEquals",
+                "kms:ViaService",
+                ["s3.eu-west-1.amazonaws.com"],
+            );
         let s3 = Statement::allow()
             .sid("Put")
             .actions(["s3:PutObject"])
@@ -1222,9 +1357,120 @@ mod tests {
             .iter()
             .filter_map(|s| s.sid.as_deref())
             .collect();
+        // A different condition keeps the second `Kms` statement apart, renamed.
         assert_eq!(sids, ["Kms", "Put", "Kms2"]);
         assert_eq!(merged.providers, ["a.x", "a.y"]);
-        let _ = Principal::Any;
+    }
+
+    #[test]
+    fn merge_lists_the_resources_of_statements_that_differ_only_there() {
+        let doc = |sts: Vec<Statement>| PlannedPolicy {
+            file: String::new(),
+            providers: vec!["a.x"],
+            kind: PolicyKind::Identity,
+            attach_to: String::new(),
+            policy: PolicyDocument::new(sts),
+        };
+        let put = |r: &'static str| {
+            Statement::allow()
+                .sid("Put")
+                .actions(["s3:PutObject", "s3:PutObjectAcl"])
+                .resources([r])
+        };
+        // The same actions in another order are the same set.
+        let put_reordered = Statement::allow()
+            .sid("Put")
+            .actions(["s3:PutObjectAcl", "s3:PutObject"])
+            .resources(["c", "a"]);
+        let for_sns = Statement::allow()
+            .sid("Put")
+            .principal(Principal::service("sns.amazonaws.com"))
+            .actions(["s3:PutObject", "s3:PutObjectAcl"])
+            .resources(["a"]);
+        let merged = PlannedPolicy::merge(
+            "m.json",
+            "role",
+            vec![
+                doc(vec![put("a")]),
+                doc(vec![put("b"), for_sns]),
+                doc(vec![put_reordered, put("b")]),
+            ],
+        );
+        let value = serde_json::to_value(&merged.policy).unwrap();
+        assert_eq!(
+            value["Statement"],
+            serde_json::json!([
+                {"Sid": "Put", "Effect": "Allow",
+                 "Action": ["s3:PutObject", "s3:PutObjectAcl"], "Resource": ["a", "b", "c"]},
+                {"Sid": "Put2", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+                 "Action": ["s3:PutObject", "s3:PutObjectAcl"], "Resource": "a"}
+            ])
+        );
+    }
+
+    #[test]
+    fn sizes_follow_the_kind_and_an_oversize_policy_is_refused() {
+        let wide = |kind: PolicyKind, n: usize| PlannedPolicy {
+            file: "big.json".to_owned(),
+            providers: vec!["a.x"],
+            kind,
+            attach_to: String::new(),
+            policy: PolicyDocument::new(vec![
+                Statement::allow()
+                    .actions(["s3:PutObject"])
+                    .resources((0..n).map(|i| format!("arn:aws:s3:::bucket-{i:04}/*"))),
+            ]),
+        };
+        // Each resource is 29 characters with its quotes and comma.
+        let small = wide(PolicyKind::Identity, 200).size();
+        assert!(!small.is_over(), "{small:?}");
+        assert_eq!(small.limit, 6_144);
+        let big = wide(PolicyKind::Identity, 220);
+        assert!(big.size().is_over(), "{:?}", big.size());
+        // A trust policy is held to 2,048, a bucket policy to 20,480 bytes as written.
+        assert!(wide(PolicyKind::Trust, 80).size().is_over());
+        assert!(!wide(PolicyKind::Bucket, 220).size().is_over());
+        assert_eq!(wide(PolicyKind::Key, 1).size().limit, 32_768);
+
+        let e = check_size(TOML_OK, BundleFormat::Toml, "store", &big).unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert!(
+            e.message
+                .starts_with("`[store]` plans `big.json` (identity policy) of ")
+                && e.message.contains(
+                    "characters without white space, over AWS's limit of 6144: split `[store]`"
+                ),
+            "{}",
+            e.message
+        );
+        assert!(
+            check_size(
+                TOML_OK,
+                BundleFormat::Toml,
+                "store",
+                &wide(PolicyKind::Identity, 200)
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn index_files_reads_only_a_bundle_index() {
+        let bundle = plan(TOML_OK, BundleFormat::Toml).unwrap();
+        let index = bundle.files().pop().unwrap().1;
+        assert_eq!(index_files(&index).unwrap(), ["store.policy.json"]);
+        for junk in [
+            "",
+            "not json",
+            "{}",
+            "[]",
+            r#"{"policies": []}"#,
+            r#"{"account_id": "1", "region": "r", "partition": "aws", "policies": [{"file": "a.json"}]}"#,
+            r#"{"account_id": "1", "region": "r", "partition": "aws", "policies": [{"file": "../a.json", "providers": [], "kind": "identity", "attach_to": ""}]}"#,
+            r#"{"account_id": "1", "region": "r", "partition": "aws", "policies": [{"file": "bundle.json", "providers": [], "kind": "identity", "attach_to": ""}]}"#,
+        ] {
+            assert_eq!(index_files(junk), None, "{junk}");
+        }
     }
 
     #[test]

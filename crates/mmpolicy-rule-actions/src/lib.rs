@@ -157,6 +157,14 @@ impl Provider for TrustPolicy {
 /// Parameters of `rule-actions.write-to-s3`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend(
+    "not" = {"required": ["kms_key_arn", "kms_key_alias"]},
+    "dependentRequired" = {
+        "kms_key_alias": ["account_id", "region"],
+        "account_id": ["kms_key_alias"],
+        "region": ["kms_key_alias"]
+    }
+))]
 pub struct WriteToS3Params {
     /// The S3 bucket that received messages are written to.
     pub bucket: BucketName,
@@ -199,11 +207,14 @@ impl Provider for WriteToS3 {
         `rule-actions.trust-policy`) when a rule writes received messages to an S3 bucket. If \
         the bucket encrypts with SSE-KMS and a customer managed key, give the key \
         (`kms_key_arn`, or `kms_key_alias` with `account_id` and `region`) so the role may \
-        generate data keys with it.";
+        generate data keys with it, through S3 only (`kms:ViaService`). With a `key_prefix`, \
+        the role may list only that folder of the bucket.";
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Permission policy for Write to S3 rule action\".";
     const CORRECTIONS: &'static [&'static str] = &[
         "A key alias never goes in an IAM `Resource` (an alias ARN matches nothing there): a key given by alias is written as `key/*` narrowed by `ForAnyValue:StringEquals` on `kms:ResourceAliases`, as the page does; a key given by ARN names that key.",
         "The object statement can be limited to the folder the action writes to (`key_prefix`).",
+        "With a `key_prefix`, `s3:ListBucket` is limited to that folder (`StringLike` on `s3:prefix`: `<prefix>/` and `<prefix>/*`) instead of listing every key of the bucket.",
+        "The key may be used only through S3 in the key's region (`kms:ViaService` = `s3.<region>.amazonaws.com`): SSE-KMS has S3 call KMS for the role, with a key in the bucket's region, so the role cannot use the key directly for anything else.",
     ];
 
     fn example() -> WriteToS3Params {
@@ -249,7 +260,12 @@ impl Provider for WriteToS3 {
                     Statement::allow()
                         .sid("WriteToS3EncryptWithKey")
                         .actions(["kms:GenerateDataKey*"])
-                        .resources([arn.as_str().to_owned()]),
+                        .resources([arn.as_str().to_owned()])
+                        .condition(
+                            "StringEquals",
+                            "kms:ViaService",
+                            [arn.region().service_endpoint("s3")],
+                        ),
                 ))
             }
             (None, Some(alias)) => {
@@ -271,6 +287,11 @@ impl Provider for WriteToS3 {
                             "ForAnyValue:StringEquals",
                             "kms:ResourceAliases",
                             [alias.as_str().to_owned()],
+                        )
+                        .condition(
+                            "StringEquals",
+                            "kms:ViaService",
+                            [region.service_endpoint("s3")],
                         ),
                 ))
             }
@@ -315,10 +336,23 @@ impl Provider for WriteToS3 {
                 .sid("WriteToS3PutObject")
                 .actions(["s3:PutObject"])
                 .resources([s3_arn(partition, &objects)]),
-            Statement::allow()
-                .sid("WriteToS3ListBucket")
-                .actions(["s3:ListBucket"])
-                .resources([s3_arn(partition, p.bucket.as_str())]),
+            {
+                let list = Statement::allow()
+                    .sid("WriteToS3ListBucket")
+                    .actions(["s3:ListBucket"])
+                    .resources([s3_arn(partition, p.bucket.as_str())]);
+                match &p.key_prefix {
+                    Some(prefix) => {
+                        let prefix = prefix.as_str();
+                        list.condition_list(
+                            "StringLike",
+                            "s3:prefix",
+                            [format!("{prefix}/"), format!("{prefix}/*")],
+                        )
+                    }
+                    None => list,
+                }
+            },
         ];
         if let Some((_, st)) = kms {
             statements.push(st);
@@ -715,6 +749,7 @@ pub struct RuleActionsSectionConfig {
 /// `[rule-actions.write-to-s3]`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("not" = {"required": ["kms_key_arn", "kms_key_alias"]}))]
 pub struct WriteToS3Config {
     /// The S3 bucket that received messages are written to.
     pub bucket: BucketName,

@@ -338,15 +338,12 @@ fn several_actions_of_a_kind_share_the_role_policy() {
         [
             (
                 Some("PublishToSns"),
-                "\"arn:aws:sns:us-east-1:111122223333:a\"".to_owned()
+                "[\"arn:aws:sns:us-east-1:111122223333:a\",\"arn:aws:sns:us-east-1:111122223333:b\"]"
+                    .to_owned()
             ),
             (Some("PublishToSnsUseKey"), format!("\"{key}\"")),
-            (
-                Some("PublishToSns2"),
-                "\"arn:aws:sns:us-east-1:111122223333:b\"".to_owned()
-            ),
         ],
-        "the second key statement is an exact duplicate and is dropped"
+        "the publish statements differ only in their topic and become one; the second key statement is an exact duplicate and is dropped"
     );
 
     // An unknown key in the second table is reported at its line.

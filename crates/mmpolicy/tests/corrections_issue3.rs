@@ -441,7 +441,12 @@ fn a_key_alias_is_a_condition_never_a_resource() {
         resources(&doc.statements()[2]),
         ["arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
     );
-    assert!(doc.statements()[2].condition.is_none());
+    // ... used only through S3 in the key's region.
+    assert_eq!(
+        condition(&doc.statements()[2], "StringEquals", "kms:ViaService"),
+        Some(vec!["s3.us-east-1.amazonaws.com".to_owned()])
+    );
+    assert_eq!(doc.statements()[2].condition.as_ref().unwrap().len(), 1);
     // Both, or an alias without its account and region, are refused.
     let e = with(json!({"kms_key_arn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "kms_key_alias": "alias/x"})).unwrap_err();
     assert_eq!(e.field(), Some("kms_key_alias"), "{e}");
@@ -566,4 +571,117 @@ fn describe_reads_maps_keyed_by_a_validated_type() {
     let tags = docs.iter().find(|d| d.name == "create_tags").unwrap();
     assert_eq!(tags.type_name, "map of list of TagValue");
     assert!(!tags.required);
+}
+
+/// The statement of `doc` that holds exactly `action`.
+fn only<'a>(doc: &'a PolicyDocument, action: &str) -> &'a Statement {
+    doc.statements()
+        .iter()
+        .find(|s| actions(s) == [action])
+        .unwrap_or_else(|| panic!("no statement of `{action}` alone in {doc:?}"))
+}
+
+#[test]
+fn archive_keys_are_used_only_through_ses_in_the_keys_region() {
+    // The page's identity statement allows the key from anywhere; its key policy allows the
+    // same principal only through SES: the identity policy now says so too.
+    for (key, via, principal) in [
+        (
+            "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "ses.eu-west-1.amazonaws.com",
+            "arn:aws:iam::111122223333:role/R",
+        ),
+        (
+            "arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "ses.cn-north-1.amazonaws.com.cn",
+            "arn:aws-cn:iam::111122223333:role/R",
+        ),
+    ] {
+        let doc = render("archiving.kms-identity", json!({"kms_key_arn": key})).unwrap();
+        let st = &doc.statements()[0];
+        assert_eq!(resources(st), [key]);
+        assert_eq!(
+            condition(st, "StringEquals", "kms:ViaService"),
+            Some(vec![via.to_owned()])
+        );
+        // The key policy names the same service endpoint.
+        let policy = render(
+            "archiving.key-policy",
+            json!({"kms_key_arn": key, "principal_arn": principal}),
+        )
+        .unwrap();
+        assert_eq!(
+            condition(&policy.statements()[0], "StringEquals", "kms:ViaService"),
+            Some(vec![via.to_owned()])
+        );
+    }
+}
+
+#[test]
+fn write_to_s3_keys_are_used_only_through_s3_in_the_keys_region() {
+    let by_arn = render(
+        "rule-actions.write-to-s3",
+        json!({"bucket": "abc", "kms_key_arn": "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}),
+    )
+    .unwrap();
+    assert_eq!(
+        condition(
+            only(&by_arn, "kms:GenerateDataKey*"),
+            "StringEquals",
+            "kms:ViaService"
+        ),
+        Some(vec!["s3.eu-central-1.amazonaws.com".to_owned()])
+    );
+    let by_alias = render(
+        "rule-actions.write-to-s3",
+        json!({"bucket": "abc", "kms_key_alias": "alias/k", "account_id": "111122223333", "region": "us-gov-west-1"}),
+    )
+    .unwrap();
+    let st = only(&by_alias, "kms:GenerateDataKey*");
+    assert_eq!(
+        condition(st, "StringEquals", "kms:ViaService"),
+        Some(vec!["s3.us-gov-west-1.amazonaws.com".to_owned()])
+    );
+    assert_eq!(
+        condition(st, "ForAnyValue:StringEquals", "kms:ResourceAliases"),
+        Some(vec!["alias/k".to_owned()])
+    );
+}
+
+#[test]
+fn listing_a_bucket_is_limited_to_the_key_prefix() {
+    let prefixed = json!({"bucket": "abc", "key_prefix": "mail/in/"});
+    let whole = json!({"bucket": "abc"});
+    let listing = Some(vec!["mail/in/".to_owned(), "mail/in/*".to_owned()]);
+    for id in [
+        "rule-actions.write-to-s3",
+        "archiving.export-identity",
+        "archiving.export-bucket-policy",
+    ] {
+        let doc = render(id, prefixed.clone()).unwrap();
+        let list = only(&doc, "s3:ListBucket");
+        assert_eq!(resources(list), ["arn:aws:s3:::abc"], "{id}");
+        assert_eq!(condition(list, "StringLike", "s3:prefix"), listing, "{id}");
+        // Nothing else is conditioned on `s3:prefix`: `s3:GetBucketLocation` requests carry
+        // none, so it keeps a statement of its own without the condition.
+        for st in doc.statements() {
+            if actions(st) != ["s3:ListBucket"] {
+                assert_eq!(condition(st, "StringLike", "s3:prefix"), None, "{id}");
+            }
+        }
+        if id.starts_with("archiving.") {
+            assert!(
+                only(&doc, "s3:GetBucketLocation").condition.is_none(),
+                "{id}"
+            );
+        }
+        // Without a prefix, the whole bucket may be listed, as before.
+        let doc = render(id, whole.clone()).unwrap();
+        let list = doc
+            .statements()
+            .iter()
+            .find(|s| actions(s).contains(&"s3:ListBucket"))
+            .unwrap();
+        assert!(list.condition.is_none(), "{id}");
+    }
 }

@@ -95,10 +95,17 @@ fn archiving_export_identity() {
             "Version": "2012-10-17",
             "Statement": [
                 {
-                    "Sid": "ExportDestinationBucket",
+                    "Sid": "ExportDestinationBucketLocation",
                     "Effect": "Allow",
-                    "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                    "Action": "s3:GetBucketLocation",
                     "Resource": "arn:aws:s3:::example-mail-archive-exports"
+                },
+                {
+                    "Sid": "ExportDestinationListPrefix",
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": "arn:aws:s3:::example-mail-archive-exports",
+                    "Condition": { "StringLike": { "s3:prefix": ["exports/", "exports/*"] } }
                 },
                 {
                     "Sid": "ExportDestinationObjects",
@@ -122,8 +129,16 @@ fn archiving_export_bucket_policy() {
                     "Sid": "AllowSesToLocateExportBucket",
                     "Effect": "Allow",
                     "Principal": { "Service": "ses.amazonaws.com" },
-                    "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                    "Action": "s3:GetBucketLocation",
                     "Resource": "arn:aws:s3:::example-mail-archive-exports"
+                },
+                {
+                    "Sid": "AllowSesToListExportPrefix",
+                    "Effect": "Allow",
+                    "Principal": { "Service": "ses.amazonaws.com" },
+                    "Action": "s3:ListBucket",
+                    "Resource": "arn:aws:s3:::example-mail-archive-exports",
+                    "Condition": { "StringLike": { "s3:prefix": ["exports/", "exports/*"] } }
                 },
                 {
                     "Sid": "AllowSesToWriteExports",
@@ -148,7 +163,8 @@ fn archiving_kms_identity() {
                     "Sid": "UseArchiveKey",
                     "Effect": "Allow",
                     "Action": ["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"],
-                    "Resource": KEY
+                    "Resource": KEY,
+                    "Condition": { "StringEquals": { "kms:ViaService": "ses.us-east-1.amazonaws.com" } }
                 }
             ]
         }),
@@ -222,7 +238,8 @@ fn rule_actions_write_to_s3() {
                     "Sid": "WriteToS3ListBucket",
                     "Effect": "Allow",
                     "Action": "s3:ListBucket",
-                    "Resource": "arn:aws:s3:::example-inbound-mail"
+                    "Resource": "arn:aws:s3:::example-inbound-mail",
+                    "Condition": { "StringLike": { "s3:prefix": ["inbound/", "inbound/*"] } }
                 },
                 {
                     "Sid": "WriteToS3EncryptWithKeyAlias",
@@ -230,7 +247,8 @@ fn rule_actions_write_to_s3() {
                     "Action": "kms:GenerateDataKey*",
                     "Resource": "arn:aws:kms:us-east-1:111122223333:key/*",
                     "Condition": {
-                        "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/inbound-mail"] }
+                        "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/inbound-mail"] },
+                        "StringEquals": { "kms:ViaService": "s3.us-east-1.amazonaws.com" }
                     }
                 }
             ]

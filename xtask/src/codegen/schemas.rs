@@ -282,6 +282,167 @@ mod tests {
         assert!(v["$comment"].as_str().unwrap().contains("mmpolicy-core"));
     }
 
+    /// Checks that the schema of provider `id` and the provider agree on the example with
+    /// `field` set to each value (`null` removes the field), and that they refuse it when
+    /// `expect_ok` is false.
+    fn check_agree(id: &str, edits: &[(&str, Value, bool)]) {
+        let p = mmpolicy::registry().get(id).unwrap();
+        let (v, _) = validator(p);
+        for (field, value, expect_ok) in edits {
+            let mut file = p.example_params();
+            let m = file.as_object_mut().unwrap();
+            if value.is_null() {
+                m.remove(*field);
+            } else {
+                m.insert((*field).to_owned(), value.clone());
+            }
+            let provider = p.render_value(&file).map(|_| ()).map_err(|e| e.to_string());
+            assert_eq!(
+                provider.is_ok(),
+                *expect_ok,
+                "{id}: the provider on {file}: {provider:?}"
+            );
+            assert_eq!(
+                v.is_valid(&file),
+                *expect_ok,
+                "{id}: the schema on {file}, where the provider says {provider:?}"
+            );
+        }
+    }
+
+    /// Files an editor accepted although the tool refused them (issue 4's audit), and their
+    /// neighbours that both accept.
+    #[test]
+    fn schemas_agree_with_the_validators_on_the_edge_cases() {
+        let bucket = |b: &str, ok| ("bucket", json!(b), ok);
+        check_agree(
+            "archiving.export-identity",
+            &[
+                bucket("x..com", false),
+                bucket("a.-b", true),
+                bucket("192.168.1.10", false),
+                bucket("192.168.1.300", true),
+                bucket("1.2.3.4.5", true),
+                bucket("xn--abc", false),
+                bucket("sthree-abc", false),
+                bucket("amzn-s3-demo-abc", false),
+                bucket("abc-s3alias", false),
+                bucket("abc--table-s3", false),
+                bucket("abc.mrap", false),
+                bucket("abc.mrapx", true),
+                ("key_prefix", json!("a//b"), false),
+                ("key_prefix", json!("a/b//"), true),
+                ("key_prefix", json!("a/./b"), false),
+                ("key_prefix", json!("./a"), false),
+                ("key_prefix", json!("a/.."), false),
+                ("key_prefix", json!("a/../"), false),
+                ("key_prefix", json!(".../a.b/"), true),
+            ],
+        );
+        let identity = |i: &str, ok| ("sending_identity", json!(i), ok);
+        check_agree(
+            "rule-actions.send-to-internet",
+            &[
+                identity("-x.com", false),
+                identity("x-.com", false),
+                identity("x.-com", false),
+                identity("a-b.c-d.com", true),
+                identity("a@-x.com", false),
+                identity(".a@x.com", false),
+                identity("a.@x.com", false),
+                identity("a..b@x.com", false),
+                identity("a.b@x.com", true),
+                identity(&format!("{}.com", "a".repeat(64)), false),
+                identity(&format!("{}.com", "a".repeat(63)), true),
+                identity(&format!("{}.com", vec!["a".repeat(63); 4].join(".")), false),
+                identity(&format!("{}.com", vec!["a".repeat(61); 4].join(".")), true),
+                // Valid labels, but 255 characters: over the 253 of a domain.
+                identity(&format!("{}.com", vec!["a".repeat(62); 4].join(".")), false),
+                identity(
+                    &format!("a@{}.com", vec!["a".repeat(61); 4].join(".")),
+                    true,
+                ),
+            ],
+        );
+        let arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        check_agree(
+            "rule-actions.write-to-s3",
+            &[
+                // The example gives `kms_key_alias`; adding an ARN gives the key twice.
+                ("kms_key_arn", json!(arn), false),
+                ("account_id", Value::Null, false),
+                ("region", Value::Null, false),
+            ],
+        );
+        let p = mmpolicy::registry()
+            .get("rule-actions.write-to-s3")
+            .unwrap();
+        let (v, _) = validator(p);
+        for (file, ok) in [
+            (json!({"bucket": "abc", "kms_key_arn": arn}), true),
+            (json!({"bucket": "abc"}), true),
+            (
+                json!({"bucket": "abc", "kms_key_arn": arn, "region": "us-east-1"}),
+                false,
+            ),
+            (
+                json!({"bucket": "abc", "account_id": "111122223333"}),
+                false,
+            ),
+        ] {
+            assert_eq!(p.render_value(&file).is_ok(), ok, "provider on {file}");
+            assert_eq!(v.is_valid(&file), ok, "schema on {file}");
+        }
+        check_agree(
+            "archiving.identity",
+            &[
+                ("create_tags", json!({}), false),
+                ("create_tags", json!({"team": []}), false),
+                ("create_tags", json!({"team": ["a"]}), true),
+                ("create_tags", Value::Null, true),
+            ],
+        );
+    }
+
+    /// The bundle file's schema agrees with `mmpolicy bundle` on the same edge cases.
+    #[test]
+    fn deployment_schema_agrees_on_the_edge_cases() {
+        let schema = serde_json::to_value(mmpolicy::deployment_schema()).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let text = std::fs::read_to_string(
+            crate::codegen::workspace_root().join("examples/deployment.toml"),
+        )
+        .unwrap();
+        let example: Value = toml::from_str(&text).unwrap();
+        let arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        // Where in the example each mistake goes (a JSON pointer), the mistake, and a value
+        // close to it that both accept (so that the refusal is the mistake's).
+        let edits = [
+            ("/archiving/create_tags", json!({}), json!({"team": ["a"]})),
+            ("/archiving/export/bucket", json!("x..com"), json!("x.com")),
+            ("/archiving/export/key_prefix", json!("a//b"), json!("a/b")),
+            (
+                "/rule-actions/write-to-s3",
+                json!({"bucket": "abc", "kms_key_arn": arn, "kms_key_alias": "alias/a"}),
+                json!({"bucket": "abc", "kms_key_arn": arn}),
+            ),
+        ];
+        for (what, bad, good) in edits {
+            for (value, ok) in [(bad, false), (good, true)] {
+                let mut file = example.clone();
+                *file.pointer_mut(what).unwrap() = value;
+                assert_eq!(validator.is_valid(&file), ok, "schema on {what}: {file}");
+                let as_json = serde_json::to_string(&file).unwrap();
+                assert_eq!(
+                    mmpolicy::bundle::plan_bundle(&as_json, mmpolicy::bundle::BundleFormat::Json)
+                        .is_ok(),
+                    ok,
+                    "bundle on {what}: {file}"
+                );
+            }
+        }
+    }
+
     /// The bundle file's schema accepts the shipped example deployment and rejects what
     /// `mmpolicy bundle` rejects: an unknown key, a missing account id, a bad value.
     #[test]

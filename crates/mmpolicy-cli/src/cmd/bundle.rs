@@ -8,9 +8,10 @@
 //! An existing output folder is replaced as a whole (moved aside, the new folder renamed in,
 //! the old one removed), never merged with the new files: policies a previous run wrote and
 //! this one does not are gone. That happens without asking when the folder is empty or holds
-//! an earlier bundle (its `bundle.json`), so re-running a bundle just refreshes it; any other
-//! folder is refused unless `--force` is given, so a mistyped `--out` cannot wipe unrelated
-//! files.
+//! an earlier bundle and nothing else (a `bundle.json` that reads as a bundle index, and only
+//! files it lists), so re-running a bundle just refreshes it; any other folder is refused
+//! unless `--force` is given, so a mistyped `--out` or a file of the user's in the folder is
+//! never wiped.
 
 use crate::error::CliError;
 use crate::{input, output};
@@ -18,25 +19,58 @@ use mmpolicy::bundle::{Bundle, BundleFormat, plan_bundle};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-const AFTER_HELP: &str = "\
-The bundle file gives `account_id` and `region` once, then one optional table per feature:
-[ingress], [smtp-relay], [archiving] (with [archiving.export]), and [rule-actions] (with one
-table per rule action, such as [rule-actions.write-to-s3]). Only the tables present produce
-policies. examples/deployment.toml shows every table with comments; the JSON schema of the
-file is schemas/deployment.json.
+/// The text after `mmpolicy bundle --help`'s options: the tables of a bundle file, from the
+/// sections registered in this program (so a new feature crate appears here by itself), then
+/// what is written and examples.
+fn after_help() -> String {
+    let mut s = String::from(
+        "The bundle file gives `account_id` and `region` once, then one optional table per \
+         feature; only the tables present produce policies:\n",
+    );
+    for section in mmpolicy::bundle::bundle_sections() {
+        let _ = writeln!(s, "\n  [{}]", section.name());
+        for line in wrap(section.description(), 74) {
+            let _ = writeln!(s, "      {line}");
+        }
+    }
+    s.push_str(
+        "\nexamples/deployment.toml shows every table with comments; the JSON schema of the \
+         file is schemas/deployment.json.\n\n\
+         The output folder gets one file per policy, named by provider id, and bundle.json: the \
+         index of every file, its providers, its kind and what to attach it to. Nothing is \
+         written if any part fails. An existing output folder is replaced as a whole when it is \
+         empty or holds an earlier bundle (a bundle.json index and only the files it lists); \
+         any other folder needs --force.\n\n\
+         Examples:\n  \
+         mmpolicy bundle examples/deployment.toml --out policies/\n  \
+         mmpolicy bundle deployment.json --out policies/ --force",
+    );
+    s
+}
 
-The output folder gets one file per policy, named by provider id, and bundle.json: the index
-of every file, its providers, its kind and what to attach it to. Nothing is written if any
-part fails. An existing output folder is replaced as a whole when it is empty or holds an
-earlier bundle; any other folder needs --force.
-
-Examples:
-  mmpolicy bundle examples/deployment.toml --out policies/
-  mmpolicy bundle deployment.json --out policies/ --force";
+/// Splits `text` into lines of at most `width` characters, at spaces (a longer word gets a
+/// line of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
 
 /// Render every policy of a deployment into a folder.
 #[derive(Debug, clap::Args)]
-#[command(after_help = AFTER_HELP)]
+#[command(after_help = after_help())]
 pub struct Args {
     /// The deployment file: TOML when its name ends in `.toml`, else JSON; `-` reads JSON
     /// from stdin.
@@ -79,6 +113,49 @@ fn summary(bundle: &Bundle, out: &Path) -> String {
     s
 }
 
+/// Why the existing folder `out` may not be replaced without `--force`, or `None` when it is
+/// empty or holds an earlier bundle and nothing else: a `bundle.json` that reads as a bundle
+/// index, and only files that index lists (no folder, no other file).
+fn not_an_earlier_bundle(out: &Path) -> std::io::Result<Option<String>> {
+    let index_name = mmpolicy::bundle::INDEX_FILE;
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(out)? {
+        let entry = entry?;
+        entries.push((entry.file_name(), entry.file_type()?));
+    }
+    if entries.is_empty() {
+        return Ok(None);
+    }
+    match entries
+        .iter()
+        .find(|(name, _)| name.to_str() == Some(index_name))
+    {
+        None => return Ok(Some(format!("it has no `{index_name}`"))),
+        Some((_, t)) if !t.is_file() => {
+            return Ok(Some(format!("its `{index_name}` is not a file")));
+        }
+        Some(_) => {}
+    }
+    let text = std::fs::read_to_string(out.join(index_name))?;
+    let Some(listed) = mmpolicy::bundle::index_files(&text) else {
+        return Ok(Some(format!("its `{index_name}` is not a bundle index")));
+    };
+    for (name, file_type) in entries {
+        let shown = name.to_string_lossy();
+        if !file_type.is_file() {
+            return Ok(Some(format!("it holds `{shown}`, which is not a file")));
+        }
+        if name.to_str() != Some(index_name)
+            && !listed.iter().any(|f| Some(f.as_str()) == name.to_str())
+        {
+            return Ok(Some(format!(
+                "it holds `{shown}`, which its `{index_name}` does not list"
+            )));
+        }
+    }
+    Ok(None)
+}
+
 /// Writes every file of `bundle` into `out`, through a temporary folder renamed into place.
 fn write_bundle(bundle: &Bundle, out: &Path, force: bool) -> Result<(), CliError> {
     let shown = out.display();
@@ -92,16 +169,14 @@ fn write_bundle(bundle: &Bundle, out: &Path, force: bool) -> Result<(), CliError
             )));
         }
         Ok(_) => {
-            let empty = std::fs::read_dir(out)
-                .map_err(|e| cannot("cannot read the existing folder", e))?
-                .next()
-                .is_none();
-            let earlier_bundle = out.join(mmpolicy::bundle::INDEX_FILE).is_file();
-            if !empty && !earlier_bundle && !force {
-                return Err(CliError::usage(format!(
-                    "`{shown}` already exists and is not an earlier bundle (it has no `{}`): pass `--force` to replace it as a whole, or give another `--out`",
-                    mmpolicy::bundle::INDEX_FILE
-                )));
+            if !force {
+                if let Some(why) = not_an_earlier_bundle(out)
+                    .map_err(|e| cannot("cannot read the existing folder", e))?
+                {
+                    return Err(CliError::usage(format!(
+                        "`{shown}` already exists and is not an earlier bundle ({why}): pass `--force` to replace it as a whole, or give another `--out`"
+                    )));
+                }
             }
             true
         }

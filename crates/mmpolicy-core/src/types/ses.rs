@@ -68,7 +68,7 @@ string_newtype!(
     schema = json_schema!({
         "type": "string",
         "description": "An SES identity: a domain (`example.com`) or an email address (`sender@example.com`) verified in SES.",
-        "pattern": "^([A-Za-z0-9!#$%&+=^_{|}~.-]{1,64}@)?([A-Za-z0-9-]{1,63}\\.)+[A-Za-z0-9-]{1,63}$",
+        "pattern": "^(?!.*\\.\\.)(?!\\.)(?!.*\\.@)(?=([^@]*@)?.{1,253}$)([A-Za-z0-9!#$%&+=^_{|}~.-]{1,64}@)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
         "examples": ["example.com", "notifications@example.com"]
     })
 );

@@ -272,54 +272,25 @@ impl ExportParams {
         )
     }
 
-    /// The statements on the bucket itself. Without a prefix, one statement allows listing the
-    /// bucket and reading its location. With a prefix, listing is limited to the prefix
-    /// (`StringLike` on `s3:prefix`: the folder itself and every key under it), in a statement
-    /// of its own, since `s3:GetBucketLocation` carries no `s3:prefix` and would never match.
-    fn bucket_statements(
+    /// The statement on the bucket itself: listing it and reading its location. It is not
+    /// narrowed to `key_prefix` with `s3:prefix`: `s3:ListBucket` also authorizes `HeadBucket`,
+    /// whose requests carry no `s3:prefix`, and AWS does not document which of them SES makes,
+    /// so a condition there could break exports that work with AWS's policy.
+    fn bucket_statement(
         &self,
         bucket_arn: String,
         principal: Option<Principal>,
-        sids: [&'static str; 3],
-    ) -> Vec<Statement> {
-        let [both, locate, list] = sids;
-        let with = |st: Statement| match &principal {
-            Some(p) => st.principal(p.clone()),
+        sid: &'static str,
+    ) -> Statement {
+        let st = Statement::allow()
+            .sid(sid)
+            .actions(EXPORT_BUCKET_ACTIONS)
+            .resources([bucket_arn]);
+        match principal {
+            Some(p) => st.principal(p),
             None => st,
-        };
-        match &self.key_prefix {
-            None => vec![with(
-                Statement::allow()
-                    .sid(both)
-                    .actions(EXPORT_BUCKET_ACTIONS)
-                    .resources([bucket_arn]),
-            )],
-            Some(prefix) => vec![
-                with(
-                    Statement::allow()
-                        .sid(locate)
-                        .actions(["s3:GetBucketLocation"])
-                        .resources([bucket_arn.clone()]),
-                ),
-                with(
-                    Statement::allow()
-                        .sid(list)
-                        .actions(["s3:ListBucket"])
-                        .resources([bucket_arn])
-                        .condition_list("StringLike", "s3:prefix", prefix_listing(prefix)),
-                ),
-            ],
         }
     }
-}
-
-/// The `s3:prefix` values that list the folder `prefix` and everything under it: `inbound/`
-/// and `inbound/*`.
-pub fn prefix_listing(prefix: &KeyPrefix) -> [String; 2] {
-    [
-        format!("{}/", prefix.as_str()),
-        format!("{}/*", prefix.as_str()),
-    ]
 }
 
 /// `archiving.export-identity`: what the caller of `StartArchiveExport` needs on the bucket.
@@ -341,7 +312,6 @@ impl Provider for ExportIdentity {
         "AWS, *Permission policies for Mail Manager*, \"Archiving export\" (identity policy).";
     const CORRECTIONS: &'static [&'static str] = &[
         "The object statement can be limited to the folder exports are written to (`key_prefix`), instead of the whole bucket.",
-        "With a `key_prefix`, `s3:ListBucket` is limited to that folder (`StringLike` on `s3:prefix`: `<prefix>/` and `<prefix>/*`) in a statement of its own, instead of listing every key of the bucket; `s3:GetBucketLocation` keeps a statement without the condition, since its requests carry no `s3:prefix`.",
         "The partition of the bucket ARN is a parameter instead of a fixed `aws`.",
     ];
 
@@ -351,15 +321,7 @@ impl Provider for ExportIdentity {
 
     fn render(p: &ExportParams) -> Result<PolicyDocument, ParamError> {
         let (bucket, objects) = p.arns();
-        let mut statements = p.bucket_statements(
-            bucket,
-            None,
-            [
-                "ExportDestinationBucket",
-                "ExportDestinationBucketLocation",
-                "ExportDestinationListPrefix",
-            ],
-        );
+        let mut statements = vec![p.bucket_statement(bucket, None, "ExportDestinationBucket")];
         statements.push(
             Statement::allow()
                 .sid("ExportDestinationObjects")
@@ -389,7 +351,6 @@ impl Provider for ExportBucketPolicy {
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Archiving export\" (destination bucket policy and the note on confused-deputy condition keys).";
     const CORRECTIONS: &'static [&'static str] = &[
         "The object statement can be limited to the folder exports are written to (`key_prefix`), instead of the whole bucket.",
-        "With a `key_prefix`, SES may list only that folder (`StringLike` on `s3:prefix`: `<prefix>/` and `<prefix>/*`), in a statement of its own, instead of every key of the bucket; `s3:GetBucketLocation` keeps a statement without the condition, since its requests carry no `s3:prefix`.",
         "No `aws:SourceAccount`/`aws:SourceArn` condition: archiving does not support them, as the page notes.",
     ];
 
@@ -400,15 +361,8 @@ impl Provider for ExportBucketPolicy {
     fn render(p: &ExportParams) -> Result<PolicyDocument, ParamError> {
         let (bucket, objects) = p.arns();
         let ses = || Principal::service(SES_SERVICE_PRINCIPAL);
-        let mut statements = p.bucket_statements(
-            bucket,
-            Some(ses()),
-            [
-                "AllowSesToLocateExportBucket",
-                "AllowSesToLocateExportBucket",
-                "AllowSesToListExportPrefix",
-            ],
-        );
+        let mut statements =
+            vec![p.bucket_statement(bucket, Some(ses()), "AllowSesToLocateExportBucket")];
         statements.push(
             Statement::allow()
                 .sid("AllowSesToWriteExports")

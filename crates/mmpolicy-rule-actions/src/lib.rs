@@ -213,7 +213,6 @@ impl Provider for WriteToS3 {
     const CORRECTIONS: &'static [&'static str] = &[
         "A key alias never goes in an IAM `Resource` (an alias ARN matches nothing there): a key given by alias is written as `key/*` narrowed by `ForAnyValue:StringEquals` on `kms:ResourceAliases`, as the page does; a key given by ARN names that key.",
         "The object statement can be limited to the folder the action writes to (`key_prefix`).",
-        "With a `key_prefix`, `s3:ListBucket` is limited to that folder (`StringLike` on `s3:prefix`: `<prefix>/` and `<prefix>/*`) instead of listing every key of the bucket.",
         "The key may be used only through S3 in the key's region (`kms:ViaService` = `s3.<region>.amazonaws.com`): SSE-KMS has S3 call KMS for the role, with a key in the bucket's region, so the role cannot use the key directly for anything else.",
     ];
 
@@ -336,23 +335,12 @@ impl Provider for WriteToS3 {
                 .sid("WriteToS3PutObject")
                 .actions(["s3:PutObject"])
                 .resources([s3_arn(partition, &objects)]),
-            {
-                let list = Statement::allow()
-                    .sid("WriteToS3ListBucket")
-                    .actions(["s3:ListBucket"])
-                    .resources([s3_arn(partition, p.bucket.as_str())]);
-                match &p.key_prefix {
-                    Some(prefix) => {
-                        let prefix = prefix.as_str();
-                        list.condition_list(
-                            "StringLike",
-                            "s3:prefix",
-                            [format!("{prefix}/"), format!("{prefix}/*")],
-                        )
-                    }
-                    None => list,
-                }
-            },
+            // Not narrowed with `s3:prefix`: `s3:ListBucket` also authorizes `HeadBucket`,
+            // which carries no prefix, and AWS does not say which of them SES makes.
+            Statement::allow()
+                .sid("WriteToS3ListBucket")
+                .actions(["s3:ListBucket"])
+                .resources([s3_arn(partition, p.bucket.as_str())]),
         ];
         if let Some((_, st)) = kms {
             statements.push(st);

@@ -95,17 +95,10 @@ fn archiving_export_identity() {
             "Version": "2012-10-17",
             "Statement": [
                 {
-                    "Sid": "ExportDestinationBucketLocation",
+                    "Sid": "ExportDestinationBucket",
                     "Effect": "Allow",
-                    "Action": "s3:GetBucketLocation",
+                    "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
                     "Resource": "arn:aws:s3:::example-mail-archive-exports"
-                },
-                {
-                    "Sid": "ExportDestinationListPrefix",
-                    "Effect": "Allow",
-                    "Action": "s3:ListBucket",
-                    "Resource": "arn:aws:s3:::example-mail-archive-exports",
-                    "Condition": { "StringLike": { "s3:prefix": ["exports/", "exports/*"] } }
                 },
                 {
                     "Sid": "ExportDestinationObjects",
@@ -129,16 +122,8 @@ fn archiving_export_bucket_policy() {
                     "Sid": "AllowSesToLocateExportBucket",
                     "Effect": "Allow",
                     "Principal": { "Service": "ses.amazonaws.com" },
-                    "Action": "s3:GetBucketLocation",
+                    "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
                     "Resource": "arn:aws:s3:::example-mail-archive-exports"
-                },
-                {
-                    "Sid": "AllowSesToListExportPrefix",
-                    "Effect": "Allow",
-                    "Principal": { "Service": "ses.amazonaws.com" },
-                    "Action": "s3:ListBucket",
-                    "Resource": "arn:aws:s3:::example-mail-archive-exports",
-                    "Condition": { "StringLike": { "s3:prefix": ["exports/", "exports/*"] } }
                 },
                 {
                     "Sid": "AllowSesToWriteExports",
@@ -238,8 +223,7 @@ fn rule_actions_write_to_s3() {
                     "Sid": "WriteToS3ListBucket",
                     "Effect": "Allow",
                     "Action": "s3:ListBucket",
-                    "Resource": "arn:aws:s3:::example-inbound-mail",
-                    "Condition": { "StringLike": { "s3:prefix": ["inbound/", "inbound/*"] } }
+                    "Resource": "arn:aws:s3:::example-inbound-mail"
                 },
                 {
                     "Sid": "WriteToS3EncryptWithKeyAlias",

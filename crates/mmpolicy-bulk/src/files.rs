@@ -15,15 +15,40 @@ fn parent_of(path: &Path) -> &Path {
 }
 
 /// A file written under a temporary name and renamed to its destination by [`commit`](Self::commit).
+///
+/// A destination that exists and is not a regular file (`/dev/null`, a named pipe, a terminal)
+/// is written directly: renaming over it would replace the device or pipe with a file.
 #[derive(Debug)]
 pub struct AtomicFile {
-    temp: tempfile::NamedTempFile,
+    target: Target,
     dest: PathBuf,
 }
 
+#[derive(Debug)]
+enum Target {
+    Temp(tempfile::NamedTempFile),
+    Direct(File),
+}
+
+/// True when `path` exists and is something other than a regular file (or a link to one).
+pub fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 impl AtomicFile {
-    /// Creates the temporary file in `dest`'s folder.
+    /// Creates the temporary file in `dest`'s folder, or opens `dest` itself when it is a
+    /// device or a pipe.
     pub fn create(dest: &Path) -> Result<Self, BulkError> {
+        if is_special(dest) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(dest)
+                .map_err(|e| BulkError::Output(format!("cannot open `{}`: {e}", dest.display())))?;
+            return Ok(AtomicFile {
+                target: Target::Direct(file),
+                dest: dest.to_owned(),
+            });
+        }
         let temp = tempfile::Builder::new()
             .prefix(".mmpolicy-bulk-")
             .suffix(".tmp")
@@ -35,21 +60,29 @@ impl AtomicFile {
                 ))
             })?;
         Ok(AtomicFile {
-            temp,
+            target: Target::Temp(temp),
             dest: dest.to_owned(),
         })
     }
 
-    /// The temporary file, to write to.
+    /// The file to write to: the temporary, or the device itself.
     pub fn file(&mut self) -> &mut File {
-        self.temp.as_file_mut()
+        match &mut self.target {
+            Target::Temp(temp) => temp.as_file_mut(),
+            Target::Direct(file) => file,
+        }
     }
 
-    /// Flushes the file to disk and renames it to its destination, replacing any file there.
+    /// Flushes the file to disk and renames it to its destination, replacing any file there
+    /// (a device or pipe was written directly: nothing to rename).
     pub fn commit(self) -> Result<(), BulkError> {
-        self.temp.as_file().sync_all().map_err(BulkError::Write)?;
+        let temp = match self.target {
+            Target::Temp(temp) => temp,
+            Target::Direct(_) => return Ok(()),
+        };
+        temp.as_file().sync_all().map_err(BulkError::Write)?;
         let dest = self.dest;
-        self.temp.persist(&dest).map_err(|e| {
+        temp.persist(&dest).map_err(|e| {
             BulkError::Output(format!(
                 "cannot rename the output to `{}`: {}",
                 dest.display(),
@@ -135,6 +168,17 @@ fn check_dir_free(dest: &Path) -> Result<(), BulkError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_device_is_written_directly_and_stays_a_device() {
+        let null = Path::new("/dev/null");
+        assert!(is_special(null));
+        let mut out = AtomicFile::create(null).unwrap();
+        std::io::Write::write_all(out.file(), b"x\n").unwrap();
+        out.commit().unwrap();
+        let meta = std::fs::metadata(null).unwrap();
+        assert!(!meta.is_file(), "/dev/null is still a device");
+    }
     use std::io::Write;
 
     #[test]

@@ -101,6 +101,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         match (&args.out_dir, args.output.as_str()) {
             (Some(dir), _) => Some(suffixed(dir, ".errors.ndjson")),
             (None, "-") => None,
+            // A device or pipe (`/dev/null`) has no folder of its own for an errors file.
+            (None, file) if mmpolicy_bulk::files::is_special(Path::new(file)) => None,
             (None, file) => Some(suffixed(Path::new(file), ".errors.ndjson")),
         }
     });

@@ -203,12 +203,7 @@ fn sort_findings(findings: &mut [Finding]) {
             })
             .collect()
     }
-    findings.sort_by(|a, b| {
-        key(&a.pointer)
-            .cmp(&key(&b.pointer))
-            .then(a.rule.cmp(&b.rule))
-            .then(a.message.cmp(&b.message))
-    });
+    findings.sort_by_cached_key(|f| (key(&f.pointer), f.rule, f.message.clone()));
 }
 
 /// Appends a reference token to a JSON pointer, escaping `~` and `/`.

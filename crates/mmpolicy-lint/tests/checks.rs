@@ -1183,3 +1183,103 @@ fn e024_bucket_resource() {
         ],
     );
 }
+
+// ---- large documents: every check finishes, and the size finding is there ----
+
+/// The first `n` actions of the catalog, service after service.
+fn catalog_actions(n: usize) -> Vec<String> {
+    let catalog = Catalog::embedded();
+    let mut actions = Vec::new();
+    for prefix in catalog.prefixes() {
+        let service = catalog.service(prefix).unwrap();
+        for a in service.actions() {
+            if !a.name().eq_ignore_ascii_case("PassRole") {
+                actions.push(format!("{prefix}:{}", a.name()));
+            }
+        }
+        if actions.len() >= n {
+            break;
+        }
+    }
+    actions.truncate(n);
+    assert_eq!(actions.len(), n);
+    actions
+}
+
+#[test]
+fn a_policy_of_thousands_of_actions_and_resources_is_linted() {
+    let actions = catalog_actions(5_000);
+    let resources: Vec<String> = (0..500)
+        .map(|i| format!("arn:aws:s3:::bucket-{i}/*"))
+        .collect();
+    let policy = identity(json!({ "Effect": "Allow", "Action": actions, "Resource": resources }));
+    let report = lint(&policy, Some(PolicyKind::Identity), Catalog::embedded());
+    let size: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::PolicyTooLarge)
+        .map(|f| f.pointer.as_str())
+        .collect();
+    assert_eq!(size, [""]);
+    // Distinct actions: nothing listed twice.
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.rule != Rule::DuplicateAction)
+    );
+    // `s3:GetObject` applies to the objects: not reported.
+    let get_object = actions.iter().position(|a| a == "s3:GetObject");
+    if let Some(i) = get_object {
+        let p = format!("/Statement/0/Action/{i}");
+        assert!(report.findings.iter().all(|f| f.pointer != p));
+    }
+}
+
+#[test]
+fn a_policy_of_thousands_of_statements_is_linted() {
+    let actions = catalog_actions(2_000);
+    let mut statements: Vec<Value> = actions
+        .iter()
+        .map(|a| json!({ "Effect": "Allow", "Action": a, "Resource": "*" }))
+        .collect();
+    statements.push(statements[5].clone());
+    let policy = json!({ "Version": "2012-10-17", "Statement": statements });
+    let mut expect = vec!["E020 ".to_owned()];
+    expect.extend((1..2_000).map(|i| format!("U003 /Statement/{i}")));
+    expect.push("U001 /Statement/2000".to_owned());
+    let expect: Vec<&str> = expect.iter().map(String::as_str).collect();
+    check("identity", policy, &expect);
+    // Each statement merges with the first, and the repeat names the one it repeats.
+    let report = lint(
+        &json!({ "Version": "2012-10-17", "Statement": statements }),
+        Some(PolicyKind::Identity),
+        Catalog::embedded(),
+    );
+    let last = report.findings.last().unwrap();
+    assert_eq!(
+        last.message,
+        "statement 2000 repeats statement 5 (apart from `Sid`): remove it"
+    );
+    assert!(report.findings[1].message.contains("as statement 0"));
+}
+
+#[test]
+fn u002_on_many_actions_with_wildcards() {
+    // Wildcards beside thousands of actions: the ones they cover are still found.
+    let mut actions = catalog_actions(3_000);
+    let covered = actions[10].clone();
+    let service = covered.split(':').next().unwrap().to_owned();
+    actions.push(format!("{service}:*"));
+    actions.push(actions[20].to_ascii_uppercase());
+    let policy = identity(json!({ "Effect": "Allow", "Action": actions, "Resource": "*" }));
+    let report = lint(&policy, Some(PolicyKind::Identity), Catalog::embedded());
+    let dup: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::DuplicateAction)
+        .map(|f| f.pointer.as_str())
+        .collect();
+    assert!(dup.contains(&"/Statement/0/Action/10"), "{dup:?}");
+    assert!(dup.contains(&"/Statement/0/Action/3001"), "{dup:?}");
+}

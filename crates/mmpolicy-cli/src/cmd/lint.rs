@@ -2,7 +2,7 @@
 
 use crate::error::CliError;
 use crate::{input, output};
-use mmpolicy_lint::sarif::{self, Artifact};
+use mmpolicy_lint::sarif::{self, Artifact, Lines};
 use mmpolicy_lint::{Catalog, KindSource, PolicyKind, Report, Severity};
 use serde_json::json;
 use std::path::Path;
@@ -140,8 +140,13 @@ fn text_output(linted: &[Linted]) -> String {
     let mut out = String::new();
     for l in linted {
         out.push_str(&kind_line(l));
+        let lines = Lines::new(
+            &l.text,
+            l.report.findings.iter().map(|f| f.pointer.as_str()),
+        );
         for f in &l.report.findings {
-            let line = sarif::line_of(&l.text, &f.pointer)
+            let line = lines
+                .get(&f.pointer)
                 .map(|n| format!(":{n}"))
                 .unwrap_or_default();
             let pointer = if f.pointer.is_empty() {
@@ -179,6 +184,10 @@ fn json_output(linted: &[Linted]) -> serde_json::Value {
     let reports: Vec<serde_json::Value> = linted
         .iter()
         .map(|l| {
+            let lines = Lines::new(
+                &l.text,
+                l.report.findings.iter().map(|f| f.pointer.as_str()),
+            );
             let findings: Vec<serde_json::Value> = l
                 .report
                 .findings
@@ -190,7 +199,7 @@ fn json_output(linted: &[Linted]) -> serde_json::Value {
                         "severity": f.severity,
                         "message": f.message,
                         "pointer": f.pointer,
-                        "line": sarif::line_of(&l.text, &f.pointer),
+                        "line": lines.get(&f.pointer),
                     })
                 })
                 .collect();

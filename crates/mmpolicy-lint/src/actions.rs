@@ -33,10 +33,17 @@ impl<'c> Resolved<'c> {
     }
 }
 
+/// How many unknown actions of one document get a "did you mean" (each costs a comparison
+/// with every action of the service); the others get the generic hint, so that thousands of
+/// unknown names stay fast.
+pub(crate) const CLOSEST_ACTION_BUDGET: usize = 100;
+
 /// Resolves the statement's `Action` against the catalog; reports unknown names.
+/// `closest_left` counts down the "did you mean" searches left for the document.
 pub(crate) fn resolve<'c>(
     s: &Stmt<'_>,
     catalog: &'c Catalog,
+    closest_left: &mut usize,
     out: &mut Vec<Finding>,
 ) -> Resolved<'c> {
     let mut resolved = Resolved {
@@ -70,7 +77,13 @@ pub(crate) fn resolve<'c>(
                 ActionLookup::UnknownAction(service) => {
                     resolved.complete = false;
                     let name = text.split_once(':').map(|x| x.1).unwrap_or_default();
-                    let hint = Catalog::closest_action(service, name)
+                    let closest = if *closest_left > 0 {
+                        *closest_left -= 1;
+                        Catalog::closest_action(service, name)
+                    } else {
+                        None
+                    };
+                    let hint = closest
                         .map(|c| format!(": did you mean `{}:{c}`?", service.prefix()))
                         .unwrap_or_else(|| {
                             format!(

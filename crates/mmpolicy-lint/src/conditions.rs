@@ -4,8 +4,9 @@
 use crate::actions::Resolved;
 use crate::document::{Cond, Stmt, scalar_text};
 use crate::{Finding, Rule};
-use mmpolicy_catalog::{BaseType, Catalog, KeyType};
+use mmpolicy_catalog::{BaseType, Catalog, KeyType, Service};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// The family of an operator: which values it compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,17 +132,57 @@ enum KeyStatus {
 /// `saml:sub`, `token.actions.githubusercontent.com:sub`): their prefixes are no service.
 const FEDERATION_KEY_SERVICES: &[&str] = &["sts"];
 
-fn key_status(key: &str, res: &Resolved<'_>, catalog: &Catalog) -> KeyStatus {
+/// What the statement's actions support, gathered once per statement so that each condition
+/// is checked against it and not against every action again.
+struct Applicable<'c> {
+    /// The distinct condition keys (templates such as `aws:RequestTag/${TagKey}`) of the
+    /// actions and of their resource types.
+    keys: Vec<&'c str>,
+    /// The distinct services of the actions.
+    services: Vec<&'c Service>,
+}
+
+impl<'c> Applicable<'c> {
+    fn of(res: &Resolved<'c>) -> Self {
+        let mut keys: BTreeSet<&'c str> = BTreeSet::new();
+        let mut services: Vec<&'c Service> = Vec::new();
+        for item in &res.items {
+            if !services.iter().any(|s| std::ptr::eq(*s, item.service)) {
+                services.push(item.service);
+            }
+        }
+        for (service, action) in res.actions() {
+            keys.extend(action.condition_keys().iter().map(String::as_str));
+            for rt in action.resource_types() {
+                if let Some(t) = service.resource_type(rt.name()) {
+                    keys.extend(t.condition_keys().iter().map(String::as_str));
+                }
+            }
+        }
+        Applicable {
+            keys: keys.into_iter().collect(),
+            services,
+        }
+    }
+}
+
+fn key_status<'c>(
+    key: &str,
+    res: &Resolved<'c>,
+    applicable: &mut Option<Applicable<'c>>,
+    catalog: &Catalog,
+) -> KeyStatus {
     if let Some(g) = catalog.global_key(key) {
         return KeyStatus::Valid(g.key_type(), true);
     }
     // The key's definition: in the services of the statement, its own prefix's service, or
     // the services that define identity-provider keys.
     let prefix = key.split(':').next().unwrap_or_default();
-    let mut defined = res
-        .items
+    let applicable = applicable.get_or_insert_with(|| Applicable::of(res));
+    let mut defined = applicable
+        .services
         .iter()
-        .find_map(|i| i.service.condition_key(key))
+        .find_map(|service| service.condition_key(key))
         .or_else(|| catalog.service(prefix).and_then(|s| s.condition_key(key)));
     if defined.is_none() && !catalog.has_service(prefix) {
         defined = FEDERATION_KEY_SERVICES
@@ -157,18 +198,10 @@ fn key_status(key: &str, res: &Resolved<'_>, catalog: &Catalog) -> KeyStatus {
         return KeyStatus::Valid(KeyType::parse("String"), false);
     }
     let of_aws = key_type.is_some() && catalog.has_service(prefix);
-    let applicable = res.actions().any(|(service, action)| {
-        let matches = |keys: &[String]| {
-            keys.iter()
-                .any(|k| mmpolicy_catalog::pattern::key_matches_template(k, key))
-        };
-        matches(action.condition_keys())
-            || action
-                .resource_types()
-                .iter()
-                .filter_map(|rt| service.resource_type(rt.name()))
-                .any(|t| matches(t.condition_keys()))
-    });
+    let applicable = applicable
+        .keys
+        .iter()
+        .any(|k| mmpolicy_catalog::pattern::key_matches_template(k, key));
     let string = KeyType::parse("String");
     match (applicable, key_type) {
         (true, t) => KeyStatus::Valid(t.unwrap_or(string), of_aws),
@@ -182,6 +215,7 @@ fn key_status(key: &str, res: &Resolved<'_>, catalog: &Catalog) -> KeyStatus {
 
 pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, catalog: &Catalog, out: &mut Vec<Finding>) {
     let mut reported_ops: Vec<&str> = Vec::new();
+    let mut applicable = None;
     for c in &s.conditions {
         let Some(op) = parse_operator(c.op) else {
             if !reported_ops.contains(&c.op) {
@@ -200,7 +234,7 @@ pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, catalog: &Catalog, out: &m
             }
             continue;
         };
-        let (key_type, typed) = match key_status(c.key, res, catalog) {
+        let (key_type, typed) = match key_status(c.key, res, &mut applicable, catalog) {
             KeyStatus::Valid(t, typed) => (Some(t), typed),
             KeyStatus::NotApplicable(t) => {
                 out.push(Finding::new(

@@ -69,7 +69,9 @@ pub(crate) fn guess(doc: &Document<'_>) -> Result<(PolicyKind, String), String> 
         .collect::<Vec<_>>()
         .join(", ");
     let more = if services.len() > 4 { ", ..." } else { "" };
-    if services.len() == 1 {
+    if services == ["*"] {
+        Err("principals with the action `*` (every service): pass `--kind`".into())
+    } else if services.len() == 1 {
         Err(format!(
             "principals with actions of {shown} only, which is none of the trust (`sts`), key (`kms`), secret (`secretsmanager`) or bucket (`s3`) kinds: pass `--kind`"
         ))

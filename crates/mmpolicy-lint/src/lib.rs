@@ -172,10 +172,11 @@ fn run(
             Err(reason) => (None, KindSource::Unknown(reason)),
         },
     };
+    let mut closest_left = actions::CLOSEST_ACTION_BUDGET;
     let resolved: Vec<actions::Resolved<'_>> = doc
         .statements
         .iter()
-        .map(|s| actions::resolve(s, catalog, &mut out))
+        .map(|s| actions::resolve(s, catalog, &mut closest_left, &mut out))
         .collect();
     grammar::check(&doc, value, text, kind, &mut out);
     for (stmt, res) in doc.statements.iter().zip(&resolved) {

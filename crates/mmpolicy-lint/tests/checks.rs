@@ -1066,6 +1066,11 @@ fn kind_is_guessed_and_said() {
             "principals with actions of several services (`kms`, `s3`): pass `--kind`".into()
         )
     );
+    let star = with(ses_key_statement(), "/Action", json!("*"));
+    assert_eq!(
+        guess(identity(star)).kind_source,
+        KindSource::Unknown("principals with the action `*` (every service): pass `--kind`".into())
+    );
     let sns = with(ses_key_statement(), "/Action", json!("sns:Publish"));
     assert_eq!(
         guess(identity(sns)).kind_source,
@@ -1282,4 +1287,51 @@ fn u002_on_many_actions_with_wildcards() {
         .collect();
     assert!(dup.contains(&"/Statement/0/Action/10"), "{dup:?}");
     assert!(dup.contains(&"/Statement/0/Action/3001"), "{dup:?}");
+}
+
+#[test]
+fn thousands_of_unknown_actions_get_the_generic_hint_after_a_hundred() {
+    let actions: Vec<String> = (0..150).map(|i| format!("ses:GetArchiveX{i}")).collect();
+    let policy = identity(json!({ "Effect": "Allow", "Action": actions, "Resource": "*" }));
+    let report = lint(&policy, Some(PolicyKind::Identity), Catalog::embedded());
+    let unknown: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::UnknownAction)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(unknown.len(), 150);
+    assert_eq!(
+        unknown[0],
+        "`ses:GetArchiveX0` is not an action of `ses`: did you mean `ses:GetArchive`?"
+    );
+    assert_eq!(
+        unknown
+            .iter()
+            .filter(|m| m.contains("did you mean"))
+            .count(),
+        100
+    );
+    assert_eq!(
+        unknown[149],
+        "`ses:GetArchiveX149` is not an action of `ses`: check the name in the `ses` service authorization reference"
+    );
+}
+
+#[test]
+fn many_conditions_on_thousands_of_actions_are_checked() {
+    let actions = catalog_actions(2_000);
+    assert!(actions.iter().all(|a| !a.starts_with("ec2:")));
+    let keys: serde_json::Map<String, Value> = (0..50)
+        .map(|i| (format!("ec2:ResourceTag/k{i}"), json!("v")))
+        .collect();
+    let policy = identity(
+        json!({ "Effect": "Allow", "Action": actions, "Resource": "*",
+        "Condition": { "StringEquals": keys } }),
+    );
+    let report = lint(&policy, Some(PolicyKind::Identity), Catalog::embedded());
+    let count = |rule: Rule| report.findings.iter().filter(|f| f.rule == rule).count();
+    assert_eq!(count(Rule::PolicyTooLarge), 1);
+    // `ec2:` keys on actions of other services: each one is reported.
+    assert_eq!(count(Rule::ConditionKeyNotApplicable), 50);
 }

@@ -220,7 +220,7 @@ fn limit(s: &Stmt<'_>, key: &str) -> Limit {
         } else if let Some((_, v)) = c.values.iter().find(|(_, v)| wildcard_only(v)) {
             why.get_or_insert_with(|| {
                 format!(
-                    "`{}` on `{}` with `\"{}\"` matches any value",
+                    "`{}` on `{}` with `\"{}\"` names no specific value",
                     c.op,
                     c.key,
                     scalar_text(v)

@@ -853,7 +853,7 @@ fn s001_message_says_why_a_condition_protects_nothing() {
     assert!(
         report.findings[0]
             .message
-            .contains("`ArnLike` on `aws:SourceArn` with `\"*\"` matches any value"),
+            .contains("`ArnLike` on `aws:SourceArn` with `\"*\"` names no specific value"),
         "{}",
         report.findings[0].message
     );

@@ -45,7 +45,7 @@ fn errors_exit_1_with_the_findings_on_stdout() {
     assert!(text.contains("linted as kind `identity` (guessed: no statement names a principal; pass --kind to set it)"), "{text}");
     assert!(text.contains("archiving-identity-policy.json:25: error[C005 resource-needs-star] /Statement/1/Action/0: `ses:ListArchives` accepts no resource ARN"), "{text}");
     assert!(
-        text.ends_with("3 error(s), 0 security, 0 warning(s), 6 suggestion(s)\n"),
+        text.ends_with("3 error(s), 0 security, 1 warning(s), 6 suggestion(s)\n"),
         "{text}"
     );
 }
@@ -124,8 +124,11 @@ fn sarif_format() {
             .any(|r| r["id"] == "C005" && r["defaultConfiguration"]["level"] == "error")
     );
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 9);
-    let first = &results[0];
+    assert_eq!(results.len(), 10);
+    // The page's `ForAnyValue:StringEquals` on a single-valued tag key is a warning.
+    assert_eq!(results[0]["ruleId"], "C012");
+    assert_eq!(results[0]["level"], "warning");
+    let first = &results[1];
     assert_eq!(first["ruleId"], "C005");
     assert_eq!(
         rules[first["ruleIndex"].as_u64().unwrap() as usize]["id"],
@@ -249,4 +252,154 @@ fn catalog_dir_replaces_the_built_in_catalog() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("C001 unknown-service"));
+}
+
+#[test]
+fn stdin_given_twice_is_a_usage_error() {
+    mmpolicy()
+        .args(["lint", "-", "-"])
+        .write_stdin(std::fs::read_to_string(page("rules-trust-policy")).unwrap())
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: `-` (stdin) is given 2 times, but stdin can be read only once: give it once, and the other documents as files\n",
+        );
+    // Once, beside a file, is fine.
+    mmpolicy()
+        .args(["lint", "--kind", "trust", "-"])
+        .arg(page("rules-trust-policy"))
+        .write_stdin(std::fs::read_to_string(page("rules-trust-policy")).unwrap())
+        .assert()
+        .code(0);
+}
+
+/// Writes the example deployment's bundle into a temporary folder; returns it and the folder.
+fn example_bundle() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("policies");
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/deployment.toml");
+    mmpolicy()
+        .arg("bundle")
+        .arg(example)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    (tmp, out)
+}
+
+/// The `file: linted as kind ...` lines of a text output, with the folder cut off.
+fn kind_lines(text: &str, dir: &std::path::Path) -> Vec<String> {
+    let prefix = format!("{}/", dir.display());
+    text.lines()
+        .filter(|l| l.contains(": linted as kind ") || l.contains(": kind unknown"))
+        .map(|l| l.replace(&prefix, ""))
+        .collect()
+}
+
+#[test]
+fn a_bundle_is_linted_from_its_folder_or_its_index_with_the_kinds_it_gives() {
+    let (_tmp, dir) = example_bundle();
+    let index = dir.join("bundle.json");
+    for arg in [dir.clone(), index.clone()] {
+        let out = mmpolicy()
+            .arg("lint")
+            .arg(&arg)
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with(&format!(
+                "{}: bundle index: linting the 11 policies it lists, each as the kind it gives\n",
+                index.display()
+            )),
+            "{text}"
+        );
+        let kinds = kind_lines(&text, &dir);
+        assert_eq!(kinds.len(), 11, "{text}");
+        assert!(
+            kinds.contains(
+                &"archiving.key-policy.json: linted as kind `key` (from the bundle index `bundle.json`)"
+                    .to_owned()
+            ),
+            "{kinds:?}"
+        );
+        assert!(!text.contains("error["), "{text}");
+    }
+}
+
+#[test]
+fn a_bundle_index_among_the_policy_files_is_not_linted_as_a_policy() {
+    let (_tmp, dir) = example_bundle();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 12);
+    let out = mmpolicy()
+        .arg("lint")
+        .args(&files)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    // Each policy once, with the index's kind; the index itself is no policy.
+    let kinds = kind_lines(&text, &dir);
+    assert_eq!(kinds.len(), 11, "{text}");
+    assert!(
+        kinds.iter().all(|l| l.contains("(from the bundle index")),
+        "{text}"
+    );
+    assert!(!text.contains("bundle.json: no findings"), "{text}");
+    assert!(!text.contains("E0"), "{text}");
+    // In JSON, each report names the index that gave its kind.
+    let out = mmpolicy()
+        .args(["lint", "--format", "json"])
+        .args(&files)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    let reports = v.as_array().unwrap();
+    assert_eq!(reports.len(), 11);
+    assert!(
+        reports
+            .iter()
+            .all(|r| r["bundle_index"].as_str().unwrap().ends_with("bundle.json"))
+    );
+}
+
+#[test]
+fn a_folder_without_a_bundle_index_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    mmpolicy()
+        .arg("lint")
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "is a folder without a bundle index (`bundle.json`): give the policy files instead",
+        ));
+    // An index whose entry has no kind.
+    let index = tmp.path().join("bundle.json");
+    std::fs::write(&index, r#"{"policies": [{"file": "a.json"}]}"#).unwrap();
+    mmpolicy()
+        .arg("lint")
+        .arg(&index)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "policy 0 has no `file` or no `kind`: regenerate it with `mmpolicy bundle`",
+        ));
 }

@@ -4,6 +4,7 @@
 use crate::document::Stmt;
 use crate::{Finding, PolicyKind, Rule};
 use mmpolicy_catalog::{Action, ActionLookup, Catalog, Service};
+use std::collections::HashMap;
 
 /// One `Action` item and what it names in the catalog.
 #[derive(Debug)]
@@ -32,10 +33,17 @@ impl<'c> Resolved<'c> {
     }
 }
 
+/// How many unknown actions of one document get a "did you mean" (each costs a comparison
+/// with every action of the service); the others get the generic hint, so that thousands of
+/// unknown names stay fast.
+pub(crate) const CLOSEST_ACTION_BUDGET: usize = 100;
+
 /// Resolves the statement's `Action` against the catalog; reports unknown names.
+/// `closest_left` counts down the "did you mean" searches left for the document.
 pub(crate) fn resolve<'c>(
     s: &Stmt<'_>,
     catalog: &'c Catalog,
+    closest_left: &mut usize,
     out: &mut Vec<Finding>,
 ) -> Resolved<'c> {
     let mut resolved = Resolved {
@@ -69,7 +77,13 @@ pub(crate) fn resolve<'c>(
                 ActionLookup::UnknownAction(service) => {
                     resolved.complete = false;
                     let name = text.split_once(':').map(|x| x.1).unwrap_or_default();
-                    let hint = Catalog::closest_action(service, name)
+                    let closest = if *closest_left > 0 {
+                        *closest_left -= 1;
+                        Catalog::closest_action(service, name)
+                    } else {
+                        None
+                    };
+                    let hint = closest
                         .map(|c| format!(": did you mean `{}:{c}`?", service.prefix()))
                         .unwrap_or_else(|| {
                             format!(
@@ -207,22 +221,31 @@ fn strip_variables(s: &str) -> String {
     out
 }
 
-/// Does `action` accept `resource` (a written ARN or `*`)?
-fn accepts(service: &Service, action: &Action, resource: &str) -> bool {
-    if resource == "*" {
-        return true;
+/// The service field of an ARN or ARN format (`s3` in `arn:aws:s3:::b`), when it is plain
+/// text (no wildcard, no variable).
+fn arn_service(arn: &str) -> Option<&str> {
+    // The fields, with the `:` inside `${...}` (`${aws:partition}`) not splitting them.
+    let mut start = 0;
+    let mut field = 0;
+    let mut in_variable = false;
+    let b = arn.as_bytes();
+    for (i, c) in b.iter().enumerate() {
+        match c {
+            b'$' if b.get(i + 1) == Some(&b'{') => in_variable = true,
+            b'}' => in_variable = false,
+            b':' if !in_variable => {
+                if field == 2 {
+                    let service = &arn[start..i];
+                    return (!service.is_empty() && !service.contains(['*', '?', '$']))
+                        .then_some(service);
+                }
+                field += 1;
+                start = i + 1;
+            }
+            _ => {}
+        }
     }
-    if action.resource_types().is_empty() {
-        return false;
-    }
-    action
-        .resource_types()
-        .iter()
-        .any(|rt| match service.resource_type(rt.name()) {
-            Some(t) => t.matches(resource),
-            // A resource type of another service, or one the data lacks: do not guess.
-            None => true,
-        })
+    None
 }
 
 pub(crate) fn check_resources(
@@ -254,13 +277,61 @@ pub(crate) fn check_resources(
     {
         return;
     }
+    // Which resources each resource type matches, worked out once per type (not once per
+    // action and resource), so that thousands of actions on thousands of resources stay fast.
+    let star: Vec<bool> = well_formed.iter().map(|(_, r)| *r == "*").collect();
+    // Each resource's service field, to skip the types of other services without matching.
+    let services: Vec<Option<&str>> = well_formed.iter().map(|(_, r)| arn_service(r)).collect();
+    let any_star = star.iter().any(|x| *x);
     let mut used = vec![false; well_formed.len()];
+    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    // Per type: the resources it matches (`None`: a type the data lacks, which is not
+    // guessed at and so matches every resource), whether it matches any, and whether it was
+    // already counted in `used`.
+    let mut types: Vec<(Option<Vec<bool>>, bool, bool)> = Vec::new();
     for item in &res.items {
         let mut any = false;
-        for (i, (_, r)) in well_formed.iter().enumerate() {
-            if item.actions.iter().any(|a| accepts(item.service, a, r)) {
+        for action in &item.actions {
+            if any_star {
+                // `"*"` is accepted by every action.
                 any = true;
-                used[i] = true;
+                for (u, s) in used.iter_mut().zip(&star) {
+                    *u |= *s;
+                }
+            }
+            for rt in action.resource_types() {
+                let i = *index
+                    .entry((item.service.prefix(), rt.name()))
+                    .or_insert_with(|| {
+                        let matched = item.service.resource_type(rt.name()).map(|t| {
+                            let service = arn_service(t.arn_format());
+                            well_formed
+                                .iter()
+                                .zip(&services)
+                                .map(|((_, r), rs)| {
+                                    let other =
+                                        matches!((service, rs), (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b));
+                                    *r != "*" && !other && t.matches(r)
+                                })
+                                .collect::<Vec<bool>>()
+                        });
+                        let some = matched.as_ref().is_none_or(|m| m.iter().any(|x| *x));
+                        types.push((matched, some, false));
+                        types.len() - 1
+                    });
+                let (matched, some, counted) = &mut types[i];
+                any |= *some;
+                if !*counted {
+                    *counted = true;
+                    match matched {
+                        Some(m) => {
+                            for (u, x) in used.iter_mut().zip(m.iter()) {
+                                *u |= *x;
+                            }
+                        }
+                        None => used.iter_mut().for_each(|u| *u = true),
+                    }
+                }
             }
         }
         if any {

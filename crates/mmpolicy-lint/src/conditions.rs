@@ -4,8 +4,9 @@
 use crate::actions::Resolved;
 use crate::document::{Cond, Stmt, scalar_text};
 use crate::{Finding, Rule};
-use mmpolicy_catalog::{BaseType, Catalog, KeyType};
+use mmpolicy_catalog::{BaseType, Catalog, KeyType, Service};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// The family of an operator: which values it compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +65,7 @@ pub(crate) struct Operator {
 impl Operator {
     /// Whether the condition can only hold when the key is in the request: not `IfExists`,
     /// not a negation, not `Null`.
-    fn needs_key(self) -> bool {
+    pub(crate) fn needs_key(self) -> bool {
         !self.if_exists && self.family != Family::Null && !self.base.contains("Not")
     }
 }
@@ -117,8 +118,10 @@ fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
 
 /// Where a key stands for a statement.
 enum KeyStatus {
-    /// Global, or supported by the statement's actions or resources.
-    Valid(KeyType),
+    /// Global, or supported by the statement's actions or resources; and whether its type is
+    /// the catalog's word for a key of AWS (global or of the key's own service), not a default
+    /// or an identity provider's claim (whose values the catalog types loosely).
+    Valid(KeyType, bool),
     /// Defined by a service, but not for these actions.
     NotApplicable(KeyType),
     /// Defined nowhere.
@@ -129,17 +132,57 @@ enum KeyStatus {
 /// `saml:sub`, `token.actions.githubusercontent.com:sub`): their prefixes are no service.
 const FEDERATION_KEY_SERVICES: &[&str] = &["sts"];
 
-fn key_status(key: &str, res: &Resolved<'_>, catalog: &Catalog) -> KeyStatus {
+/// What the statement's actions support, gathered once per statement so that each condition
+/// is checked against it and not against every action again.
+struct Applicable<'c> {
+    /// The distinct condition keys (templates such as `aws:RequestTag/${TagKey}`) of the
+    /// actions and of their resource types.
+    keys: Vec<&'c str>,
+    /// The distinct services of the actions.
+    services: Vec<&'c Service>,
+}
+
+impl<'c> Applicable<'c> {
+    fn of(res: &Resolved<'c>) -> Self {
+        let mut keys: BTreeSet<&'c str> = BTreeSet::new();
+        let mut services: Vec<&'c Service> = Vec::new();
+        for item in &res.items {
+            if !services.iter().any(|s| std::ptr::eq(*s, item.service)) {
+                services.push(item.service);
+            }
+        }
+        for (service, action) in res.actions() {
+            keys.extend(action.condition_keys().iter().map(String::as_str));
+            for rt in action.resource_types() {
+                if let Some(t) = service.resource_type(rt.name()) {
+                    keys.extend(t.condition_keys().iter().map(String::as_str));
+                }
+            }
+        }
+        Applicable {
+            keys: keys.into_iter().collect(),
+            services,
+        }
+    }
+}
+
+fn key_status<'c>(
+    key: &str,
+    res: &Resolved<'c>,
+    applicable: &mut Option<Applicable<'c>>,
+    catalog: &Catalog,
+) -> KeyStatus {
     if let Some(g) = catalog.global_key(key) {
-        return KeyStatus::Valid(g.key_type());
+        return KeyStatus::Valid(g.key_type(), true);
     }
     // The key's definition: in the services of the statement, its own prefix's service, or
     // the services that define identity-provider keys.
     let prefix = key.split(':').next().unwrap_or_default();
-    let mut defined = res
-        .items
+    let applicable = applicable.get_or_insert_with(|| Applicable::of(res));
+    let mut defined = applicable
+        .services
         .iter()
-        .find_map(|i| i.service.condition_key(key))
+        .find_map(|service| service.condition_key(key))
         .or_else(|| catalog.service(prefix).and_then(|s| s.condition_key(key)));
     if defined.is_none() && !catalog.has_service(prefix) {
         defined = FEDERATION_KEY_SERVICES
@@ -152,26 +195,19 @@ fn key_status(key: &str, res: &Resolved<'_>, catalog: &Catalog) -> KeyStatus {
     // `oidc.eks.<region>.amazonaws.com/id/<id>:aud`): the prefix is the provider's URL, which
     // the catalog cannot list for every provider.
     if key_type.is_none() && !catalog.has_service(prefix) && prefix.contains('.') {
-        return KeyStatus::Valid(KeyType::parse("String"));
+        return KeyStatus::Valid(KeyType::parse("String"), false);
     }
-    let applicable = res.actions().any(|(service, action)| {
-        let matches = |keys: &[String]| {
-            keys.iter()
-                .any(|k| mmpolicy_catalog::pattern::key_matches_template(k, key))
-        };
-        matches(action.condition_keys())
-            || action
-                .resource_types()
-                .iter()
-                .filter_map(|rt| service.resource_type(rt.name()))
-                .any(|t| matches(t.condition_keys()))
-    });
+    let of_aws = key_type.is_some() && catalog.has_service(prefix);
+    let applicable = applicable
+        .keys
+        .iter()
+        .any(|k| mmpolicy_catalog::pattern::key_matches_template(k, key));
     let string = KeyType::parse("String");
     match (applicable, key_type) {
-        (true, t) => KeyStatus::Valid(t.unwrap_or(string)),
+        (true, t) => KeyStatus::Valid(t.unwrap_or(string), of_aws),
         // Actions not exactly known (`*`, `NotAction`, an unknown name): accept any key
         // that exists.
-        (false, Some(t)) if !res.complete => KeyStatus::Valid(t),
+        (false, Some(t)) if !res.complete => KeyStatus::Valid(t, of_aws),
         (false, Some(t)) => KeyStatus::NotApplicable(t),
         (false, None) => KeyStatus::Unknown,
     }
@@ -179,6 +215,7 @@ fn key_status(key: &str, res: &Resolved<'_>, catalog: &Catalog) -> KeyStatus {
 
 pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, catalog: &Catalog, out: &mut Vec<Finding>) {
     let mut reported_ops: Vec<&str> = Vec::new();
+    let mut applicable = None;
     for c in &s.conditions {
         let Some(op) = parse_operator(c.op) else {
             if !reported_ops.contains(&c.op) {
@@ -197,15 +234,15 @@ pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, catalog: &Catalog, out: &m
             }
             continue;
         };
-        let key_type = match key_status(c.key, res, catalog) {
-            KeyStatus::Valid(t) => Some(t),
+        let (key_type, typed) = match key_status(c.key, res, &mut applicable, catalog) {
+            KeyStatus::Valid(t, typed) => (Some(t), typed),
             KeyStatus::NotApplicable(t) => {
                 out.push(Finding::new(
                     Rule::ConditionKeyNotApplicable,
                     c.key_ptr.clone(),
                     format!("condition key `{}` is not supported by this statement's actions or resources, so the condition never matches as meant: use a key that they support, or a global `aws:` key", c.key),
                 ));
-                Some(t)
+                (Some(t), true)
             }
             KeyStatus::Unknown => {
                 out.push(Finding::new(
@@ -213,9 +250,22 @@ pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, catalog: &Catalog, out: &m
                     c.key_ptr.clone(),
                     format!("unknown condition key `{}`: use a global `aws:` key or one of the service's keys (see its service authorization reference)", c.key),
                 ));
-                None
+                (None, false)
             }
         };
+        if let (Some(set), Some(t)) = (op.set, key_type) {
+            if typed && !t.multi_valued {
+                let name = match set {
+                    SetOp::ForAllValues => "ForAllValues:",
+                    SetOp::ForAnyValue => "ForAnyValue:",
+                };
+                out.push(Finding::new(
+                    Rule::SetOperatorOnSingleValuedKey,
+                    c.op_ptr.clone(),
+                    format!("`{}` is a set operator, but `{}` is single-valued ({t}): drop `{name}` and use `{}{}`", c.op, c.key, op.base, if op.if_exists { "IfExists" } else { "" }),
+                ));
+            }
+        }
         let type_ok = key_type.is_none_or(|t| check_type(c, op, t, out));
         if type_ok {
             check_values(c, op, out);
@@ -331,33 +381,102 @@ fn check_values(c: &Cond<'_>, op: Operator, out: &mut Vec<Finding>) {
     }
 }
 
+/// A number as IAM's `Numeric...` operators read it: an integer or a decimal (`10`, `-3`,
+/// `10.5`), no exponent, no `NaN` or `inf`.
 fn is_number(v: &Value, text: &str) -> bool {
-    v.is_number() || text.parse::<f64>().is_ok()
+    if let Value::Number(n) = v {
+        // A float prints as a decimal unless huge or tiny (`1e300`), which IAM does not read.
+        return n.is_i64() || n.is_u64() || is_decimal(&n.to_string());
+    }
+    is_decimal(text)
 }
 
+fn is_decimal(text: &str) -> bool {
+    let t = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (int, frac) = match t.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (t, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match frac {
+        None => digits(int),
+        Some(f) => digits(int) && digits(f),
+    }
+}
+
+/// A date as IAM's `Date...` operators read it: epoch seconds, or ISO 8601
+/// (`2026-01-31`, `2026-01-31T12:00:00Z`, with optional seconds, fraction and zone
+/// `Z`/`+hh:mm`), with a real month, day, hour, minute and second.
 fn is_date(s: &str) -> bool {
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         return true;
     }
     let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    if !(digits(0..4)
-        && b.get(4) == Some(&b'-')
-        && digits(5..7)
-        && b.get(7) == Some(&b'-')
-        && digits(8..10))
-    {
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = b.get(r)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return false;
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    if day == 0 || day > days {
         return false;
     }
     if b.len() == 10 {
         return true;
     }
-    // Time part: `T`, digits, `:`, `.`, and a zone (`Z`, `+hh:mm`).
-    b.get(10) == Some(&b'T')
-        && b[11..]
-            .iter()
-            .all(|c| c.is_ascii_digit() || matches!(c, b':' | b'.' | b'Z' | b'+' | b'-'))
+    if b.get(10) != Some(&b'T') {
+        return false;
+    }
+    // `hh:mm`, then optional `:ss`, optional `.fraction`, optional zone.
+    let (Some(hour), Some(minute)) = (num(11..13), num(14..16)) else {
+        return false;
+    };
+    if b.get(13) != Some(&b':') || hour > 23 || minute > 59 {
+        return false;
+    }
+    let mut i = 16;
+    if b.get(i) == Some(&b':') {
+        match num(i + 1..i + 3) {
+            Some(sec) if sec <= 59 => i += 3,
+            _ => return false,
+        }
+        if b.get(i) == Some(&b'.') {
+            let start = i + 1;
+            i = start;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == start {
+                return false;
+            }
+        }
+    }
+    match b.get(i) {
+        None => true,
+        Some(b'Z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            let (Some(zh), Some(zm)) = (num(i + 1..i + 3), num(i + 4..i + 6)) else {
+                return false;
+            };
+            b.get(i + 3) == Some(&b':') && i + 6 == b.len() && zh <= 23 && zm <= 59
+        }
+        Some(_) => false,
+    }
 }
 
 fn is_ip_or_cidr(s: &str) -> bool {

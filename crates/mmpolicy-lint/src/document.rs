@@ -66,13 +66,6 @@ impl Stmt<'_> {
     pub fn is_allow(&self) -> bool {
         self.effect == Some(Effect::Allow)
     }
-
-    /// Whether the condition holds `key` (case ignored) under any operator but `Null`.
-    pub fn has_condition_key(&self, key: &str) -> bool {
-        self.conditions
-            .iter()
-            .any(|c| c.key.eq_ignore_ascii_case(key) && !c.op.eq_ignore_ascii_case("Null"))
-    }
 }
 
 /// The document.

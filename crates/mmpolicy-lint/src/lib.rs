@@ -172,10 +172,11 @@ fn run(
             Err(reason) => (None, KindSource::Unknown(reason)),
         },
     };
+    let mut closest_left = actions::CLOSEST_ACTION_BUDGET;
     let resolved: Vec<actions::Resolved<'_>> = doc
         .statements
         .iter()
-        .map(|s| actions::resolve(s, catalog, &mut out))
+        .map(|s| actions::resolve(s, catalog, &mut closest_left, &mut out))
         .collect();
     grammar::check(&doc, value, text, kind, &mut out);
     for (stmt, res) in doc.statements.iter().zip(&resolved) {
@@ -203,12 +204,7 @@ fn sort_findings(findings: &mut [Finding]) {
             })
             .collect()
     }
-    findings.sort_by(|a, b| {
-        key(&a.pointer)
-            .cmp(&key(&b.pointer))
-            .then(a.rule.cmp(&b.rule))
-            .then(a.message.cmp(&b.message))
-    });
+    findings.sort_by_cached_key(|f| (key(&f.pointer), f.rule, f.message.clone()));
 }
 
 /// Appends a reference token to a JSON pointer, escaping `~` and `/`.

@@ -148,6 +148,8 @@ rules! {
     ConditionTypeMismatch = ("C010", "condition-type-mismatch", Error, "operators and values fit the key's type (Bool, Numeric, Date, IP, ARN)"),
     /// An action that is not `service:name`.
     MalformedAction = ("C011", "malformed-action", Error, "an action is `service:Name` or `*`"),
+    /// `ForAllValues:`/`ForAnyValue:` on a key that carries one value.
+    SetOperatorOnSingleValuedKey = ("C012", "set-operator-on-single-valued-key", Warning, "`ForAllValues:`/`ForAnyValue:` compare multi-valued keys (`ArrayOf...`); on a single-valued key they do not mean what they seem"),
     /// A service principal without confused-deputy conditions.
     MissingConfusedDeputyKeys = ("S001", "missing-confused-deputy-keys", Security, "a service principal that supports them is limited by `aws:SourceAccount`/`aws:SourceArn`"),
     /// `"*"` as principal without a limiting condition.
@@ -166,6 +168,8 @@ rules! {
     ConfusedDeputyUnsupported = ("S008", "confused-deputy-unsupported", Suggestion, "a service principal without `aws:SourceAccount`/`aws:SourceArn`, for a feature that does not support them"),
     /// Allow with `NotPrincipal`.
     AllowNotPrincipal = ("S009", "allow-not-principal", Security, "an Allow does not use `NotPrincipal`: it grants everyone else"),
+    /// A service principal limited by only one of `aws:SourceAccount` and `aws:SourceArn`.
+    PartialConfusedDeputyKeys = ("S010", "partial-confused-deputy-keys", Warning, "a service principal limited by `aws:SourceAccount` is also limited by `aws:SourceArn`, and the other way round (AWS recommends both)"),
     /// Two identical statements.
     DuplicateStatement = ("U001", "duplicate-statement", Suggestion, "no statement repeats another"),
     /// An action listed twice, or covered by a wildcard of the same statement.

@@ -4,6 +4,7 @@
 
 use crate::{Finding, Report, Rule, Severity};
 use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
 
 /// The SARIF level of a severity: errors and security findings are `error`.
 pub fn level(severity: Severity) -> &'static str {
@@ -47,8 +48,11 @@ pub fn to_sarif(artifacts: &[Artifact<'_>], tool_version: &str) -> Value {
         .collect();
     let mut results = Vec::new();
     for a in artifacts {
+        let lines = a
+            .text
+            .map(|t| Lines::new(t, a.report.findings.iter().map(|f| f.pointer.as_str())));
         for f in &a.report.findings {
-            results.push(result(a, f));
+            results.push(result(a, f, lines.as_ref()));
         }
     }
     json!({
@@ -76,10 +80,10 @@ fn category(r: Rule) -> &'static str {
     }
 }
 
-fn result(a: &Artifact<'_>, f: &Finding) -> Value {
+fn result(a: &Artifact<'_>, f: &Finding, lines: Option<&Lines>) -> Value {
     let rule_index = Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0);
     let mut physical = json!({ "artifactLocation": { "uri": a.uri } });
-    if let Some(line) = a.text.and_then(|t| line_of(t, &f.pointer)) {
+    if let Some(line) = lines.and_then(|l| l.get(&f.pointer)) {
         physical["region"] = json!({ "startLine": line });
     }
     json!({
@@ -144,6 +148,118 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
         }
     }
     Some(text[..i].bytes().filter(|c| *c == b'\n').count() + 1)
+}
+
+/// The lines of many pointers into one text, found in one walk over the text ([`line_of`]
+/// walks it once per pointer, which is slow for thousands of findings).
+#[derive(Debug, Clone, Default)]
+pub struct Lines {
+    lines: HashMap<String, usize>,
+}
+
+impl Lines {
+    /// Finds the line of each of `pointers` in `text`.
+    pub fn new<'p>(text: &str, pointers: impl IntoIterator<Item = &'p str>) -> Lines {
+        let wanted: HashSet<&str> = pointers.into_iter().collect();
+        let mut walk = Walk {
+            text,
+            wanted,
+            lines: HashMap::new(),
+            pos: 0,
+            line: 1,
+        };
+        let mut path = String::new();
+        let start = skip_ws(text.as_bytes(), 0);
+        // A text that does not read as expected leaves the pointers after the problem out.
+        let _ = walk.value(start, &mut path, 0);
+        Lines { lines: walk.lines }
+    }
+
+    /// The 1-based line where the value at `pointer` starts; `None` when it was not asked
+    /// for or not found.
+    pub fn get(&self, pointer: &str) -> Option<usize> {
+        self.lines.get(pointer).copied()
+    }
+}
+
+/// Deeper than this, the walk stops (serde_json reads no deeper than 128).
+const MAX_DEPTH: usize = 256;
+
+struct Walk<'t, 'p> {
+    text: &'t str,
+    wanted: HashSet<&'p str>,
+    lines: HashMap<String, usize>,
+    /// The line at `pos`; the walk only moves forward.
+    pos: usize,
+    line: usize,
+}
+
+impl Walk<'_, '_> {
+    fn record(&mut self, path: &str, i: usize) {
+        if !self.wanted.contains(path) || self.lines.contains_key(path) {
+            return;
+        }
+        let b = self.text.as_bytes();
+        self.line += b[self.pos..i].iter().filter(|c| **c == b'\n').count();
+        self.pos = i;
+        self.lines.insert(path.to_owned(), self.line);
+    }
+
+    /// Walks the value at `i`; returns the index after it.
+    fn value(&mut self, i: usize, path: &mut String, depth: usize) -> Option<usize> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.record(path, i);
+        let b = self.text.as_bytes();
+        match b.get(i)? {
+            b'{' => {
+                let mut i = skip_ws(b, i + 1);
+                if b.get(i) == Some(&b'}') {
+                    return Some(i + 1);
+                }
+                loop {
+                    let (key, after) = read_string(self.text, i)?;
+                    i = skip_ws(b, after);
+                    if b.get(i)? != &b':' {
+                        return None;
+                    }
+                    i = skip_ws(b, i + 1);
+                    let len = path.len();
+                    path.push('/');
+                    path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    i = skip_ws(b, self.value(i, path, depth + 1)?);
+                    path.truncate(len);
+                    match b.get(i)? {
+                        b',' => i = skip_ws(b, i + 1),
+                        b'}' => return Some(i + 1),
+                        _ => return None,
+                    }
+                }
+            }
+            b'[' => {
+                let mut i = skip_ws(b, i + 1);
+                if b.get(i) == Some(&b']') {
+                    return Some(i + 1);
+                }
+                let mut n = 0usize;
+                loop {
+                    let len = path.len();
+                    path.push('/');
+                    path.push_str(&n.to_string());
+                    i = skip_ws(b, self.value(i, path, depth + 1)?);
+                    path.truncate(len);
+                    n += 1;
+                    match b.get(i)? {
+                        b',' => i = skip_ws(b, i + 1),
+                        b']' => return Some(i + 1),
+                        _ => return None,
+                    }
+                }
+            }
+            _ => skip_value(b, i),
+        }
+    }
 }
 
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
@@ -227,6 +343,33 @@ mod tests {
         assert_eq!(line_of(text, "/Statement/1/Action/1"), Some(7));
         assert_eq!(line_of(text, "/Statement/2"), None);
         assert_eq!(line_of(text, "/Nope"), None);
+    }
+
+    #[test]
+    fn lines_in_one_walk_agree_with_line_of() {
+        let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\"},\n    {\n      \"Action\": [\"a\",\n \"b\"], \"Condition\": {\"StringEquals\":\n {\"aws:RequestTag/a\": \"x\"}}\n    }\n  ]\n}\n";
+        let pointers = [
+            "",
+            "/Version",
+            "/Statement/0",
+            "/Statement/0/Effect",
+            "/Statement/1/Action",
+            "/Statement/1/Action/1",
+            "/Statement/1/Condition/StringEquals/aws:RequestTag~1a",
+            "/Statement/2",
+            "/Nope",
+        ];
+        let lines = Lines::new(text, pointers);
+        for p in pointers {
+            assert_eq!(lines.get(p), line_of(text, p), "{p}");
+        }
+        assert_eq!(lines.get("/Statement/1/Action/1"), Some(7));
+        assert_eq!(
+            lines.get("/Statement/1/Condition/StringEquals/aws:RequestTag~1a"),
+            Some(8)
+        );
+        // Not asked for: not found.
+        assert_eq!(Lines::new(text, ["/Version"]).get("/Statement/0"), None);
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //! keys" (it checks the caller's own access to the bucket with Forward Access Sessions).
 
 use crate::actions::Resolved;
-use crate::document::Stmt;
+use crate::conditions::parse_operator;
+use crate::document::{Stmt, scalar_text};
 use crate::{Finding, Rule, ptr};
 use mmpolicy_catalog::pattern::wildcard_matches_ignore_case;
 use serde_json::Value;
@@ -173,8 +174,83 @@ pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, out: &mut Vec<Finding>) {
     pass_role(s, out);
 }
 
+/// How well the statement's conditions pin one key.
+enum Limit {
+    /// No condition names the key.
+    Absent,
+    /// Conditions name it but match any value, or a request without it: why.
+    Ineffective(String),
+    /// A condition that the request must meet with a specific value.
+    Effective,
+}
+
+/// A value that matches anything under a `...Like` operator: only `*` and `?`.
+fn wildcard_only(v: &Value) -> bool {
+    let text = scalar_text(v);
+    !text.is_empty() && text.bytes().all(|b| matches!(b, b'*' | b'?'))
+}
+
+/// Whether the statement's conditions limit `key` to specific values: an operator that needs
+/// the key in the request (no `IfExists`, no negation, not `Null`), and no value that is
+/// only wildcards.
+fn limit(s: &Stmt<'_>, key: &str) -> Limit {
+    let mut why = None;
+    for c in s
+        .conditions
+        .iter()
+        .filter(|c| c.key.eq_ignore_ascii_case(key))
+    {
+        let Some(op) = parse_operator(c.op) else {
+            continue;
+        };
+        if op.if_exists {
+            why.get_or_insert_with(|| {
+                format!(
+                    "`{}` on `{}` also matches a request without the key",
+                    c.op, c.key
+                )
+            });
+        } else if !op.needs_key() {
+            why.get_or_insert_with(|| {
+                format!(
+                    "`{}` on `{}` does not require a matching value",
+                    c.op, c.key
+                )
+            });
+        } else if let Some((_, v)) = c.values.iter().find(|(_, v)| wildcard_only(v)) {
+            why.get_or_insert_with(|| {
+                format!(
+                    "`{}` on `{}` with `\"{}\"` names no specific value",
+                    c.op,
+                    c.key,
+                    scalar_text(v)
+                )
+            });
+        } else if !c.values.is_empty() {
+            return Limit::Effective;
+        }
+    }
+    match why {
+        Some(w) => Limit::Ineffective(w),
+        None => Limit::Absent,
+    }
+}
+
+fn effective(s: &Stmt<'_>, key: &str) -> bool {
+    matches!(limit(s, key), Limit::Effective)
+}
+
 fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &mut Vec<Finding>) {
-    if SOURCE_KEYS.iter().any(|k| s.has_condition_key(k)) {
+    let account = limit(s, "aws:SourceAccount");
+    let arn = limit(s, "aws:SourceArn");
+    // An organization-wide limit is the documented alternative for resources shared
+    // across the accounts of an organization.
+    let org = effective(s, "aws:SourceOrgID") || effective(s, "aws:SourceOrgPaths");
+    let (account_ok, arn_ok) = (
+        matches!(account, Limit::Effective),
+        matches!(arn, Limit::Effective),
+    );
+    if org || (account_ok && arn_ok) {
         return;
     }
     let actions: Vec<&str> = s
@@ -188,6 +264,7 @@ fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &m
             .iter()
             .any(|k| SOURCE_KEYS.iter().any(|sk| k.eq_ignore_ascii_case(sk)))
     });
+    let absent = matches!(account, Limit::Absent) && matches!(arn, Limit::Absent);
     for (sp, service) in principal_values(p, v, "Service") {
         let exempt = NO_SOURCE_KEYS.iter().find(|e| {
             e.principal.eq_ignore_ascii_case(service)
@@ -200,22 +277,54 @@ fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &m
                     .any(|a| e.needs_one_of.iter().any(|w| w.eq_ignore_ascii_case(a)))
         });
         if let Some(e) = exempt {
-            out.push(Finding::new(
-                Rule::ConfusedDeputyUnsupported,
-                sp,
-                format!("`{service}` has no `aws:SourceAccount`/`aws:SourceArn` condition, which AWS documents as right for {}: that feature does not send them; if this statement serves another feature of the service, add them", e.feature),
-            ));
-        } else if data_says
+            if absent {
+                out.push(Finding::new(
+                    Rule::ConfusedDeputyUnsupported,
+                    sp,
+                    format!("`{service}` has no `aws:SourceAccount`/`aws:SourceArn` condition, which AWS documents as right for {}: that feature does not send them; if this statement serves another feature of the service, add them", e.feature),
+                ));
+            }
+            continue;
+        }
+        if !(data_says
             || SUPPORTS_SOURCE_KEYS
                 .iter()
-                .any(|k| k.eq_ignore_ascii_case(service))
+                .any(|k| k.eq_ignore_ascii_case(service)))
         {
-            out.push(Finding::new(
+            continue;
+        }
+        const FIX: &str = "add `\"StringEquals\": {\"aws:SourceAccount\": \"<your account>\"}` and `\"ArnLike\": {\"aws:SourceArn\": \"<the calling resource's arn>\"}`";
+        let finding = match (&account, &arn) {
+            (_, Limit::Effective) => Finding::new(
+                Rule::PartialConfusedDeputyKeys,
+                sp,
+                format!(
+                    "service principal `{service}` is limited by `aws:SourceArn` but not `aws:SourceAccount` (AWS recommends both): an `aws:SourceArn` pattern whose account is not fixed lets other accounts' resources act through this statement; add `\"StringEquals\": {{\"aws:SourceAccount\": \"<your account>\"}}`"
+                ),
+            ),
+            (Limit::Effective, _) => Finding::new(
+                Rule::PartialConfusedDeputyKeys,
+                sp,
+                format!(
+                    "service principal `{service}` is limited by `aws:SourceAccount` but not `aws:SourceArn` (AWS recommends both): other accounts are kept out, but any of the service's resources in your account can act through this statement; add `\"ArnLike\": {{\"aws:SourceArn\": \"<the calling resource's arn>\"}}`"
+                ),
+            ),
+            (Limit::Ineffective(why), _) | (_, Limit::Ineffective(why)) => Finding::new(
                 Rule::MissingConfusedDeputyKeys,
                 sp,
-                format!("service principal `{service}` is not limited to your resources (confused deputy): add `\"StringEquals\": {{\"aws:SourceAccount\": \"<your account>\"}}` and `\"ArnLike\": {{\"aws:SourceArn\": \"<the calling resource's arn>\"}}`"),
-            ));
-        }
+                format!(
+                    "service principal `{service}` is not limited to your resources (confused deputy): {why}, so it limits nothing; {FIX}, without `IfExists` or a bare `\"*\"`"
+                ),
+            ),
+            (Limit::Absent, Limit::Absent) => Finding::new(
+                Rule::MissingConfusedDeputyKeys,
+                sp,
+                format!(
+                    "service principal `{service}` is not limited to your resources (confused deputy): {FIX}"
+                ),
+            ),
+        };
+        out.push(finding);
     }
 }
 
@@ -230,7 +339,7 @@ fn star_principal(s: &Stmt<'_>, p: &str, v: &Value, out: &mut Vec<Finding>) {
             .filter(|(_, a)| *a == "*")
             .map(|(ip, _)| ip),
     );
-    if stars.is_empty() || CALLER_KEYS.iter().any(|k| s.has_condition_key(k)) {
+    if stars.is_empty() || CALLER_KEYS.iter().any(|k| effective(s, k)) {
         return;
     }
     for sp in stars {

@@ -4,46 +4,73 @@ use crate::document::{Document, Stmt, Strings};
 use crate::{Finding, Rule};
 use mmpolicy_catalog::pattern::{has_wildcard, wildcard_matches_ignore_case};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+
+/// How many action-against-wildcard comparisons one statement may cost before the search for
+/// actions covered by a wildcard stops (duplicates are still found): keeps huge documents fast.
+const WILDCARD_BUDGET: usize = 1_000_000;
 
 pub(crate) fn check(doc: &Document<'_>, out: &mut Vec<Finding>) {
     for s in &doc.statements {
         covered_actions(s, out);
     }
     let shapes: Vec<Shape> = doc.statements.iter().map(Shape::of).collect();
+    // The first statement of each frame and action and resource sets: one pass with hash
+    // maps, instead of comparing every pair.
+    let mut same_all: HashMap<(&str, &BTreeSet<String>, &BTreeSet<String>), usize> = HashMap::new();
+    let mut same_resources: HashMap<(&str, &BTreeSet<String>), usize> = HashMap::new();
+    let mut same_actions: HashMap<(&str, &BTreeSet<String>), usize> = HashMap::new();
     for (j, b) in shapes.iter().enumerate() {
-        for a in &shapes[..j] {
-            if a.same_frame(b) && a.actions == b.actions && a.resources == b.resources {
-                out.push(Finding::new(
-                    Rule::DuplicateStatement,
-                    b.ptr.clone(),
-                    format!(
-                        "statement {} repeats statement {} (apart from `Sid`): remove it",
-                        b.index, a.index
-                    ),
-                ));
-                break;
-            }
-            if !(a.same_frame(b) && a.plain && b.plain) {
-                continue;
-            }
-            if a.resources == b.resources {
-                out.push(Finding::new(
-                    Rule::MergeableStatements,
-                    b.ptr.clone(),
-                    format!("statement {} has the same effect, principal, resources and condition as statement {}: move its actions into that statement", b.index, a.index),
-                ));
-                break;
-            }
-            if a.actions == b.actions {
-                out.push(Finding::new(
-                    Rule::MergeableStatements,
-                    b.ptr.clone(),
-                    format!("statement {} has the same effect, principal, actions and condition as statement {}: move its resources into that statement", b.index, a.index),
-                ));
-                break;
-            }
+        let dup = *same_all
+            .entry((&b.frame, &b.actions, &b.resources))
+            .or_insert(j);
+        let (by_resources, by_actions) = if b.plain {
+            (
+                *same_resources.entry((&b.frame, &b.resources)).or_insert(j),
+                *same_actions.entry((&b.frame, &b.actions)).or_insert(j),
+            )
+        } else {
+            (j, j)
+        };
+        // The statement it repeats; else the earliest it merges with.
+        let first = if dup != j {
+            dup
+        } else {
+            by_resources.min(by_actions)
+        };
+        if first == j {
+            continue;
         }
+        let a = &shapes[first];
+        let finding = if first == dup {
+            Finding::new(
+                Rule::DuplicateStatement,
+                b.ptr.clone(),
+                format!(
+                    "statement {} repeats statement {} (apart from `Sid`): remove it",
+                    b.index, a.index
+                ),
+            )
+        } else if first == by_resources {
+            Finding::new(
+                Rule::MergeableStatements,
+                b.ptr.clone(),
+                format!(
+                    "statement {} has the same effect, principal, resources and condition as statement {}: move its actions into that statement",
+                    b.index, a.index
+                ),
+            )
+        } else {
+            Finding::new(
+                Rule::MergeableStatements,
+                b.ptr.clone(),
+                format!(
+                    "statement {} has the same effect, principal, actions and condition as statement {}: move its resources into that statement",
+                    b.index, a.index
+                ),
+            )
+        };
+        out.push(finding);
     }
 }
 
@@ -51,8 +78,8 @@ pub(crate) fn check(doc: &Document<'_>, out: &mut Vec<Finding>) {
 struct Shape {
     index: usize,
     ptr: String,
-    /// Everything but `Sid`, `Action` and `Resource`, canonical.
-    frame: Value,
+    /// Everything but `Sid`, `Action` and `Resource`, canonical, as JSON text.
+    frame: String,
     actions: BTreeSet<String>,
     resources: BTreeSet<String>,
     /// `Action` and `Resource` (not `NotAction`/`NotResource`), so that merging is a union.
@@ -82,15 +109,11 @@ impl Shape {
         Shape {
             index: s.index,
             ptr: s.ptr.clone(),
-            frame: Value::Object(frame),
+            frame: Value::Object(frame).to_string(),
             actions: set(&s.action, true),
             resources: set(&s.resource, false),
             plain: s.action.is_some() && s.resource.is_some(),
         }
-    }
-
-    fn same_frame(&self, other: &Shape) -> bool {
-        self.frame == other.frame
     }
 }
 
@@ -125,27 +148,53 @@ fn covered_actions(s: &Stmt<'_>, out: &mut Vec<Finding>) {
     let Some(actions) = s.action.as_ref().or(s.not_action.as_ref()) else {
         return;
     };
-    for (i, (p, a)) in actions.items.iter().enumerate() {
-        let by = actions.items.iter().enumerate().find(|(j, (_, other))| {
-            *j != i
-                && if other.eq_ignore_ascii_case(a) {
-                    // The later of two equal items is the duplicate.
-                    *j < i
-                } else {
-                    has_wildcard(other) && wildcard_matches_ignore_case(other, a)
-                }
-        });
-        if let Some((_, (_, other))) = by {
-            let how = if other.eq_ignore_ascii_case(a) {
-                "is listed twice".to_owned()
-            } else {
-                format!("is covered by `{other}`")
-            };
-            out.push(Finding::new(
-                Rule::DuplicateAction,
-                p.clone(),
-                format!("`{a}` {how} in the same statement: remove it"),
-            ));
-        }
+    let lower: Vec<String> = actions
+        .items
+        .iter()
+        .map(|(_, a)| a.to_ascii_lowercase())
+        .collect();
+    // The first index of each action, case ignored.
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(lower.len());
+    for (i, a) in lower.iter().enumerate() {
+        first.entry(a.as_str()).or_insert(i);
+    }
+    // The distinct wildcards, at their first index.
+    let mut wildcards: Vec<(usize, &str)> = first
+        .iter()
+        .filter(|(a, _)| has_wildcard(a))
+        .map(|(a, i)| (*i, *a))
+        .collect();
+    wildcards.sort_unstable();
+    let search_wildcards = wildcards.len().saturating_mul(lower.len()) <= WILDCARD_BUDGET;
+    for (i, ((p, a), low)) in actions.items.iter().zip(&lower).enumerate() {
+        // The later of two equal items is the duplicate.
+        let equal = first.get(low.as_str()).copied().filter(|j| *j < i);
+        let covering = if search_wildcards {
+            wildcards
+                .iter()
+                .find(|(_, w)| *w != low.as_str() && wildcard_matches_ignore_case(w, a))
+                .map(|(j, _)| *j)
+        } else {
+            None
+        };
+        // The earliest item that repeats or covers it.
+        let by = match (equal, covering) {
+            (Some(e), Some(c)) => Some(e.min(c)),
+            (e, c) => e.or(c),
+        };
+        let Some(j) = by else {
+            continue;
+        };
+        let other = actions.items[j].1;
+        let how = if other.eq_ignore_ascii_case(a) {
+            "is listed twice".to_owned()
+        } else {
+            format!("is covered by `{other}`")
+        };
+        out.push(Finding::new(
+            Rule::DuplicateAction,
+            p.clone(),
+            format!("`{a}` {how} in the same statement: remove it"),
+        ));
     }
 }

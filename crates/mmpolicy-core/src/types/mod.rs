@@ -67,6 +67,34 @@ pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), Pa
     Ok(())
 }
 
+/// The accessors of an ARN type that stores the ARN with its partition, region and account.
+macro_rules! regional_arn_accessors {
+    ($ty:ident, $what:literal) => {
+        impl $ty {
+            /// The ARN.
+            pub fn as_str(&self) -> &str {
+                &self.arn
+            }
+
+            #[doc = concat!("The ", $what, "'s partition.")]
+            pub fn partition(&self) -> $crate::types::Partition {
+                self.partition
+            }
+
+            #[doc = concat!("The ", $what, "'s region.")]
+            pub fn region(&self) -> $crate::types::Region {
+                self.region
+            }
+
+            #[doc = concat!("The account that owns the ", $what, ".")]
+            pub fn account(&self) -> $crate::types::AccountId {
+                self.account
+            }
+        }
+    };
+}
+pub(crate) use regional_arn_accessors;
+
 /// Implements the string plumbing shared by every newtype: `Display`, `FromStr`, `AsRef<str>`,
 /// `Serialize` as the string, `Deserialize` through the checking constructor, and a
 /// hand-written `JsonSchema` with a stable name.

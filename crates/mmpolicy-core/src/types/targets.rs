@@ -2,7 +2,9 @@
 //! topic ARNs, Lambda function ARNs, Amazon Q Business application and index ids, and SES
 //! configuration set names.
 
-use super::{AccountId, Partition, Region, reject_widening, string_newtype};
+use super::{
+    AccountId, Partition, Region, regional_arn_accessors, reject_widening, string_newtype,
+};
 use crate::ParamError;
 use schemars::json_schema;
 
@@ -122,27 +124,9 @@ impl SnsTopicArn {
             account,
         })
     }
-
-    /// The ARN.
-    pub fn as_str(&self) -> &str {
-        &self.arn
-    }
-
-    /// The topic's partition.
-    pub fn partition(&self) -> Partition {
-        self.partition
-    }
-
-    /// The topic's region.
-    pub fn region(&self) -> Region {
-        self.region
-    }
-
-    /// The account that owns the topic.
-    pub fn account(&self) -> AccountId {
-        self.account
-    }
 }
+
+regional_arn_accessors!(SnsTopicArn, "topic");
 
 string_newtype!(
     SnsTopicArn,
@@ -211,27 +195,9 @@ impl LambdaFunctionArn {
             account,
         })
     }
-
-    /// The ARN.
-    pub fn as_str(&self) -> &str {
-        &self.arn
-    }
-
-    /// The function's partition.
-    pub fn partition(&self) -> Partition {
-        self.partition
-    }
-
-    /// The function's region.
-    pub fn region(&self) -> Region {
-        self.region
-    }
-
-    /// The account that owns the function.
-    pub fn account(&self) -> AccountId {
-        self.account
-    }
 }
+
+regional_arn_accessors!(LambdaFunctionArn, "function");
 
 string_newtype!(
     LambdaFunctionArn,

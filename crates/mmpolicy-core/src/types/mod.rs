@@ -2,7 +2,7 @@
 //!
 //! Each type has a private field and one way in, its checking constructor (also used by
 //! `FromStr` and `Deserialize`), so a value that exists is a value that is safe to put into a
-//! policy. `Display` prints the AWS form. Every refusal is a [`ParamError`](crate::ParamError)
+//! policy. `Display` prints the AWS form. Every refusal is a [`ParamError`]
 //! naming the field, the value and the rule.
 //!
 //! Nothing here accepts a value that would widen a policy (`*`, `?`, quotes, control characters,

@@ -20,14 +20,13 @@ pub fn read_text(path: &str) -> Result<String, CliError> {
 
 /// Parses a parameter file: TOML when its name ends in `.toml`, else JSON.
 pub fn parse_params(path: &str, text: &str) -> Result<serde_json::Value, CliError> {
-    let is_toml = Path::new(path)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
-    if is_toml {
+    if mmpolicy::bundle::BundleFormat::from_path(Path::new(path))
+        == mmpolicy::bundle::BundleFormat::Toml
+    {
         toml::from_str::<serde_json::Value>(text).map_err(|e| {
             let line = e
                 .span()
-                .map(|span| line_of_offset(text, span.start))
+                .map(|span| mmpolicy::bundle::line_of(text, span.start))
                 .map(|line| format!(":{line}"))
                 .unwrap_or_default();
             CliError::usage(format!(
@@ -39,29 +38,6 @@ pub fn parse_params(path: &str, text: &str) -> Result<serde_json::Value, CliErro
         serde_json::from_str::<serde_json::Value>(text)
             .map_err(|e| CliError::usage(format!("`{path}` is not valid JSON: {e}")))
     }
-}
-
-/// The 1-based line of a byte offset in `text`.
-pub fn line_of_offset(text: &str, offset: usize) -> usize {
-    text.as_bytes()
-        .iter()
-        .take(offset)
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
-/// The line of a top-level `key = ...` in a TOML text, to locate an error about that key.
-pub fn toml_key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            let line = line.trim_start();
-            let rest = line
-                .strip_prefix(key)
-                .or_else(|| line.strip_prefix(&format!("\"{key}\"")));
-            rest.is_some_and(|r| r.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
 }
 
 /// Applies `--set key=value` (a string) and `--set key:=json` (any JSON value) pairs to `params`.
@@ -117,17 +93,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(v, json!({"a": "x=y", "b": [1, 2], "c": true}));
-    }
-
-    #[test]
-    fn lines_of_offsets_and_toml_keys() {
-        let text = "a = 1\nregion = \"x\"\n  \"account_id\" = \"1\"\n";
-        assert_eq!(line_of_offset(text, 0), 1);
-        assert_eq!(line_of_offset(text, 7), 2);
-        assert_eq!(toml_key_line(text, "region"), Some(2));
-        assert_eq!(toml_key_line(text, "account_id"), Some(3));
-        assert_eq!(toml_key_line(text, "a"), Some(1));
-        assert_eq!(toml_key_line(text, "missing"), None);
     }
 
     #[test]

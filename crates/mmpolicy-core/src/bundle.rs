@@ -756,9 +756,9 @@ fn json_message(err: &serde_json::Error) -> String {
         .unwrap_or(text)
 }
 
-/// The line of the key at the dotted `path` (`archiving.kms_key_arn`) in a bundle file, when
-/// the file has it.
-fn locate(text: &str, format: BundleFormat, path: &str) -> Option<usize> {
+/// The line of the key at the dotted `path` (`archiving.kms_key_arn`) in a TOML or JSON text
+/// (a bundle file or a parameter file), when the text has it.
+pub fn locate(text: &str, format: BundleFormat, path: &str) -> Option<usize> {
     let keys: Vec<&str> = path.split('.').collect();
     match format {
         BundleFormat::Toml => {
@@ -951,7 +951,7 @@ impl JsonScanner<'_> {
 }
 
 /// The 1-based line of byte `offset` in `text`.
-fn line_of(text: &str, offset: usize) -> usize {
+pub fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset)
         .unwrap_or(text)
         .bytes()

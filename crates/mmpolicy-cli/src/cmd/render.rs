@@ -2,6 +2,7 @@
 
 use crate::error::CliError;
 use crate::{input, output};
+use std::path::Path;
 
 const AFTER_HELP: &str = "\
 Parameters come from a file, from --set pairs, or from the provider's example; --set may also
@@ -46,19 +47,18 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let policy = match (&args.params, args.example) {
         (Some(path), _) => {
             let text = input::read_text(path)?;
-            let is_json = !path.to_ascii_lowercase().ends_with(".toml");
-            if is_json && args.sets.is_empty() {
+            let format = mmpolicy::bundle::BundleFormat::from_path(Path::new(path));
+            if format == mmpolicy::bundle::BundleFormat::Json && args.sets.is_empty() {
                 // Straight from the text, so that errors can carry a line number.
                 provider.render_str(&text).map_err(|e| located(path, e))?
             } else {
                 let mut params = input::parse_params(path, &text)?;
                 input::apply_sets(&mut params, &args.sets)?;
                 provider.render_value(&params).map_err(|e| {
-                    // A TOML file: find the line of the offending top-level key.
-                    let line = (!is_json)
-                        .then(|| e.field().and_then(|f| f.split('.').next()))
-                        .flatten()
-                        .and_then(|key| input::toml_key_line(&text, key));
+                    // Find the line of the offending key in the file, as bundle files do.
+                    let line = e
+                        .field()
+                        .and_then(|field| mmpolicy::bundle::locate(&text, format, field));
                     match line {
                         Some(line) => CliError::usage(format!("{path}:{line}: {e}")),
                         None => located(path, e),

@@ -6,6 +6,34 @@ use super::{
 use crate::ParamError;
 use schemars::json_schema;
 
+/// Splits `arn:<partition>:<service>:<region>:<account>:<rest>` and checks every part, so
+/// that an ARN taken whole carries a real partition, region and account.
+pub(crate) fn split_arn<'a>(
+    field: &'static str,
+    value: &'a str,
+    service: &str,
+    rule: &'static str,
+) -> Result<(Partition, Region, AccountId, &'a str), ParamError> {
+    let fail = |rule: String| ParamError::new(field, value, rule);
+    let parts: Vec<&str> = value.splitn(6, ':').collect();
+    let [arn, partition, svc, region, account, rest] = parts[..] else {
+        return Err(fail(rule.to_owned()));
+    };
+    if arn != "arn" || svc != service {
+        return Err(fail(rule.to_owned()));
+    }
+    let partition = Partition::new(partition).map_err(|e| fail(format!("{rule}: {}", e.rule)))?;
+    let region = Region::new(region).map_err(|e| fail(format!("{rule}: {}", e.rule)))?;
+    if region.partition() != partition {
+        return Err(fail(format!(
+            "region `{region}` is in partition `{}`, not `{partition}`",
+            region.partition()
+        )));
+    }
+    let account = AccountId::new(account).map_err(|e| fail(format!("{rule}: {}", e.rule)))?;
+    Ok((partition, region, account, rest))
+}
+
 /// The ARN of a KMS key (not an alias): `arn:<partition>:kms:<region>:<account>:key/<key id>`,
 /// the key id a UUID or a multi-Region key id (`mrk-` and 32 hexadecimal digits).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -33,23 +61,7 @@ impl KmsKeyArn {
             "expected a KMS key ARN `arn:aws:kms:<region>:<account id>:key/<key id>`";
         reject_widening(Self::FIELD, value)?;
         let fail = |rule: String| ParamError::new(Self::FIELD, value, rule);
-        let parts: Vec<&str> = value.splitn(6, ':').collect();
-        let [arn, partition, service, region, account, resource] = parts[..] else {
-            return Err(fail(RULE.to_owned()));
-        };
-        if arn != "arn" || service != "kms" {
-            return Err(fail(RULE.to_owned()));
-        }
-        let partition =
-            Partition::new(partition).map_err(|e| fail(format!("{RULE}: {}", e.rule)))?;
-        let region = Region::new(region).map_err(|e| fail(format!("{RULE}: {}", e.rule)))?;
-        if region.partition() != partition {
-            return Err(fail(format!(
-                "region `{region}` is in partition `{}`, not `{partition}`",
-                region.partition()
-            )));
-        }
-        let account = AccountId::new(account).map_err(|e| fail(format!("{RULE}: {}", e.rule)))?;
+        let (partition, region, account, resource) = split_arn(Self::FIELD, value, "kms", RULE)?;
         if resource.starts_with("alias/") {
             return Err(fail(
                 "an alias cannot name a key in an IAM `Resource`: give the key ARN (`...:key/<key id>`), or the alias in `kms_key_alias` where the parameter has one".to_owned(),

@@ -2,39 +2,12 @@
 //! topic ARNs, Lambda function ARNs, Amazon Q Business application and index ids, and SES
 //! configuration set names.
 
+use super::arn::split_arn;
 use super::{
     AccountId, Partition, Region, regional_arn_accessors, reject_widening, string_newtype,
 };
 use crate::ParamError;
 use schemars::json_schema;
-
-/// Splits `arn:<partition>:<service>:<region>:<account>:<rest>` and checks every part, so
-/// that an ARN taken whole carries a real partition, region and account.
-fn split_arn<'a>(
-    field: &'static str,
-    value: &'a str,
-    service: &str,
-    rule: &'static str,
-) -> Result<(Partition, Region, AccountId, &'a str), ParamError> {
-    let fail = |rule: String| ParamError::new(field, value, rule);
-    let parts: Vec<&str> = value.splitn(6, ':').collect();
-    let [arn, partition, svc, region, account, rest] = parts[..] else {
-        return Err(fail(rule.to_owned()));
-    };
-    if arn != "arn" || svc != service {
-        return Err(fail(rule.to_owned()));
-    }
-    let partition = Partition::new(partition).map_err(|e| fail(format!("{rule}: {}", e.rule)))?;
-    let region = Region::new(region).map_err(|e| fail(format!("{rule}: {}", e.rule)))?;
-    if region.partition() != partition {
-        return Err(fail(format!(
-            "region `{region}` is in partition `{}`, not `{partition}`",
-            region.partition()
-        )));
-    }
-    let account = AccountId::new(account).map_err(|e| fail(format!("{rule}: {}", e.rule)))?;
-    Ok((partition, region, account, rest))
-}
 
 /// A KMS alias name, `alias/<name>`: letters, digits and `/ _ -`, 1 to 256 characters in all.
 /// Names under `alias/aws/` belong to AWS managed keys and are refused: their key policies

@@ -11,15 +11,15 @@
 //! `aws:SourceArn`): AWS's page says so, and none is added here. The crate also contributes the
 //! `[archiving]` table of the deployment bundle.
 
-use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, s3_arn, ses_arn};
+use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, s3_arn, ses_arn, shared_ses_arn};
 use mmpolicy_core::bundle::{BundleCommon, PlannedPolicy, Section};
 use mmpolicy_core::types::{
     AccountId, ArchiveId, BucketName, KeyPrefix, KmsKeyArn, Partition, PrincipalArn, PrincipalKind,
     Region, Scope, TagKey, TagValue, example, resolve_partition,
 };
 use mmpolicy_core::{
-    ParamError, PolicyDocument, PolicyKind, Principal, Provider, Statement,
-    register_bundle_section, register_provider,
+    ParamError, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
+    register_bundle_section, register_provider, texts,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -30,10 +30,47 @@ pub const FEATURE: &str = "archiving";
 
 /// The actions that list archives, searches and exports. They accept no resource type, so
 /// they only work with `"Resource": "*"`, in a statement of their own.
-pub const LIST_ACTIONS: [&str; 3] = [
+pub const LIST_ACTIONS: &[Text] = texts![
     "ses:ListArchives",
     "ses:ListArchiveSearches",
     "ses:ListArchiveExports",
+];
+
+/// Creating archives, without and with the tags they must carry.
+const CREATE_ACTIONS: &[Text] = texts!["ses:CreateArchive"];
+const CREATE_TAGGED_ACTIONS: &[Text] = texts!["ses:CreateArchive", "ses:TagResource"];
+
+/// What `archiving.identity` allows on the archive it names, statement by statement.
+const ON_ARCHIVE: [(&str, &[Text]); 5] = [
+    (
+        "ManageArchive",
+        texts!["ses:GetArchive", "ses:DeleteArchive", "ses:UpdateArchive"],
+    ),
+    (
+        "SearchArchive",
+        texts![
+            "ses:GetArchiveSearch",
+            "ses:GetArchiveSearchResults",
+            "ses:StartArchiveSearch",
+            "ses:StopArchiveSearch",
+        ],
+    ),
+    (
+        "ReadArchivedMessages",
+        texts!["ses:GetArchiveMessage", "ses:GetArchiveMessageContent"],
+    ),
+    (
+        "ExportArchive",
+        texts![
+            "ses:GetArchiveExport",
+            "ses:StartArchiveExport",
+            "ses:StopArchiveExport",
+        ],
+    ),
+    (
+        "ManageArchiveTags",
+        texts!["ses:ListTagsForResource", "ses:UntagResource"],
+    ),
 ];
 
 /// The KMS actions SES uses on an archive's customer managed key, as the page's key policy
@@ -140,23 +177,27 @@ impl Provider for Identity {
 
     fn render(p: &ArchivingParams) -> Result<PolicyDocument, ParamError> {
         let partition = resolve_partition(p.region, p.partition)?;
-        let archive_arn = |suffix: &str| {
-            ses_arn(
-                partition,
-                p.region,
-                p.account_id,
-                "mailmanager-archive",
-                suffix,
-            )
-        };
-        let every_archive = archive_arn("*");
-        let this_archive = archive_arn(&p.archive_id.arn_suffix());
+        let every_archive = ses_arn(
+            partition,
+            p.region,
+            p.account_id,
+            "mailmanager-archive",
+            "*",
+        );
+        // Five statements hold it: shared, not copied.
+        let this_archive = shared_ses_arn(
+            partition,
+            p.region,
+            p.account_id,
+            "mailmanager-archive",
+            p.archive_id.arn_suffix(),
+        );
 
         let create = match &p.create_tags {
             None => Statement::allow()
                 .sid("CreateArchives")
-                .actions(["ses:CreateArchive"])
-                .resources([every_archive.clone()]),
+                .fixed_actions(CREATE_ACTIONS)
+                .resources([every_archive]),
             Some(tags) => {
                 if tags.is_empty() {
                     return Err(ParamError::new(
@@ -167,8 +208,8 @@ impl Provider for Identity {
                 }
                 let mut st = Statement::allow()
                     .sid("CreateArchivesWithRequiredTags")
-                    .actions(["ses:CreateArchive", "ses:TagResource"])
-                    .resources([every_archive.clone()]);
+                    .fixed_actions(CREATE_TAGGED_ACTIONS)
+                    .resources([every_archive]);
                 for (key, values) in tags {
                     if values.is_empty() {
                         return Err(ParamError::new(
@@ -179,7 +220,7 @@ impl Provider for Identity {
                     }
                     st = st.condition_list(
                         "StringEquals",
-                        format!("aws:RequestTag/{key}"),
+                        ["aws:RequestTag/", key.as_str()].concat(),
                         values.iter().map(|v| v.as_str().to_owned()),
                     );
                 }
@@ -190,48 +231,21 @@ impl Provider for Identity {
                 )
             }
         };
-        let on_archive = |sid: &'static str, actions: &[&'static str]| {
-            Statement::allow()
-                .sid(sid)
-                .actions(actions.iter().copied())
-                .resources([this_archive.clone()])
-        };
-        Ok(PolicyDocument::new(vec![
-            create,
+        let mut statements = Vec::with_capacity(2 + ON_ARCHIVE.len());
+        statements.push(create);
+        statements.push(
             Statement::allow()
                 .sid("ListArchivesSearchesAndExports")
-                .actions(LIST_ACTIONS)
+                .fixed_actions(LIST_ACTIONS)
                 .resources(["*"]),
-            on_archive(
-                "ManageArchive",
-                &["ses:GetArchive", "ses:DeleteArchive", "ses:UpdateArchive"],
-            ),
-            on_archive(
-                "SearchArchive",
-                &[
-                    "ses:GetArchiveSearch",
-                    "ses:GetArchiveSearchResults",
-                    "ses:StartArchiveSearch",
-                    "ses:StopArchiveSearch",
-                ],
-            ),
-            on_archive(
-                "ReadArchivedMessages",
-                &["ses:GetArchiveMessage", "ses:GetArchiveMessageContent"],
-            ),
-            on_archive(
-                "ExportArchive",
-                &[
-                    "ses:GetArchiveExport",
-                    "ses:StartArchiveExport",
-                    "ses:StopArchiveExport",
-                ],
-            ),
-            on_archive(
-                "ManageArchiveTags",
-                &["ses:ListTagsForResource", "ses:UntagResource"],
-            ),
-        ]))
+        );
+        statements.extend(ON_ARCHIVE.iter().map(|&(sid, actions)| {
+            Statement::allow()
+                .sid(sid)
+                .fixed_actions(actions)
+                .resources([this_archive.clone()])
+        }));
+        Ok(PolicyDocument::new(statements))
     }
 }
 

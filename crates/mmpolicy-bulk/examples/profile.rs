@@ -12,16 +12,59 @@
 //!
 //! The test data is generated (and, for `serde-only`, the documents built) outside the
 //! functions named, so the two collected totals compare the bulk path with the serde floor.
+//!
+//! `profile ratio <provider-id> <count> [rounds]` times the two alternately in one process
+//! (21 rounds by default) and prints the minimum and median of each and their ratios: on a
+//! shared machine whose speed drifts, alternating rounds compare like with like better than
+//! two criterion benches run one after the other.
 
 use mmpolicy_bulk::sink::NdjsonSink;
 use mmpolicy_bulk::{InputFormat, Options, testdata};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+/// The system allocator, counting allocations (one relaxed atomic add each), so `ratio` can
+/// say how many a set costs.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: every call is forwarded unchanged to `System`.
+#[allow(
+    unsafe_code,
+    reason = "a global allocator is unsafe to implement; this one only counts and forwards"
+)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [mode, id, count] = &args[..] else {
-        eprintln!("usage: profile bulk|serde-only <provider-id> <count>");
-        return ExitCode::from(2);
+    let (mode, id, count, rounds) = match &args[..] {
+        [mode, id, count] => (mode, id, count, None),
+        [mode, id, count, rounds] => (mode, id, count, Some(rounds)),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
     };
     let Ok(provider) = mmpolicy::registry().get(id) else {
         eprintln!("unknown provider `{id}`");
@@ -32,36 +75,158 @@ fn main() -> ExitCode {
     match mode.as_str() {
         "bulk" => {
             let input = testdata::ndjson(provider, count, testdata::SEED);
-            let options = Options {
-                jobs: 1,
-                keep_going: false,
-            };
-            let mut sink = NdjsonSink::new(&mut out);
-            if let Err(e) = mmpolicy_bulk::run(
-                provider,
-                input.as_bytes(),
-                InputFormat::Ndjson,
-                options,
-                &mut sink,
-            ) {
+            if let Err(e) = bulk(provider, &input, &mut out) {
                 eprintln!("{e}");
                 return ExitCode::FAILURE;
             }
         }
-        "serde-only" => {
-            let documents: Vec<mmpolicy::PolicyDocument> =
-                testdata::param_sets(provider, count, testdata::SEED)
-                    .iter()
-                    .filter_map(|set| provider.render_value(set).ok())
-                    .collect();
-            serialize_all(&documents, &mut out);
+        "serde-only" => serialize_all(&documents(provider, count), &mut out),
+        "phases" => return phases(count),
+        "ratio" => {
+            let rounds = rounds.and_then(|r| r.parse().ok()).unwrap_or(21);
+            return ratio(provider, count, rounds);
         }
         _ => {
-            eprintln!("usage: profile bulk|serde-only <provider-id> <count>");
+            eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     }
     println!("{} bytes", out.len());
+    ExitCode::SUCCESS
+}
+
+const USAGE: &str = "usage: profile bulk|serde-only|ratio|phases <provider-id> <count> [rounds]";
+
+/// For `archiving.identity` only: the median time of reading the parameter sets; of reading
+/// them and building the documents; and of that and writing them, each over all sets.
+fn phases(count: usize) -> ExitCode {
+    use mmpolicy::Provider;
+    use mmpolicy::archiving::{ArchivingParams, Identity};
+    let Ok(provider) = mmpolicy::registry().get(Identity::ID) else {
+        return ExitCode::FAILURE;
+    };
+    let input = testdata::ndjson(provider, count, testdata::SEED);
+    let lines: Vec<&str> = input.lines().collect();
+    let mut out: Vec<u8> = Vec::with_capacity(count * 2048);
+    let mut times = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..21 {
+        for (phase, samples) in times.iter_mut().enumerate() {
+            out.clear();
+            let start = Instant::now();
+            if phase == 3 {
+                let _ = bulk(provider, &input, &mut out);
+            }
+            for line in lines.iter().filter(|_| phase < 3) {
+                let Ok(params) = serde_json::from_str::<ArchivingParams>(line) else {
+                    return ExitCode::FAILURE;
+                };
+                if phase == 0 {
+                    std::hint::black_box(&params);
+                    continue;
+                }
+                let Ok(document) = Identity::render(&params) else {
+                    return ExitCode::FAILURE;
+                };
+                if phase == 2 {
+                    document.write_compact_json(&mut out);
+                    out.push(b'\n');
+                }
+                std::hint::black_box(&document);
+            }
+            samples.push(start.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    let mut medians = [0.0; 4];
+    for (median, samples) in medians.iter_mut().zip(&mut times) {
+        samples.sort_by(f64::total_cmp);
+        *median = samples.get(samples.len() / 2).copied().unwrap_or(0.0);
+    }
+    let [read, build, write, all] = medians;
+    println!(
+        "archiving.identity, {count} sets, medians of 21 rounds:\n  read params        {read:8.2} ms\n  + build, drop      {:8.2} ms\n  + write            {:8.2} ms\n  + engine and sink  {:8.2} ms\n  = bulk             {all:8.2} ms",
+        build - read,
+        write - build,
+        all - write,
+    );
+    ExitCode::SUCCESS
+}
+
+/// The bulk path on one thread, into `out`.
+#[inline(never)]
+fn bulk(
+    provider: &dyn mmpolicy::PolicyProvider,
+    input: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), mmpolicy_bulk::BulkError> {
+    let options = Options {
+        jobs: 1,
+        keep_going: false,
+    };
+    let mut sink = NdjsonSink::new(out);
+    mmpolicy_bulk::run(
+        provider,
+        input.as_bytes(),
+        InputFormat::Ndjson,
+        options,
+        &mut sink,
+    )
+    .map(|_| ())
+}
+
+/// The finished documents of the generated sets.
+fn documents(
+    provider: &dyn mmpolicy::PolicyProvider,
+    count: usize,
+) -> Vec<mmpolicy::PolicyDocument> {
+    testdata::param_sets(provider, count, testdata::SEED)
+        .iter()
+        .filter_map(|set| provider.render_value(set).ok())
+        .collect()
+}
+
+/// Times bulk and serde-only alternately, `rounds` times each, and prints the minimum and the
+/// median of each and the ratios.
+fn ratio(provider: &dyn mmpolicy::PolicyProvider, count: usize, rounds: usize) -> ExitCode {
+    let input = testdata::ndjson(provider, count, testdata::SEED);
+    let documents = documents(provider, count);
+    let mut out: Vec<u8> = Vec::with_capacity(count * 2048);
+    let (mut bulk_ms, mut serde_ms) = (Vec::new(), Vec::new());
+    let mut allocations = 0;
+    for _ in 0..rounds.max(1) {
+        out.clear();
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let start = Instant::now();
+        if let Err(e) = bulk(provider, &input, &mut out) {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+        bulk_ms.push(start.elapsed().as_secs_f64() * 1e3);
+        allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        let bulk_len = out.len();
+        out.clear();
+        let start = Instant::now();
+        serialize_all(&documents, &mut out);
+        serde_ms.push(start.elapsed().as_secs_f64() * 1e3);
+        if out.len() != bulk_len {
+            eprintln!("bulk wrote {bulk_len} bytes, serde_json {}", out.len());
+            return ExitCode::FAILURE;
+        }
+    }
+    for v in [&mut bulk_ms, &mut serde_ms] {
+        v.sort_by(f64::total_cmp);
+    }
+    let min = |v: &[f64]| v.first().copied().unwrap_or(0.0);
+    let median = |v: &[f64]| v.get(v.len() / 2).copied().unwrap_or(0.0);
+    let (bulk_min, bulk_median) = (min(&bulk_ms), median(&bulk_ms));
+    let (serde_min, serde_median) = (min(&serde_ms), median(&serde_ms));
+    println!(
+        "{}: {count} sets, {} rounds\n  bulk        min {bulk_min:8.2} ms  median {bulk_median:8.2} ms\n  serde-only  min {serde_min:8.2} ms  median {serde_median:8.2} ms\n  ratio       min {:8.2}x    median {:8.2}x\n  allocations per set (bulk): {:.1}",
+        provider.id(),
+        bulk_ms.len(),
+        bulk_min / serde_min,
+        bulk_median / serde_median,
+        allocations as f64 / count.max(1) as f64,
+    );
     ExitCode::SUCCESS
 }
 

@@ -8,7 +8,8 @@
 //! here too, and `tests` compare the output with serde_json's on documents using every form.
 
 use crate::model::{
-    ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap, Statement, Version,
+    ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap, Statement, Text,
+    Version,
 };
 
 impl PolicyDocument {
@@ -64,25 +65,31 @@ fn write_statement(out: &mut Vec<u8>, statement: &Statement) {
         Effect::Allow => b"\"Allow\"",
         Effect::Deny => b"\"Deny\"",
     });
-    for (key, principal) in [
-        ("\"Principal\":", principal),
-        ("\"NotPrincipal\":", not_principal),
-    ] {
-        if let Some(principal) = principal {
-            object.fixed(out, key);
-            write_principal(out, principal);
-        }
+    // Written out key by key, not in a loop, so each fixed key is a constant the compiler
+    // copies inline.
+    if let Some(principal) = principal {
+        object.fixed(out, "\"Principal\":");
+        write_principal(out, principal);
     }
-    for (key, values) in [
-        ("\"Action\":", action),
-        ("\"NotAction\":", not_action),
-        ("\"Resource\":", resource),
-        ("\"NotResource\":", not_resource),
-    ] {
-        if let Some(values) = values {
-            object.fixed(out, key);
-            one_or_many(out, values, |out, s| string(out, s));
-        }
+    if let Some(principal) = not_principal {
+        object.fixed(out, "\"NotPrincipal\":");
+        write_principal(out, principal);
+    }
+    if let Some(values) = action {
+        object.fixed(out, "\"Action\":");
+        strings(out, values);
+    }
+    if let Some(values) = not_action {
+        object.fixed(out, "\"NotAction\":");
+        strings(out, values);
+    }
+    if let Some(values) = resource {
+        object.fixed(out, "\"Resource\":");
+        strings(out, values);
+    }
+    if let Some(values) = not_resource {
+        object.fixed(out, "\"NotResource\":");
+        strings(out, values);
     }
     if let Some(condition) = condition {
         object.fixed(out, "\"Condition\":");
@@ -111,7 +118,7 @@ fn write_principal(out: &mut Vec<u8>, principal: &Principal) {
         service,
         federated,
         canonical_user,
-    } = map;
+    } = &**map;
     let mut object = Object::open(out);
     for (key, values) in [
         ("\"AWS\":", aws),
@@ -121,7 +128,7 @@ fn write_principal(out: &mut Vec<u8>, principal: &Principal) {
     ] {
         if let Some(values) = values {
             object.fixed(out, key);
-            one_or_many(out, values, |out, s| string(out, s));
+            strings(out, values);
         }
     }
     Object::close(out);
@@ -140,11 +147,17 @@ fn write_condition_value(out: &mut Vec<u8>, value: &ConditionValue) {
     }
 }
 
+/// Strings alone or in a list.
+fn strings(out: &mut Vec<u8>, values: &OneOrMany<Text>) {
+    one_or_many(out, values, |out, s| string(out, s));
+}
+
 /// A value alone, or a list of values.
 fn one_or_many<T>(out: &mut Vec<u8>, values: &OneOrMany<T>, write: impl Fn(&mut Vec<u8>, &T)) {
     match values {
         OneOrMany::One(value) => write(out, value),
-        OneOrMany::Many(values) => {
+        OneOrMany::Many(_) | OneOrMany::Fixed(_) => {
+            let values = values.as_slice();
             out.push(b'[');
             for (i, value) in values.iter().enumerate() {
                 if i > 0 {
@@ -179,6 +192,7 @@ impl Object {
 
     /// A key fixed by the model, given already quoted and followed by its colon
     /// (`"\"Effect\":"`): copied as is, without an escape check.
+    #[inline(always)]
     fn fixed(&mut self, out: &mut Vec<u8>, quoted_key: &'static str) {
         if !self.empty {
             out.push(b',');
@@ -194,42 +208,68 @@ impl Object {
 
 /// A JSON string: copied between quotes when nothing in it needs escaping, else escaped by
 /// serde_json.
+///
+/// The check and the copy are one pass over eight bytes at a time, each copy of a constant
+/// size, which the compiler writes inline: the strings of a policy are short, and calling
+/// `memcpy` for each of them cost more than copying them.
+#[inline]
 fn string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    if needs_escape(bytes) {
+    let start = out.len();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut chunks = bytes.chunks_exact(8);
+    let mut found = 0u64;
+    for chunk in &mut chunks {
+        let word: [u8; 8] = chunk.try_into().unwrap_or_default();
+        found |= special_bytes(u64::from_le_bytes(word));
+        out.extend_from_slice(&word);
+    }
+    let rest = chunks.remainder();
+    if let (Some(last), false) = (bytes.len().checked_sub(8), rest.is_empty()) {
+        // The last eight bytes, overlapping the chunks already written: drop the overlap
+        // and write the window whole.
+        let word: [u8; 8] = bytes[last..].try_into().unwrap_or_default();
+        found |= special_bytes(u64::from_le_bytes(word));
+        out.truncate(out.len() - (8 - rest.len()));
+        out.extend_from_slice(&word);
+    } else {
+        for &b in rest {
+            found |= u64::from(b < 0x20 || b == b'"' || b == b'\\');
+            out.push(b);
+        }
+    }
+    if found != 0 {
+        out.truncate(start);
         // Writing into a `Vec` cannot fail.
         let _ = serde_json::to_writer(&mut *out, s);
         return;
     }
     out.push(b'"');
-    out.extend_from_slice(bytes);
-    out.push(b'"');
 }
 
-/// Whether JSON needs any byte of `bytes` escaped: a control character, `"` or `\`. Eight
-/// bytes at a time (SWAR): the hot loop of the bulk path runs over every string it writes.
-fn needs_escape(bytes: &[u8]) -> bool {
+/// Non-zero when one of the eight bytes of `x` needs escaping in JSON: a control character,
+/// `"` or `\` (SWAR: eight bytes at a time).
+#[inline]
+fn special_bytes(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     /// High bit set in each byte of `x` that is zero.
     fn zero_bytes(x: u64) -> u64 {
         x.wrapping_sub(ONES) & !x & HIGH
     }
-    let mut chunks = bytes.chunks_exact(8);
-    let mut found = 0u64;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // A byte below 0x20 (and below 0x80, so no UTF-8 byte), `"` (0x22), `\\` (0x5c).
-        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-        found |= control | zero_bytes(x ^ (ONES * 0x22)) | zero_bytes(x ^ (ONES * 0x5c));
-    }
-    found != 0
-        || chunks
-            .remainder()
-            .iter()
-            .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    // A byte below 0x20 (and below 0x80, so no UTF-8 byte), `"` (0x22), `\\` (0x5c).
+    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    control | zero_bytes(x ^ (ONES * 0x22)) | zero_bytes(x ^ (ONES * 0x5c))
+}
+
+/// Whether JSON needs any byte of `bytes` escaped, as [`string`] decides it.
+#[cfg(test)]
+fn needs_escape(bytes: &[u8]) -> bool {
+    let mut out = Vec::new();
+    let s = std::str::from_utf8(bytes).unwrap_or_default();
+    string(&mut out, s);
+    out.len() != bytes.len() + 2
 }
 
 #[cfg(test)]
@@ -277,6 +317,28 @@ mod tests {
             {"Effect": "Allow", "NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:root"], "Service": "ses.amazonaws.com", "Federated": "cognito-identity.amazonaws.com", "CanonicalUser": "abc"}, "Action": ["a:b", "c:d"], "Resource": ["*"]},
             {"Effect": "Allow", "Principal": {"Service": ["a", "b"]}, "Action": "a:b", "Resource": [], "Condition": {}}
         ]}));
+    }
+
+    #[test]
+    fn writes_fixed_and_shared_forms_as_serde_json_does() {
+        const TWO: &[Text] = &[Text::from_static("a:b"), Text::from_static("c:d")];
+        const ONE: &[Text] = &[Text::from_static("a:b")];
+        let arn = Text::shared("arn:aws:s3:::b/*");
+        let document = PolicyDocument::new(vec![
+            Statement::allow()
+                .fixed_actions(TWO)
+                .resources([arn.clone()]),
+            Statement::allow().fixed_actions(ONE).resources([arn]),
+            Statement::allow().fixed_actions(&[]),
+        ]);
+        let mut out = Vec::new();
+        document.write_compact_json(&mut out);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, document.to_compact_json());
+        assert_eq!(
+            text,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["a:b","c:d"],"Resource":"arn:aws:s3:::b/*"},{"Effect":"Allow","Action":"a:b","Resource":"arn:aws:s3:::b/*"},{"Effect":"Allow","Action":[]}]}"#
+        );
     }
 
     #[test]

@@ -9,15 +9,17 @@ pub mod arns;
 pub mod bundle;
 mod compact;
 pub mod error;
+mod keymap;
 pub mod model;
 pub mod provider;
 pub mod registry;
+mod text;
 pub mod types;
 
 pub use bundle::deployment_schema;
 pub use error::{ParamError, ParamsError, RenderError, UnknownProvider};
 pub use model::{
-    Condition, ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap,
+    Condition, ConditionValue, Effect, KeyMap, OneOrMany, PolicyDocument, Principal, PrincipalMap,
     Statement, Text, Version,
 };
 pub use provider::{ParamDoc, PolicyKind, PolicyProvider, Provider, param_docs};

@@ -9,27 +9,30 @@
 //! The model is deliberately permissive about *grammar* (a statement without `Action` parses):
 //! judging a document is the linter's job, reading it is the model's.
 
-use indexmap::IndexMap;
+pub use crate::keymap::KeyMap;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::fmt;
 
-/// Text in a policy: borrowed when the code fixes it (actions, Sids, condition operators and
-/// keys), owned when it comes from parameters or from a parsed document. Rendering a policy then
-/// allocates only for the values that vary.
-pub type Text = Cow<'static, str>;
+pub use crate::text::Text;
 
 /// A value that AWS accepts either alone or in a list (`"Action": "s3:GetObject"` or
 /// `"Action": ["s3:GetObject"]`). The form read is kept, so it is also the form written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Two variants hold a list: [`Many`](Self::Many), a list built at run time or read from a
+/// document, and [`Fixed`](Self::Fixed), a list fixed by the code (a provider's actions),
+/// which costs no allocation. They are the same JSON and compare equal when their values do.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum OneOrMany<T> {
+pub enum OneOrMany<T: 'static> {
     /// A single value, written without brackets.
     One(T),
     /// A list of values, written as a JSON array (even with one element).
     Many(Vec<T>),
+    /// A list fixed by the code, written as a JSON array (never produced by reading).
+    #[serde(skip_deserializing)]
+    Fixed(&'static [T]),
 }
 
 impl<T> OneOrMany<T> {
@@ -38,7 +41,13 @@ impl<T> OneOrMany<T> {
         match self {
             OneOrMany::One(v) => std::slice::from_ref(v),
             OneOrMany::Many(v) => v,
+            OneOrMany::Fixed(v) => v,
         }
+    }
+
+    /// True for the list forms, written with brackets even when they hold one value.
+    pub fn is_list(&self) -> bool {
+        !matches!(self, OneOrMany::One(_))
     }
 
     /// Iterates over the values.
@@ -54,6 +63,23 @@ impl<T> OneOrMany<T> {
     /// True when a list form holds no value.
     pub fn is_empty(&self) -> bool {
         self.as_slice().is_empty()
+    }
+}
+
+impl<T: PartialEq> PartialEq for OneOrMany<T> {
+    /// Equal when both are written the same way: the same form (one value or a list) and the
+    /// same values.
+    fn eq(&self, other: &Self) -> bool {
+        self.is_list() == other.is_list() && self.as_slice() == other.as_slice()
+    }
+}
+
+impl<T: Eq> Eq for OneOrMany<T> {}
+
+impl<T: std::hash::Hash> std::hash::Hash for OneOrMany<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.is_list().hash(state);
+        self.as_slice().hash(state);
     }
 }
 
@@ -210,35 +236,7 @@ pub struct Statement {
 
 /// A `Condition` block: operator (`StringEquals`, `ArnLike`, ...) → condition key → values.
 /// Insertion order is kept, so rendered documents read the way they were built.
-pub type Condition =
-    IndexMap<Text, IndexMap<Text, OneOrMany<ConditionValue>, KeyHasher>, KeyHasher>;
-
-/// The hasher of [`Condition`]'s maps: FNV-1a. A condition holds a handful of short keys, for
-/// which SipHash's setup costs more than the lookups it protects (the bulk path builds one map
-/// per statement per policy).
-pub type KeyHasher = std::hash::BuildHasherDefault<Fnv1a>;
-
-/// The FNV-1a hash function, for [`KeyHasher`].
-#[derive(Debug, Clone, Copy)]
-pub struct Fnv1a(u64);
-
-impl Default for Fnv1a {
-    fn default() -> Self {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for Fnv1a {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-}
+pub type Condition = KeyMap<KeyMap<OneOrMany<ConditionValue>>>;
 
 /// One value in a condition. AWS accepts strings, and booleans and numbers written bare.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -254,13 +252,19 @@ pub enum ConditionValue {
 
 impl From<&'static str> for ConditionValue {
     fn from(s: &'static str) -> Self {
-        ConditionValue::String(Cow::Borrowed(s))
+        ConditionValue::String(Text::from_static(s))
     }
 }
 
 impl From<String> for ConditionValue {
     fn from(s: String) -> Self {
-        ConditionValue::String(Cow::Owned(s))
+        ConditionValue::String(Text::from(s))
+    }
+}
+
+impl From<&Text> for ConditionValue {
+    fn from(s: &Text) -> Self {
+        ConditionValue::String(s.clone())
     }
 }
 
@@ -285,25 +289,26 @@ impl fmt::Display for ConditionValue {
 pub enum Principal {
     /// `"*"`: anyone, authenticated or not.
     Any,
-    /// `{"AWS": ..., "Service": ..., "Federated": ..., "CanonicalUser": ...}`.
-    Named(PrincipalMap),
+    /// `{"AWS": ..., "Service": ..., "Federated": ..., "CanonicalUser": ...}`; boxed, so a
+    /// statement without a principal (most of them) stays small.
+    Named(Box<PrincipalMap>),
 }
 
 impl Principal {
     /// `{"Service": "<service>"}`, the form AWS's examples use for one service.
     pub fn service(service: impl Into<Text>) -> Self {
-        Principal::Named(PrincipalMap {
+        Principal::Named(Box::new(PrincipalMap {
             service: Some(OneOrMany::One(service.into())),
             ..PrincipalMap::default()
-        })
+        }))
     }
 
     /// `{"AWS": "<arn>"}`.
     pub fn aws(arn: impl Into<Text>) -> Self {
-        Principal::Named(PrincipalMap {
+        Principal::Named(Box::new(PrincipalMap {
             aws: Some(OneOrMany::One(arn.into())),
             ..PrincipalMap::default()
-        })
+        }))
     }
 }
 
@@ -355,7 +360,7 @@ impl<'de> Deserialize<'de> for Principal {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Principal, A::Error> {
                 let inner = PrincipalMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(Principal::Named(inner))
+                Ok(Principal::Named(Box::new(inner)))
             }
         }
         deserializer.deserialize_any(PrincipalVisitor)
@@ -365,6 +370,7 @@ impl<'de> Deserialize<'de> for Principal {
 /// Builds statements the way providers write them: `Statement::allow().actions([...])...`.
 impl Statement {
     /// An empty `Allow` statement.
+    #[inline]
     pub fn allow() -> Self {
         Statement {
             sid: None,
@@ -380,18 +386,21 @@ impl Statement {
     }
 
     /// Sets `Sid`.
+    #[inline]
     pub fn sid(mut self, sid: impl Into<Text>) -> Self {
         self.sid = Some(sid.into());
         self
     }
 
     /// Sets `Principal`.
+    #[inline]
     pub fn principal(mut self, principal: Principal) -> Self {
         self.principal = Some(principal);
         self
     }
 
     /// Sets `Action`: one action is written as a string, several as a list.
+    #[inline]
     pub fn actions<I, S>(mut self, actions: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -401,7 +410,20 @@ impl Statement {
         self
     }
 
+    /// Sets `Action` to a list fixed by the code, without allocating: declare it as a constant
+    /// (`const READ: &[Text] = &[Text::from_static("s3:GetObject"), ...]`). Written as a list,
+    /// unless it holds exactly one action.
+    #[inline]
+    pub fn fixed_actions(mut self, actions: &'static [Text]) -> Self {
+        self.action = Some(match actions {
+            [one] => OneOrMany::One(one.clone()),
+            _ => OneOrMany::Fixed(actions),
+        });
+        self
+    }
+
     /// Sets `Resource`: one resource is written as a string, several as a list.
+    #[inline]
     pub fn resources<I, S>(mut self, resources: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -412,6 +434,7 @@ impl Statement {
     }
 
     /// Adds one condition `operator` → `key` → `values` (one value is written as a string).
+    #[inline]
     pub fn condition<I, V>(
         mut self,
         operator: impl Into<Text>,
@@ -424,15 +447,15 @@ impl Statement {
     {
         let v: OneOrMany<ConditionValue> = values.into_iter().map(Into::into).collect();
         self.condition
-            .get_or_insert_with(IndexMap::default)
-            .entry(operator.into())
-            .or_default()
-            .insert(key.into(), v);
+            .get_or_insert_with(KeyMap::new)
+            .get_or_insert_default(operator)
+            .insert(key, v);
         self
     }
 
     /// Adds one condition whose values are always written as a list, as AWS's examples do for
     /// multi-valued keys such as `kms:ResourceAliases`.
+    #[inline]
     pub fn condition_list<I, V>(
         mut self,
         operator: impl Into<Text>,
@@ -445,10 +468,9 @@ impl Statement {
     {
         let v: Vec<ConditionValue> = values.into_iter().map(Into::into).collect();
         self.condition
-            .get_or_insert_with(IndexMap::default)
-            .entry(operator.into())
-            .or_default()
-            .insert(key.into(), OneOrMany::Many(v));
+            .get_or_insert_with(KeyMap::new)
+            .get_or_insert_default(operator)
+            .insert(key, OneOrMany::Many(v));
         self
     }
 }
@@ -501,19 +523,6 @@ mod tests {
                 OneOrMany::from(v)
             );
         }
-    }
-
-    #[test]
-    fn fnv1a_matches_the_reference_values() {
-        use std::hash::Hasher;
-        let hash = |bytes: &[u8]| {
-            let mut h = Fnv1a::default();
-            h.write(bytes);
-            h.finish()
-        };
-        assert_eq!(hash(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(hash(b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(hash(b"foobar"), 0x8594_4171_f739_67e8);
     }
 
     #[test]

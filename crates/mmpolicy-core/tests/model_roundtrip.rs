@@ -12,12 +12,16 @@ fn text() -> impl Strategy<Value = Text> {
     "[ -~é\"\\\\\n\t]{0,12}".prop_map(Text::from)
 }
 
-fn one_or_many<T: std::fmt::Debug + Clone, S: Strategy<Value = T>>(
+fn one_or_many<T: std::fmt::Debug + Clone + 'static, S: Strategy<Value = T>>(
     s: impl Fn() -> S,
 ) -> impl Strategy<Value = OneOrMany<T>> {
     prop_oneof![
         s().prop_map(OneOrMany::One),
         prop::collection::vec(s(), 0..4).prop_map(OneOrMany::Many),
+        // A list fixed by the code: written as a list, read back as `Many`, and equal to it.
+        // Leaked because it must be `'static`; a few hundred small lists per test run.
+        prop::collection::vec(s(), 0..4)
+            .prop_map(|v| OneOrMany::Fixed(Box::leak(v.into_boxed_slice()))),
     ]
 }
 
@@ -34,12 +38,12 @@ fn principal() -> impl Strategy<Value = Principal> {
     prop_oneof![
         Just(Principal::Any),
         (opt(), opt(), opt(), opt()).prop_map(|(aws, service, federated, canonical_user)| {
-            Principal::Named(PrincipalMap {
+            Principal::Named(Box::new(PrincipalMap {
                 aws,
                 service,
                 federated,
                 canonical_user,
-            })
+            }))
         }),
     ]
 }
@@ -108,7 +112,7 @@ fn document() -> impl Strategy<Value = PolicyDocument> {
             Just(Version::V2012_10_17),
             Just(Version::V2008_10_17)
         ]),
-        prop::option::of(text().prop_map(Text::into_owned)),
+        prop::option::of(text().prop_map(Text::into_string)),
         one_or_many(statement),
     )
         .prop_map(|(version, id, statement)| PolicyDocument {

@@ -179,9 +179,12 @@ fn service_principals_carry_confused_deputy_conditions() {
         }
         let doc = p.render_value(&p.example_params()).unwrap();
         for (i, s) in doc.statements().iter().enumerate() {
-            let Some(mmpolicy::Principal::Named(PrincipalMap {
+            let Some(mmpolicy::Principal::Named(map)) = &s.principal else {
+                continue;
+            };
+            let PrincipalMap {
                 service: Some(_), ..
-            })) = &s.principal
+            } = **map
             else {
                 continue;
             };

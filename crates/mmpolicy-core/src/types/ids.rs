@@ -158,12 +158,12 @@ pub enum Scope<T> {
     One(T),
 }
 
-impl<T: fmt::Display> Scope<T> {
+impl<T: AsRef<str>> Scope<T> {
     /// The last part of an ARN: the id, or `*`.
-    pub fn arn_suffix(&self) -> String {
+    pub fn arn_suffix(&self) -> &str {
         match self {
-            Scope::All => "*".to_owned(),
-            Scope::One(id) => id.to_string(),
+            Scope::All => "*",
+            Scope::One(id) => id.as_ref(),
         }
     }
 }

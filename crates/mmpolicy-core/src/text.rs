@@ -1,0 +1,274 @@
+//! [`Text`], the string type of the policy model.
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// Text in a policy, in the form that costs least where it comes from:
+///
+/// - **fixed** by the code (actions, Sids, condition operators and keys): a `&'static str`,
+///   never allocated ([`Text::from_static`], `From<&'static str>`);
+/// - **built once** from parameters (an ARN, an account id): a `String` ([`From<String>`]);
+/// - **shared** by several statements (the ARN every statement of a policy is scoped to):
+///   an `Arc<str>` ([`Text::shared`]), so each further copy is a reference count, not an
+///   allocation.
+///
+/// Whatever the form, a `Text` behaves as the `str` it holds: it compares, orders, hashes,
+/// prints and serialises like it, so the form is never visible in a policy.
+#[derive(Clone)]
+pub struct Text(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Static(&'static str),
+    Owned(String),
+    Shared(Arc<str>),
+}
+
+impl Text {
+    /// Text fixed by the code; usable in constants (`const A: Text = Text::from_static("x")`).
+    pub const fn from_static(s: &'static str) -> Self {
+        Text(Repr::Static(s))
+    }
+
+    /// Text that several statements will hold: cloning it copies a reference, not the string.
+    pub fn shared(s: impl Into<Arc<str>>) -> Self {
+        Text(Repr::Shared(s.into()))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Static(s) => s,
+            Repr::Owned(s) => s,
+            Repr::Shared(s) => s,
+        }
+    }
+
+    /// The text as a `String`, allocating only when it is not already one.
+    pub fn into_string(self) -> String {
+        match self.0 {
+            Repr::Owned(s) => s,
+            Repr::Static(s) => s.to_owned(),
+            Repr::Shared(s) => s.as_ref().to_owned(),
+        }
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::from_static("")
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(s: &'static str) -> Self {
+        Text::from_static(s)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(Repr::Owned(s))
+    }
+}
+
+impl From<Arc<str>> for Text {
+    fn from(s: Arc<str>) -> Self {
+        Text(Repr::Shared(s))
+    }
+}
+
+impl From<&Text> for Text {
+    fn from(s: &Text) -> Self {
+        s.clone()
+    }
+}
+
+impl From<Text> for String {
+    fn from(s: Text) -> Self {
+        s.into_string()
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl Visitor<'_> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text::from(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text::from(v))
+            }
+        }
+        deserializer.deserialize_string(TextVisitor)
+    }
+}
+
+/// A `&'static [Text]` of string literals, for constants handed to
+/// [`Statement::fixed_actions`](crate::Statement::fixed_actions):
+///
+/// ```
+/// use mmpolicy_core::{Statement, Text, texts};
+/// const READ: &[Text] = texts!["s3:GetObject", "s3:GetObjectVersion"];
+/// let statement = Statement::allow().fixed_actions(READ).resources(["arn:aws:s3:::b/*"]);
+/// assert_eq!(statement.action.unwrap().len(), 2);
+/// ```
+#[macro_export]
+macro_rules! texts {
+    ($($s:literal),* $(,)?) => {
+        &[$($crate::Text::from_static($s)),*]
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::hash_map::DefaultHasher;
+
+    fn hash(value: &impl Hash) -> u64 {
+        let mut h = DefaultHasher::new();
+        value.hash(&mut h);
+        h.finish()
+    }
+
+    #[test]
+    fn every_form_behaves_as_its_str() {
+        let forms = [
+            Text::from_static("ses:GetArchive"),
+            Text::from("ses:GetArchive".to_owned()),
+            Text::shared("ses:GetArchive"),
+        ];
+        for a in &forms {
+            for b in &forms {
+                assert_eq!(a, b);
+                assert_eq!(a.cmp(b), std::cmp::Ordering::Equal);
+                assert_eq!(hash(a), hash(b));
+            }
+            assert_eq!(hash(a), hash(&"ses:GetArchive"));
+            assert_eq!(*a, "ses:GetArchive");
+            assert_eq!(a.to_string(), "ses:GetArchive");
+            assert_eq!(format!("{a:?}"), "\"ses:GetArchive\"");
+            assert_eq!(
+                serde_json::to_string(a).unwrap(),
+                "\"ses:GetArchive\"".to_owned()
+            );
+            assert_eq!(a.clone().into_string(), "ses:GetArchive");
+        }
+        assert_eq!(
+            Text::from("a").cmp(&Text::shared("b")),
+            std::cmp::Ordering::Less
+        );
+        assert_ne!(Text::from("a"), Text::from("b"));
+    }
+
+    #[test]
+    fn a_shared_text_is_not_copied_by_clone() {
+        let arn = Text::shared("arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*");
+        let copy = arn.clone();
+        assert!(std::ptr::eq(arn.as_str(), copy.as_str()));
+    }
+
+    #[test]
+    fn deserialises_from_json_strings_only() {
+        let t: Text = serde_json::from_str("\"a\\u00e9\"").unwrap();
+        assert_eq!(t, "aé");
+        assert!(serde_json::from_str::<Text>("1").is_err());
+    }
+}

@@ -19,8 +19,8 @@ use mmpolicy_core::types::{
     resolve_partition,
 };
 use mmpolicy_core::{
-    ParamError, PolicyDocument, PolicyKind, Principal, Provider, Statement,
-    register_bundle_section, register_provider,
+    ParamError, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
+    register_bundle_section, register_provider, texts,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -33,7 +33,34 @@ pub const ROLE_POLICY_FILE: &str = "rule-actions.role-policy.json";
 
 /// The KMS actions a role needs to publish to an encrypted SNS topic or deliver to an
 /// encrypted Amazon Q Business application.
-const ENCRYPT_ACTIONS: [&str; 2] = ["kms:Decrypt", "kms:GenerateDataKey*"];
+const ENCRYPT_ACTIONS: &[Text] = texts!["kms:Decrypt", "kms:GenerateDataKey*"];
+
+/// Assuming the rule set's execution role, for SES.
+const ASSUME_ROLE_ACTIONS: &[Text] = texts!["sts:AssumeRole"];
+
+/// Generating the data keys of SSE-KMS for the objects the Write to S3 action writes.
+const WRITE_TO_S3_KEY_ACTIONS: &[Text] = texts!["kms:GenerateDataKey*"];
+
+/// Writing received messages to the bucket as objects.
+const WRITE_OBJECT_ACTIONS: &[Text] = texts!["s3:PutObject"];
+
+/// Listing the bucket the Write to S3 action writes to.
+const LIST_BUCKET_ACTIONS: &[Text] = texts!["s3:ListBucket"];
+
+/// Delivering messages to the mailboxes of a WorkMail organization.
+const DELIVER_TO_MAILBOX_ACTIONS: &[Text] = texts!["workmail:DeliverToMailbox"];
+
+/// Sending messages on to the internet from a verified SES identity.
+const SEND_EMAIL_ACTIONS: &[Text] = texts!["ses:SendEmail", "ses:SendRawEmail"];
+
+/// Storing messages as documents in an Amazon Q Business index.
+const PUT_DOCUMENT_ACTIONS: &[Text] = texts!["qbusiness:BatchPutDocument"];
+
+/// Publishing messages to an SNS topic.
+const PUBLISH_ACTIONS: &[Text] = texts!["sns:Publish"];
+
+/// Invoking a Lambda function.
+const INVOKE_FUNCTION_ACTIONS: &[Text] = texts!["lambda:InvokeFunction"];
 
 /// The account, region and optional partition that most rule-action policies take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +172,7 @@ impl Provider for TrustPolicy {
             Statement::allow()
                 .sid("AllowMailManagerRuleSetToAssumeRole")
                 .principal(Principal::service(SES_SERVICE_PRINCIPAL))
-                .actions(["sts:AssumeRole"])
+                .fixed_actions(ASSUME_ROLE_ACTIONS)
                 .source_conditions(p.account_id, source),
         ]))
     }
@@ -258,7 +285,7 @@ impl Provider for WriteToS3 {
                     arn.partition(),
                     Statement::allow()
                         .sid("WriteToS3EncryptWithKey")
-                        .actions(["kms:GenerateDataKey*"])
+                        .fixed_actions(WRITE_TO_S3_KEY_ACTIONS)
                         .resources([arn.as_str().to_owned()])
                         .condition(
                             "StringEquals",
@@ -280,7 +307,7 @@ impl Provider for WriteToS3 {
                     place.partition,
                     Statement::allow()
                         .sid("WriteToS3EncryptWithKeyAlias")
-                        .actions(["kms:GenerateDataKey*"])
+                        .fixed_actions(WRITE_TO_S3_KEY_ACTIONS)
                         .resources([place.arn("kms", "key/*")])
                         .condition_list(
                             "ForAnyValue:StringEquals",
@@ -333,13 +360,13 @@ impl Provider for WriteToS3 {
         let mut statements = vec![
             Statement::allow()
                 .sid("WriteToS3PutObject")
-                .actions(["s3:PutObject"])
+                .fixed_actions(WRITE_OBJECT_ACTIONS)
                 .resources([s3_arn(partition, &objects)]),
             // Not narrowed with `s3:prefix`: `s3:ListBucket` also authorizes `HeadBucket`,
             // which carries no prefix, and AWS does not say which of them SES makes.
             Statement::allow()
                 .sid("WriteToS3ListBucket")
-                .actions(["s3:ListBucket"])
+                .fixed_actions(LIST_BUCKET_ACTIONS)
                 .resources([s3_arn(partition, p.bucket.as_str())]),
         ];
         if let Some((_, st)) = kms {
@@ -399,7 +426,7 @@ impl Provider for DeliverToMailbox {
         Ok(PolicyDocument::new(vec![
             Statement::allow()
                 .sid("DeliverToMailbox")
-                .actions(["workmail:DeliverToMailbox"])
+                .fixed_actions(DELIVER_TO_MAILBOX_ACTIONS)
                 .resources([place.arn(
                     "workmail",
                     &format!("organization/{}", p.workmail_organization_id),
@@ -478,7 +505,7 @@ impl Provider for SendToInternet {
         Ok(PolicyDocument::new(vec![
             Statement::allow()
                 .sid("SendToInternet")
-                .actions(["ses:SendEmail", "ses:SendRawEmail"])
+                .fixed_actions(SEND_EMAIL_ACTIONS)
                 .resources(resources),
         ]))
     }
@@ -550,7 +577,7 @@ impl Provider for DeliverToQBusiness {
         let mut statements = vec![
             Statement::allow()
                 .sid("DeliverToQBusiness")
-                .actions(["qbusiness:BatchPutDocument"])
+                .fixed_actions(PUT_DOCUMENT_ACTIONS)
                 .resources([
                     place.arn("qbusiness", &application),
                     place.arn("qbusiness", &format!("{application}/index/{}", p.index_id)),
@@ -561,7 +588,7 @@ impl Provider for DeliverToQBusiness {
             statements.push(
                 Statement::allow()
                     .sid("DeliverToQBusinessUseKey")
-                    .actions(ENCRYPT_ACTIONS)
+                    .fixed_actions(ENCRYPT_ACTIONS)
                     .resources([key.as_str().to_owned()])
                     .condition(
                         "StringEquals",
@@ -622,7 +649,7 @@ impl Provider for PublishToSns {
         let mut statements = vec![
             Statement::allow()
                 .sid("PublishToSns")
-                .actions(["sns:Publish"])
+                .fixed_actions(PUBLISH_ACTIONS)
                 .resources([p.topic_arn.as_str().to_owned()]),
         ];
         if let Some(key) = &p.kms_key_arn {
@@ -630,7 +657,7 @@ impl Provider for PublishToSns {
             statements.push(
                 Statement::allow()
                     .sid("PublishToSnsUseKey")
-                    .actions(ENCRYPT_ACTIONS)
+                    .fixed_actions(ENCRYPT_ACTIONS)
                     .resources([key.as_str().to_owned()])
                     .condition(
                         "StringEquals",
@@ -685,7 +712,7 @@ impl Provider for InvokeLambda {
         Ok(PolicyDocument::new(vec![
             Statement::allow()
                 .sid("InvokeLambda")
-                .actions(["lambda:InvokeFunction"])
+                .fixed_actions(INVOKE_FUNCTION_ACTIONS)
                 .resources([p.function_arn.as_str().to_owned()]),
         ]))
     }

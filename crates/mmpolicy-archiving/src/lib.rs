@@ -75,13 +75,18 @@ const ON_ARCHIVE: [(&str, &[Text]); 5] = [
 
 /// The KMS actions SES uses on an archive's customer managed key, as the page's key policy
 /// lists them.
-const KEY_POLICY_ACTIONS: [&str; 3] = ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"];
+const KEY_POLICY_ACTIONS: &[Text] =
+    texts!["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+/// The KMS actions archive users need on the archive's key, through SES.
+const USE_ARCHIVE_KEY_ACTIONS: &[Text] =
+    texts!["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"];
 
 /// The S3 actions an export needs on the destination bucket itself.
-const EXPORT_BUCKET_ACTIONS: [&str; 2] = ["s3:ListBucket", "s3:GetBucketLocation"];
+const EXPORT_BUCKET_ACTIONS: &[Text] = texts!["s3:ListBucket", "s3:GetBucketLocation"];
 
 /// The S3 actions an export needs on the objects it writes.
-const EXPORT_OBJECT_ACTIONS: [&str; 4] = [
+const EXPORT_OBJECT_ACTIONS: &[Text] = texts![
     "s3:PutObject",
     "s3:PutObjectAcl",
     "s3:PutObjectTagging",
@@ -298,7 +303,7 @@ impl ExportParams {
     ) -> Statement {
         let st = Statement::allow()
             .sid(sid)
-            .actions(EXPORT_BUCKET_ACTIONS)
+            .fixed_actions(EXPORT_BUCKET_ACTIONS)
             .resources([bucket_arn]);
         match principal {
             Some(p) => st.principal(p),
@@ -339,7 +344,7 @@ impl Provider for ExportIdentity {
         statements.push(
             Statement::allow()
                 .sid("ExportDestinationObjects")
-                .actions(EXPORT_OBJECT_ACTIONS)
+                .fixed_actions(EXPORT_OBJECT_ACTIONS)
                 .resources([objects]),
         );
         Ok(PolicyDocument::new(statements))
@@ -381,7 +386,7 @@ impl Provider for ExportBucketPolicy {
             Statement::allow()
                 .sid("AllowSesToWriteExports")
                 .principal(ses())
-                .actions(EXPORT_OBJECT_ACTIONS)
+                .fixed_actions(EXPORT_OBJECT_ACTIONS)
                 .resources([objects]),
         );
         Ok(PolicyDocument::new(statements))
@@ -431,7 +436,7 @@ impl Provider for KmsIdentity {
         Ok(PolicyDocument::new(vec![
             Statement::allow()
                 .sid("UseArchiveKey")
-                .actions(["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"])
+                .fixed_actions(USE_ARCHIVE_KEY_ACTIONS)
                 .resources([p.kms_key_arn.as_str().to_owned()])
                 .condition(
                     "StringEquals",
@@ -502,7 +507,7 @@ impl Provider for KeyPolicy {
             Statement::allow()
                 .sid("AllowArchiveUsersThroughSes")
                 .principal(Principal::aws(p.principal_arn.as_str().to_owned()))
-                .actions(KEY_POLICY_ACTIONS)
+                .fixed_actions(KEY_POLICY_ACTIONS)
                 .resources(["*"])
                 .condition(
                     "StringEquals",
@@ -512,7 +517,7 @@ impl Provider for KeyPolicy {
             Statement::allow()
                 .sid("AllowSesToUseArchiveKey")
                 .principal(Principal::service(SES_SERVICE_PRINCIPAL))
-                .actions(KEY_POLICY_ACTIONS)
+                .fixed_actions(KEY_POLICY_ACTIONS)
                 .resources(["*"]),
         ]))
     }

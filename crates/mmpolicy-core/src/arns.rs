@@ -97,26 +97,28 @@ impl Statement {
 }
 
 /// The statement of a Secrets Manager resource policy that lets SES read a secret on behalf of
-/// one Mail Manager resource (`source_arn`) of `account`.
+/// one Mail Manager resource (`source_arn`) of `account`. `actions` is the provider's
+/// constant list (declared with `texts!`).
 pub fn ses_secret_statement(
     sid: &'static str,
-    actions: &[&'static str],
+    actions: &'static [Text],
     account: AccountId,
     source_arn: String,
 ) -> Statement {
     Statement::allow()
         .sid(sid)
         .principal(crate::Principal::service(SES_SERVICE_PRINCIPAL))
-        .actions(actions.iter().copied())
+        .fixed_actions(actions)
         .resources(["*"])
         .source_conditions(account, source_arn)
 }
 
 /// The key-policy statement that lets SES decrypt a secret's KMS key, only through Secrets
-/// Manager in `region` (`kms:ViaService`) and only for `source_arn` of `account`.
+/// Manager in `region` (`kms:ViaService`) and only for `source_arn` of `account`. `actions` is
+/// the provider's constant list (declared with `texts!`).
 pub fn ses_secret_key_statement(
     sid: &'static str,
-    actions: &[&'static str],
+    actions: &'static [Text],
     region: Region,
     account: AccountId,
     source_arn: String,
@@ -124,7 +126,7 @@ pub fn ses_secret_key_statement(
     Statement::allow()
         .sid(sid)
         .principal(crate::Principal::service(SES_SERVICE_PRINCIPAL))
-        .actions(actions.iter().copied())
+        .fixed_actions(actions)
         .resources(["*"])
         .condition(
             "StringEquals",

@@ -13,12 +13,20 @@ use mmpolicy_core::arns::{ses_arn, ses_secret_key_statement, ses_secret_statemen
 use mmpolicy_core::types::{
     AccountId, IngressPointId, Partition, Region, example, resolve_partition,
 };
-use mmpolicy_core::{ParamError, PolicyDocument, PolicyKind, Provider, register_provider};
+use mmpolicy_core::{
+    ParamError, PolicyDocument, PolicyKind, Provider, Text, register_provider, texts,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The feature name of this crate's providers.
 pub const FEATURE: &str = "ingress";
+
+/// Reading the ingress endpoint's secret, for SES.
+const READ_SECRET_ACTIONS: &[Text] = texts!["secretsmanager:GetSecretValue"];
+
+/// Decrypting the secret with its KMS key, for SES through Secrets Manager.
+const DECRYPT_SECRET_ACTIONS: &[Text] = texts!["kms:Decrypt"];
 
 /// Parameters of both ingress endpoint policies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -93,7 +101,7 @@ impl Provider for SecretPolicy {
     fn render(p: &IngressParams) -> Result<PolicyDocument, ParamError> {
         Ok(PolicyDocument::new(vec![ses_secret_statement(
             "AllowMailManagerIngressToReadSecret",
-            &["secretsmanager:GetSecretValue"],
+            READ_SECRET_ACTIONS,
             p.account_id,
             p.source_arn()?,
         )]))
@@ -131,7 +139,7 @@ impl Provider for KeyPolicy {
     fn render(p: &IngressParams) -> Result<PolicyDocument, ParamError> {
         Ok(PolicyDocument::new(vec![ses_secret_key_statement(
             "AllowMailManagerIngressToDecryptSecret",
-            &["kms:Decrypt"],
+            DECRYPT_SECRET_ACTIONS,
             p.region,
             p.account_id,
             p.source_arn()?,

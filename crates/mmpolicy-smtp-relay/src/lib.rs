@@ -11,12 +11,23 @@
 
 use mmpolicy_core::arns::{ses_arn, ses_secret_key_statement, ses_secret_statement};
 use mmpolicy_core::types::{AccountId, Partition, Region, RelayId, example, resolve_partition};
-use mmpolicy_core::{ParamError, PolicyDocument, PolicyKind, Provider, register_provider};
+use mmpolicy_core::{
+    ParamError, PolicyDocument, PolicyKind, Provider, Text, register_provider, texts,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The feature name of this crate's providers.
 pub const FEATURE: &str = "smtp-relay";
+
+/// Reading the relay's secret and its metadata, for SES.
+const READ_SECRET_ACTIONS: &[Text] = texts![
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:DescribeSecret"
+];
+
+/// Decrypting the secret and describing its KMS key, for SES through Secrets Manager.
+const DECRYPT_SECRET_ACTIONS: &[Text] = texts!["kms:Decrypt", "kms:DescribeKey"];
 
 /// Parameters of both SMTP relay policies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -88,10 +99,7 @@ impl Provider for SecretPolicy {
     fn render(p: &RelayParams) -> Result<PolicyDocument, ParamError> {
         Ok(PolicyDocument::new(vec![ses_secret_statement(
             "AllowMailManagerRelayToReadSecret",
-            &[
-                "secretsmanager:GetSecretValue",
-                "secretsmanager:DescribeSecret",
-            ],
+            READ_SECRET_ACTIONS,
             p.account_id,
             p.source_arn()?,
         )]))
@@ -129,7 +137,7 @@ impl Provider for KeyPolicy {
     fn render(p: &RelayParams) -> Result<PolicyDocument, ParamError> {
         Ok(PolicyDocument::new(vec![ses_secret_key_statement(
             "AllowMailManagerRelayToDecryptSecret",
-            &["kms:Decrypt", "kms:DescribeKey"],
+            DECRYPT_SECRET_ACTIONS,
             p.region,
             p.account_id,
             p.source_arn()?,

@@ -58,7 +58,7 @@ fn write_statement(out: &mut Vec<u8>, statement: &Statement) {
     let mut object = Object::open(out);
     if let Some(sid) = sid {
         object.fixed(out, "\"Sid\":");
-        string(out, sid);
+        text(out, sid);
     }
     object.fixed(out, "\"Effect\":");
     out.extend_from_slice(match effect {
@@ -136,7 +136,7 @@ fn write_principal(out: &mut Vec<u8>, principal: &Principal) {
 
 fn write_condition_value(out: &mut Vec<u8>, value: &ConditionValue) {
     match value {
-        ConditionValue::String(s) => string(out, s),
+        ConditionValue::String(s) => text(out, s),
         ConditionValue::Bool(true) => out.extend_from_slice(b"true"),
         ConditionValue::Bool(false) => out.extend_from_slice(b"false"),
         // Rare; serde_json formats numbers, so its text is the reference. Writing into a
@@ -149,7 +149,21 @@ fn write_condition_value(out: &mut Vec<u8>, value: &ConditionValue) {
 
 /// Strings alone or in a list.
 fn strings(out: &mut Vec<u8>, values: &OneOrMany<Text>) {
-    one_or_many(out, values, |out, s| string(out, s));
+    one_or_many(out, values, text);
+}
+
+/// A [`Text`]: copied between quotes without a check when it is known to need no escaping.
+#[inline]
+fn text(out: &mut Vec<u8>, text: &Text) {
+    if text.known_plain() {
+        let bytes = text.as_bytes();
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+    } else {
+        string(out, text);
+    }
 }
 
 /// A value alone, or a list of values.
@@ -181,12 +195,12 @@ impl Object {
         Object { empty: true }
     }
 
-    fn key(&mut self, out: &mut Vec<u8>, key: &str) {
+    fn key(&mut self, out: &mut Vec<u8>, key: &Text) {
         if !self.empty {
             out.push(b',');
         }
         self.empty = false;
-        string(out, key);
+        text(out, key);
         out.push(b':');
     }
 
@@ -339,6 +353,25 @@ mod tests {
             text,
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["a:b","c:d"],"Resource":"arn:aws:s3:::b/*"},{"Effect":"Allow","Action":"a:b","Resource":"arn:aws:s3:::b/*"},{"Effect":"Allow","Action":[]}]}"#
         );
+    }
+
+    #[test]
+    fn escapes_static_and_shared_texts_that_need_it() {
+        const QUOTED: &[Text] = &[Text::from_static("a\"b"), Text::from_static("c:d")];
+        let document = PolicyDocument::new(vec![
+            Statement::allow()
+                .sid(Text::from_static("tab\t"))
+                .fixed_actions(QUOTED)
+                .resources([Text::shared("back\\slash"), Text::shared("plain")])
+                .condition(
+                    Text::from_static("String\"Equals"),
+                    Text::shared("k\n"),
+                    [Text::shared("v\u{1}")],
+                ),
+        ]);
+        let mut out = Vec::new();
+        document.write_compact_json(&mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), document.to_compact_json());
     }
 
     #[test]

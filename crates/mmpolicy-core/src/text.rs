@@ -22,39 +22,75 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Text(Repr);
 
+/// The forms of a [`Text`]. The static and shared forms also record whether the text is
+/// *plain*: written in JSON between quotes as it is, with nothing to escape. That is known
+/// once, when the text is made (for a constant, by the compiler), instead of each time the
+/// compact writer writes it.
 #[derive(Clone)]
 enum Repr {
     Static(&'static str),
+    StaticPlain(&'static str),
     Owned(String),
     Shared(Arc<str>),
+    SharedPlain(Arc<str>),
+}
+
+/// True when JSON needs no byte of `s` escaped: no control character, `"` or `\`.
+const fn is_plain(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 impl Text {
     /// Text fixed by the code; usable in constants (`const A: Text = Text::from_static("x")`).
     pub const fn from_static(s: &'static str) -> Self {
-        Text(Repr::Static(s))
+        if is_plain(s) {
+            Text(Repr::StaticPlain(s))
+        } else {
+            Text(Repr::Static(s))
+        }
     }
 
     /// Text that several statements will hold: cloning it copies a reference, not the string.
     pub fn shared(s: impl Into<Arc<str>>) -> Self {
-        Text(Repr::Shared(s.into()))
+        let s = s.into();
+        if is_plain(&s) {
+            Text(Repr::SharedPlain(s))
+        } else {
+            Text(Repr::Shared(s))
+        }
     }
 
     /// The text.
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            Repr::Static(s) => s,
+            Repr::Static(s) | Repr::StaticPlain(s) => s,
             Repr::Owned(s) => s,
-            Repr::Shared(s) => s,
+            Repr::Shared(s) | Repr::SharedPlain(s) => s,
         }
+    }
+
+    /// True when the text is known to need no escaping in JSON (a static or shared text
+    /// without control characters, quotes or backslashes); false when it does, or when it
+    /// was not checked (an owned text).
+    pub(crate) fn known_plain(&self) -> bool {
+        matches!(self.0, Repr::StaticPlain(_) | Repr::SharedPlain(_))
     }
 
     /// The text as a `String`, allocating only when it is not already one.
     pub fn into_string(self) -> String {
         match self.0 {
             Repr::Owned(s) => s,
-            Repr::Static(s) => s.to_owned(),
-            Repr::Shared(s) => s.as_ref().to_owned(),
+            Repr::Static(s) | Repr::StaticPlain(s) => s.to_owned(),
+            Repr::Shared(s) | Repr::SharedPlain(s) => s.as_ref().to_owned(),
         }
     }
 }
@@ -263,6 +299,21 @@ mod tests {
         let arn = Text::shared("arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*");
         let copy = arn.clone();
         assert!(std::ptr::eq(arn.as_str(), copy.as_str()));
+    }
+
+    #[test]
+    fn static_and_shared_texts_know_whether_json_needs_escaping() {
+        const PLAIN: Text = Text::from_static("ses:GetArchive");
+        const QUOTED: Text = Text::from_static("a\"b");
+        assert!(PLAIN.known_plain());
+        assert!(!QUOTED.known_plain());
+        assert!(Text::shared("arn:aws:s3:::b/*").known_plain());
+        for special in ["\\", "\"", "\n", "\u{1f}", "x\u{0}"] {
+            assert!(!Text::shared(special).known_plain(), "{special:?}");
+        }
+        assert!(Text::shared("é \u{7f}").known_plain());
+        // Owned text is not checked when it is made.
+        assert!(!Text::from("plain".to_owned()).known_plain());
     }
 
     #[test]

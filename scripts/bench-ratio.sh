@@ -4,6 +4,12 @@
 # busy machine does not disturb. Not part of the test suite.
 #
 #   scripts/bench-ratio.sh [--callgrind]
+#   scripts/bench-ratio.sh --repeat N PROVIDER-ID
+#
+# `--repeat` runs the criterion pair `bulk/<id>/10k` and `baseline/serde-only/10k/<id>` N times,
+# one right after the other, and prints each run's ratio and their median: on a shared machine
+# whose speed drifts by tens of percent within minutes, one pair of medians is not a
+# measurement.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,6 +20,25 @@ command -v jq >/dev/null || apt-get install -y jq >/dev/null
 median_ms() {
     jq '.median.point_estimate / 1e6' "$1/new/estimates.json"
 }
+
+if [ "${1:-}" = "--repeat" ]; then
+    runs="${2:?--repeat N PROVIDER-ID}"
+    id="${3:?--repeat N PROVIDER-ID}"
+    pattern="^(bulk/${id//./\\.}/10k|baseline/serde-only/10k/${id//./\\.})\$"
+    ratios=()
+    printf '%-4s %12s %12s %8s\n' "run" "bulk ms" "serde ms" "ratio"
+    for run in $(seq "$runs"); do
+        cargo bench --quiet --manifest-path "$root/Cargo.toml" -p mmpolicy-bulk --bench bulk -- "$pattern" >/dev/null 2>&1
+        bulk=$(median_ms "$criterion/bulk/${id}_10k")
+        base=$(median_ms "$criterion/baseline/serde-only_10k_${id}")
+        ratio=$(awk -v b="$bulk" -v s="$base" 'BEGIN { printf "%.3f", b / s }')
+        ratios+=("$ratio")
+        awk -v r="$run" -v b="$bulk" -v s="$base" -v q="$ratio" \
+            'BEGIN { printf "%-4s %12.2f %12.2f %7.2fx\n", r, b, s, q }'
+    done
+    printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "median ratio of %d runs: %.2fx (lowest %.2fx, highest %.2fx)\n", NR, v[int((NR + 1) / 2)], v[1], v[NR] }'
+    exit 0
+fi
 
 providers=()
 for dir in "$criterion"/bulk/*_10k; do

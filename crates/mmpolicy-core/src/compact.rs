@@ -277,13 +277,30 @@ fn special_bytes(x: u64) -> u64 {
     control | zero_bytes(x ^ (ONES * 0x22)) | zero_bytes(x ^ (ONES * 0x5c))
 }
 
+/// True when JSON needs no byte of `bytes` escaped (eight bytes at a time).
+pub(crate) fn is_plain(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut found = 0u64;
+    for chunk in &mut chunks {
+        let word: [u8; 8] = chunk.try_into().unwrap_or_default();
+        found |= special_bytes(u64::from_le_bytes(word));
+    }
+    found == 0
+        && !chunks
+            .remainder()
+            .iter()
+            .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
 /// Whether JSON needs any byte of `bytes` escaped, as [`string`] decides it.
 #[cfg(test)]
 fn needs_escape(bytes: &[u8]) -> bool {
     let mut out = Vec::new();
     let s = std::str::from_utf8(bytes).unwrap_or_default();
     string(&mut out, s);
-    out.len() != bytes.len() + 2
+    let escaped = out.len() != bytes.len() + 2;
+    assert_eq!(is_plain(bytes), !escaped, "{bytes:?}");
+    escaped
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ impl Text {
     /// Text that several statements will hold: cloning it copies a reference, not the string.
     pub fn shared(s: impl Into<Arc<str>>) -> Self {
         let s = s.into();
-        if is_plain(&s) {
+        if crate::compact::is_plain(s.as_bytes()) {
             Text(Repr::SharedPlain(s))
         } else {
             Text(Repr::Shared(s))

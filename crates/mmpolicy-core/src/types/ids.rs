@@ -21,7 +21,8 @@ fn id_rule(prefix: Option<&str>) -> String {
 /// Checks a Mail Manager resource id: `prefix` followed by 24 to 62 lowercase letters or digits
 /// when the prefix is known, else lowercase letters, digits and hyphens (1 to 100).
 fn check_id(field: &'static str, value: &str, prefix: Option<&str>) -> Result<(), ParamError> {
-    reject_widening(field, value)?;
+    // The allowed characters exclude everything `reject_widening` refuses: it runs only to
+    // explain a failure.
     let ok = match prefix {
         Some(prefix) => value.strip_prefix(prefix).is_some_and(|rest| {
             (24..=62).contains(&rest.len())
@@ -37,6 +38,7 @@ fn check_id(field: &'static str, value: &str, prefix: Option<&str>) -> Result<()
         }
     };
     if !ok {
+        reject_widening(field, value)?;
         return Err(ParamError::new(
             field,
             value,

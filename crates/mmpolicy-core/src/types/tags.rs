@@ -17,15 +17,20 @@ pub struct TagKey(String);
 impl TagKey {
     /// Parses a tag key.
     pub fn new(value: &str) -> Result<Self, ParamError> {
-        reject_widening(Self::FIELD, value)?;
-        if value.len() > 128 || !value.bytes().all(is_tag_char) {
+        // The usual case first: the allowed characters exclude everything `reject_widening`
+        // refuses, which runs only to explain a failure.
+        if value.is_empty() || value.len() > 128 || !value.bytes().all(is_tag_char) {
+            reject_widening(Self::FIELD, value)?;
             return Err(ParamError::new(
                 Self::FIELD,
                 value,
                 "a tag key has 1 to 128 letters, digits and `_ . : / = + - @`",
             ));
         }
-        if value.to_ascii_lowercase().starts_with("aws:") {
+        if value
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("aws:"))
+        {
             return Err(ParamError::new(
                 Self::FIELD,
                 value,
@@ -59,8 +64,8 @@ pub struct TagValue(String);
 impl TagValue {
     /// Parses a tag value.
     pub fn new(value: &str) -> Result<Self, ParamError> {
-        reject_widening(Self::FIELD, value)?;
-        if value.len() > 256 || !value.bytes().all(is_tag_char) {
+        if value.is_empty() || value.len() > 256 || !value.bytes().all(is_tag_char) {
+            reject_widening(Self::FIELD, value)?;
             return Err(ParamError::new(
                 Self::FIELD,
                 value,

@@ -41,13 +41,13 @@ const CREATE_ACTIONS: &[Text] = texts!["ses:CreateArchive"];
 const CREATE_TAGGED_ACTIONS: &[Text] = texts!["ses:CreateArchive", "ses:TagResource"];
 
 /// What `archiving.identity` allows on the archive it names, statement by statement.
-const ON_ARCHIVE: [(&str, &[Text]); 5] = [
+static ON_ARCHIVE: [(Text, &[Text]); 5] = [
     (
-        "ManageArchive",
+        Text::from_static("ManageArchive"),
         texts!["ses:GetArchive", "ses:DeleteArchive", "ses:UpdateArchive"],
     ),
     (
-        "SearchArchive",
+        Text::from_static("SearchArchive"),
         texts![
             "ses:GetArchiveSearch",
             "ses:GetArchiveSearchResults",
@@ -56,11 +56,11 @@ const ON_ARCHIVE: [(&str, &[Text]); 5] = [
         ],
     ),
     (
-        "ReadArchivedMessages",
+        Text::from_static("ReadArchivedMessages"),
         texts!["ses:GetArchiveMessage", "ses:GetArchiveMessageContent"],
     ),
     (
-        "ExportArchive",
+        Text::from_static("ExportArchive"),
         texts![
             "ses:GetArchiveExport",
             "ses:StartArchiveExport",
@@ -68,7 +68,7 @@ const ON_ARCHIVE: [(&str, &[Text]); 5] = [
         ],
     ),
     (
-        "ManageArchiveTags",
+        Text::from_static("ManageArchiveTags"),
         texts!["ses:ListTagsForResource", "ses:UntagResource"],
     ),
 ];
@@ -244,7 +244,7 @@ impl Provider for Identity {
                 .fixed_actions(LIST_ACTIONS)
                 .resources(["*"]),
         );
-        statements.extend(ON_ARCHIVE.iter().map(|&(sid, actions)| {
+        statements.extend(ON_ARCHIVE.iter().map(|(sid, actions)| {
             Statement::allow()
                 .sid(sid)
                 .fixed_actions(actions)

@@ -16,7 +16,8 @@
 //! `profile ratio <provider-id> <count> [rounds]` times the two alternately in one process
 //! (21 rounds by default) and prints the minimum and median of each and their ratios: on a
 //! shared machine whose speed drifts, alternating rounds compare like with like better than
-//! two criterion benches run one after the other.
+//! two criterion benches run one after the other. With `PROFILE_ROUNDS` set, each round's two
+//! times go to stderr.
 
 use mmpolicy_bulk::sink::NdjsonSink;
 use mmpolicy_bulk::{InputFormat, Options, testdata};
@@ -207,12 +208,22 @@ fn ratio(provider: &dyn mmpolicy::PolicyProvider, count: usize, rounds: usize) -
         let start = Instant::now();
         serialize_all(&documents, &mut out);
         serde_ms.push(start.elapsed().as_secs_f64() * 1e3);
+        if std::env::var_os("PROFILE_ROUNDS").is_some() {
+            eprintln!(
+                "round: bulk {:6.2} ms, serde-only {:6.2} ms",
+                bulk_ms.last().copied().unwrap_or(0.0),
+                serde_ms.last().copied().unwrap_or(0.0)
+            );
+        }
         if out.len() != bulk_len {
             eprintln!("bulk wrote {bulk_len} bytes, serde_json {}", out.len());
             return ExitCode::FAILURE;
         }
     }
-    for v in [&mut bulk_ms, &mut serde_ms] {
+    // Each round's own ratio: the two halves of a round ran within milliseconds of each other,
+    // so a drift of the machine's speed cancels out.
+    let mut round_ratios: Vec<f64> = bulk_ms.iter().zip(&serde_ms).map(|(b, s)| b / s).collect();
+    for v in [&mut bulk_ms, &mut serde_ms, &mut round_ratios] {
         v.sort_by(f64::total_cmp);
     }
     let min = |v: &[f64]| v.first().copied().unwrap_or(0.0);
@@ -220,11 +231,12 @@ fn ratio(provider: &dyn mmpolicy::PolicyProvider, count: usize, rounds: usize) -
     let (bulk_min, bulk_median) = (min(&bulk_ms), median(&bulk_ms));
     let (serde_min, serde_median) = (min(&serde_ms), median(&serde_ms));
     println!(
-        "{}: {count} sets, {} rounds\n  bulk        min {bulk_min:8.2} ms  median {bulk_median:8.2} ms\n  serde-only  min {serde_min:8.2} ms  median {serde_median:8.2} ms\n  ratio       min {:8.2}x    median {:8.2}x\n  allocations per set (bulk): {:.1}",
+        "{}: {count} sets, {} rounds\n  bulk        min {bulk_min:8.2} ms  median {bulk_median:8.2} ms\n  serde-only  min {serde_min:8.2} ms  median {serde_median:8.2} ms\n  ratio       min {:8.2}x    median {:8.2}x    median of the rounds' ratios {:.2}x\n  allocations per set (bulk): {:.1}",
         provider.id(),
         bulk_ms.len(),
         bulk_min / serde_min,
         bulk_median / serde_median,
+        median(&round_ratios),
         allocations as f64 / count.max(1) as f64,
     );
     ExitCode::SUCCESS

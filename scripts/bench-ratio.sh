@@ -70,7 +70,7 @@ if [ "${1:-}" = "--callgrind" ]; then
     echo
     printf '%-32s %14s %14s %8s\n' "provider" "bulk Ir/set" "serde Ir/set" "ratio"
     for id in "${providers[@]}"; do
-        bulk=$(collected 'mmpolicy_bulk::engine::run*' "$bin" bulk "$id" 10000)
+        bulk=$(collected 'profile::bulk*' "$bin" bulk "$id" 10000)
         base=$(collected 'profile::serialize_all*' "$bin" serde-only "$id" 10000)
         awk -v id="$id" -v b="$bulk" -v s="$base" \
             'BEGIN { printf "%-32s %14.0f %14.0f %7.2fx\n", id, b / 10000, s / 10000, b / s }'

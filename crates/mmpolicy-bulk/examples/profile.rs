@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cargo build --profile bench -p mmpolicy-bulk --example profile
-//! valgrind --tool=callgrind --toggle-collect='mmpolicy_bulk::engine::run*' \
+//! valgrind --tool=callgrind --toggle-collect='profile::bulk*' \
 //!     target/release/examples/profile bulk ingress.key-policy 10000
 //! valgrind --tool=callgrind --toggle-collect='profile::serialize_all*' \
 //!     target/release/examples/profile serde-only ingress.key-policy 10000

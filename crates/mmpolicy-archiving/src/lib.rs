@@ -226,13 +226,13 @@ impl Provider for Identity {
                     st = st.condition_list(
                         "StringEquals",
                         ["aws:RequestTag/", key.as_str()].concat(),
-                        values.iter().map(|v| v.as_str().to_owned()),
+                        values.iter().map(TagValue::as_text),
                     );
                 }
                 st.condition_list(
                     "ForAllValues:StringEquals",
                     "aws:TagKeys",
-                    tags.keys().map(|k| k.as_str().to_owned()),
+                    tags.keys().map(TagKey::as_text),
                 )
             }
         };

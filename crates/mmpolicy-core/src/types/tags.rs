@@ -1,7 +1,7 @@
 //! Resource tag keys and values, as a policy names them in `aws:RequestTag/<key>` conditions.
 
 use super::{reject_widening, string_newtype};
-use crate::ParamError;
+use crate::{ParamError, Text};
 use schemars::json_schema;
 
 /// The characters AWS allows in tags, less white space (which mmpolicy refuses everywhere).
@@ -12,7 +12,7 @@ fn is_tag_char(b: u8) -> bool {
 /// A tag key: 1 to 128 letters, digits and `_ . : / = + - @`, not starting with `aws:` (AWS
 /// reserves that prefix).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TagKey(String);
+pub struct TagKey(Text);
 
 impl TagKey {
     /// Parses a tag key.
@@ -37,11 +37,16 @@ impl TagKey {
                 "tag keys starting with `aws:` are reserved by AWS",
             ));
         }
-        Ok(TagKey(value.to_owned()))
+        Ok(TagKey(Text::shared(value)))
     }
 
     /// The key.
     pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key as policy text: shared, so a policy naming it costs no copy.
+    pub fn as_text(&self) -> &Text {
         &self.0
     }
 }
@@ -59,7 +64,7 @@ string_newtype!(
 
 /// A tag value: 1 to 256 letters, digits and `_ . : / = + - @`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TagValue(String);
+pub struct TagValue(Text);
 
 impl TagValue {
     /// Parses a tag value.
@@ -72,11 +77,16 @@ impl TagValue {
                 "a tag value has 1 to 256 letters, digits and `_ . : / = + - @`",
             ));
         }
-        Ok(TagValue(value.to_owned()))
+        Ok(TagValue(Text::shared(value)))
     }
 
     /// The value.
     pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value as policy text: shared, so a policy naming it costs no copy.
+    pub fn as_text(&self) -> &Text {
         &self.0
     }
 }

@@ -82,7 +82,13 @@ fn main() -> ExitCode {
             }
         }
         "serde-only" => serialize_all(&documents(provider, count), &mut out),
-        "phases" => return phases(count),
+        "phases" if provider.id() == <mmpolicy::archiving::Identity as mmpolicy::Provider>::ID => {
+            return phases(count);
+        }
+        "phases" => {
+            eprintln!("`phases` times the typed steps of `archiving.identity` only");
+            return ExitCode::from(2);
+        }
         "ratio" => {
             let rounds = rounds.and_then(|r| r.parse().ok()).unwrap_or(21);
             return ratio(provider, count, rounds);

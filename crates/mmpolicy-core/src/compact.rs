@@ -11,6 +11,7 @@ use crate::model::{
     ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap, Statement, Text,
     Version,
 };
+use crate::text::is_plain;
 
 impl PolicyDocument {
     /// Appends the document as compact JSON, exactly as [`to_compact_json`](Self::to_compact_json)
@@ -156,14 +157,30 @@ fn strings(out: &mut Vec<u8>, values: &OneOrMany<Text>) {
 #[inline]
 fn text(out: &mut Vec<u8>, text: &Text) {
     if text.known_plain() {
-        let bytes = text.as_bytes();
-        out.reserve(bytes.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(bytes);
-        out.push(b'"');
+        quoted(out, text.as_bytes());
     } else {
         string(out, text);
     }
+}
+
+/// A JSON string: copied between quotes when nothing in it needs escaping (checked eight bytes
+/// at a time), else escaped by serde_json.
+fn string(out: &mut Vec<u8>, s: &str) {
+    if is_plain(s.as_bytes()) {
+        quoted(out, s.as_bytes());
+    } else {
+        // Writing into a `Vec` cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
+}
+
+/// `bytes` between quotes, as they are.
+#[inline]
+fn quoted(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(bytes);
+    out.push(b'"');
 }
 
 /// A value alone, or a list of values.
@@ -220,93 +237,20 @@ impl Object {
     }
 }
 
-/// A JSON string: copied between quotes when nothing in it needs escaping, else escaped by
-/// serde_json.
-///
-/// The check and the copy are one pass over eight bytes at a time, each copy of a constant
-/// size, which the compiler writes inline: the strings of a policy are short, and calling
-/// `memcpy` for each of them cost more than copying them.
-#[inline]
-fn string(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
-    let start = out.len();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
-    let mut chunks = bytes.chunks_exact(8);
-    let mut found = 0u64;
-    for chunk in &mut chunks {
-        let word: [u8; 8] = chunk.try_into().unwrap_or_default();
-        found |= special_bytes(u64::from_le_bytes(word));
-        out.extend_from_slice(&word);
-    }
-    let rest = chunks.remainder();
-    if let (Some(last), false) = (bytes.len().checked_sub(8), rest.is_empty()) {
-        // The last eight bytes, overlapping the chunks already written: drop the overlap
-        // and write the window whole.
-        let word: [u8; 8] = bytes[last..].try_into().unwrap_or_default();
-        found |= special_bytes(u64::from_le_bytes(word));
-        out.truncate(out.len() - (8 - rest.len()));
-        out.extend_from_slice(&word);
-    } else {
-        for &b in rest {
-            found |= u64::from(b < 0x20 || b == b'"' || b == b'\\');
-            out.push(b);
-        }
-    }
-    if found != 0 {
-        out.truncate(start);
-        // Writing into a `Vec` cannot fail.
-        let _ = serde_json::to_writer(&mut *out, s);
-        return;
-    }
-    out.push(b'"');
-}
-
-/// Non-zero when one of the eight bytes of `x` needs escaping in JSON: a control character,
-/// `"` or `\` (SWAR: eight bytes at a time).
-#[inline]
-fn special_bytes(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    /// High bit set in each byte of `x` that is zero.
-    fn zero_bytes(x: u64) -> u64 {
-        x.wrapping_sub(ONES) & !x & HIGH
-    }
-    // A byte below 0x20 (and below 0x80, so no UTF-8 byte), `"` (0x22), `\\` (0x5c).
-    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-    control | zero_bytes(x ^ (ONES * 0x22)) | zero_bytes(x ^ (ONES * 0x5c))
-}
-
-/// True when JSON needs no byte of `bytes` escaped (eight bytes at a time).
-pub(crate) fn is_plain(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    let mut found = 0u64;
-    for chunk in &mut chunks {
-        let word: [u8; 8] = chunk.try_into().unwrap_or_default();
-        found |= special_bytes(u64::from_le_bytes(word));
-    }
-    found == 0
-        && !chunks
-            .remainder()
-            .iter()
-            .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
-}
-
-/// Whether JSON needs any byte of `bytes` escaped, as [`string`] decides it.
-#[cfg(test)]
-fn needs_escape(bytes: &[u8]) -> bool {
-    let mut out = Vec::new();
-    let s = std::str::from_utf8(bytes).unwrap_or_default();
-    string(&mut out, s);
-    let escaped = out.len() != bytes.len() + 2;
-    assert_eq!(is_plain(bytes), !escaped, "{bytes:?}");
-    escaped
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Whether [`string`] escapes `bytes`, checked against [`is_plain`].
+    fn needs_escape(bytes: &[u8]) -> bool {
+        let mut out = Vec::new();
+        let s = std::str::from_utf8(bytes).unwrap_or_default();
+        string(&mut out, s);
+        let escaped = out.len() != bytes.len() + 2;
+        assert_eq!(is_plain(bytes), !escaped, "{bytes:?}");
+        escaped
+    }
 
     fn check(document: serde_json::Value) {
         let document: PolicyDocument = serde_json::from_value(document).unwrap();

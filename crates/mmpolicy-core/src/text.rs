@@ -35,13 +35,18 @@ enum Repr {
     SharedPlain(Arc<str>),
 }
 
-/// True when JSON needs no byte of `s` escaped: no control character, `"` or `\`.
-const fn is_plain(s: &str) -> bool {
+/// True when JSON needs `b` escaped: a control character, `"` or `\\`.
+const fn escaped(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// [`is_plain`] a byte at a time, as a `const fn` must: for constants, which the compiler
+/// checks.
+const fn is_plain_const(s: &str) -> bool {
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x20 || b == b'"' || b == b'\\' {
+        if escaped(bytes[i]) {
             return false;
         }
         i += 1;
@@ -49,10 +54,36 @@ const fn is_plain(s: &str) -> bool {
     true
 }
 
+/// True when JSON needs no byte of `bytes` escaped; eight bytes at a time (SWAR), for texts
+/// made while the program runs and for the compact writer.
+pub(crate) fn is_plain(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// High bit set in each byte of `x` that is zero.
+    fn zero_bytes(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x & HIGH
+    }
+    let mut chunks = bytes.chunks_exact(8);
+    let mut found = 0u64;
+    for chunk in &mut chunks {
+        let word: [u8; 8] = chunk.try_into().unwrap_or_default();
+        let x = u64::from_le_bytes(word);
+        // A byte below 0x20 (and below 0x80, so no UTF-8 byte), `"` (0x22), `\\` (0x5c).
+        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        found |= control | zero_bytes(x ^ (ONES * 0x22)) | zero_bytes(x ^ (ONES * 0x5c));
+    }
+    found == 0 && !chunks.remainder().iter().any(|&b| escaped(b))
+}
+
 impl Text {
     /// Text fixed by the code; usable in constants (`const A: Text = Text::from_static("x")`).
     pub const fn from_static(s: &'static str) -> Self {
-        if is_plain(s) {
+        Text::static_checked(s, is_plain_const(s))
+    }
+
+    /// The static form, `plain` or not.
+    const fn static_checked(s: &'static str, plain: bool) -> Self {
+        if plain {
             Text(Repr::StaticPlain(s))
         } else {
             Text(Repr::Static(s))
@@ -62,7 +93,7 @@ impl Text {
     /// Text that several statements will hold: cloning it copies a reference, not the string.
     pub fn shared(s: impl Into<Arc<str>>) -> Self {
         let s = s.into();
-        if crate::compact::is_plain(s.as_bytes()) {
+        if is_plain(s.as_bytes()) {
             Text(Repr::SharedPlain(s))
         } else {
             Text(Repr::Shared(s))
@@ -124,11 +155,7 @@ impl From<&'static str> for Text {
     /// As [`Text::from_static`], checked eight bytes at a time: this runs when the program
     /// does, where `from_static` in a constant runs when it compiles.
     fn from(s: &'static str) -> Self {
-        if crate::compact::is_plain(s.as_bytes()) {
-            Text(Repr::StaticPlain(s))
-        } else {
-            Text(Repr::Static(s))
-        }
+        Text::static_checked(s, is_plain(s.as_bytes()))
     }
 }
 

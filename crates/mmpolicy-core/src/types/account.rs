@@ -1,6 +1,6 @@
 //! AWS account ids.
 
-use super::{reject_widening, string_newtype};
+use super::{refusal, string_newtype};
 use crate::ParamError;
 use schemars::json_schema;
 
@@ -13,9 +13,7 @@ impl AccountId {
     pub fn new(value: &str) -> Result<Self, ParamError> {
         let bytes = value.as_bytes();
         if bytes.len() != 12 || !bytes.iter().all(u8::is_ascii_digit) {
-            // Twelve digits hold nothing `reject_widening` refuses: it runs only to explain.
-            reject_widening(Self::FIELD, value)?;
-            return Err(ParamError::new(
+            return Err(refusal(
                 Self::FIELD,
                 value,
                 "expected exactly 12 digits (write it as a string to keep leading zeros)",

@@ -1,7 +1,7 @@
 //! Mail Manager resource ids, the WorkMail organization id, and [`Scope`], the one way to ask
 //! for every resource.
 
-use super::{reject_widening, string_newtype};
+use super::{refusal, reject_widening, string_newtype};
 use crate::ParamError;
 use schemars::{JsonSchema, json_schema};
 use serde::{Deserialize, Serialize};
@@ -21,8 +21,6 @@ fn id_rule(prefix: Option<&str>) -> String {
 /// Checks a Mail Manager resource id: `prefix` followed by 24 to 62 lowercase letters or digits
 /// when the prefix is known, else lowercase letters, digits and hyphens (1 to 100).
 fn check_id(field: &'static str, value: &str, prefix: Option<&str>) -> Result<(), ParamError> {
-    // The allowed characters exclude everything `reject_widening` refuses: it runs only to
-    // explain a failure.
     let ok = match prefix {
         Some(prefix) => value.strip_prefix(prefix).is_some_and(|rest| {
             (24..=62).contains(&rest.len())
@@ -38,8 +36,7 @@ fn check_id(field: &'static str, value: &str, prefix: Option<&str>) -> Result<()
         }
     };
     if !ok {
-        reject_widening(field, value)?;
-        return Err(ParamError::new(
+        return Err(refusal(
             field,
             value,
             format!("expected {}", id_rule(prefix)),

@@ -67,6 +67,21 @@ pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), Pa
     Ok(())
 }
 
+/// The refusal of a value that failed its type's own check: the widening rule it breaks, when
+/// it breaks one (that message says more), else `rule`. Types whose allowed characters exclude
+/// everything [`reject_widening`] refuses check their own rule first and call this only on
+/// failure, so a valid value is scanned once.
+pub(crate) fn refusal(
+    field: &'static str,
+    value: &str,
+    rule: impl Into<std::borrow::Cow<'static, str>>,
+) -> ParamError {
+    match reject_widening(field, value) {
+        Err(widening) => widening,
+        Ok(()) => ParamError::new(field, value, rule),
+    }
+}
+
 /// The accessors of an ARN type that stores the ARN with its partition, region and account.
 macro_rules! regional_arn_accessors {
     ($ty:ident, $what:literal) => {
@@ -184,6 +199,23 @@ mod tests {
             assert!(e.rule.contains(rule), "{v}: {e}");
         }
         assert!(reject_widening("f", "abc-1.2_3/x").is_ok());
+    }
+
+    #[test]
+    fn types_that_check_their_own_characters_first_still_explain_widening() {
+        let rule = |e: crate::ParamError| e.rule.into_owned();
+        assert!(rule(AccountId::new("11112222333*").unwrap_err()).contains("wildcards"));
+        assert!(rule(AccountId::new("1111222233").unwrap_err()).contains("12 digits"));
+        assert!(rule(TagKey::new("te am").unwrap_err()).contains("white space"));
+        assert!(rule(TagKey::new("te#m").unwrap_err()).contains("tag key has"));
+        assert!(rule(TagKey::new("AWS:x").unwrap_err()).contains("reserved"));
+        assert!(rule(TagValue::new("").unwrap_err()).contains("empty"));
+        assert!(rule(TagValue::new("a\"b").unwrap_err()).contains("quotes"));
+        assert!(rule(ArchiveId::new("a-*").unwrap_err()).contains("wildcards"));
+        assert!(rule(ArchiveId::new("a-x").unwrap_err()).starts_with("expected"));
+        assert!(
+            TagKey::new("team").is_ok() && ArchiveId::new(&format!("a-{}", "0".repeat(24))).is_ok()
+        );
     }
 
     /// The schema description of a type (what `describe`, the reference and editors show).

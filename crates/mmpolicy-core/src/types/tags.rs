@@ -1,6 +1,6 @@
 //! Resource tag keys and values, as a policy names them in `aws:RequestTag/<key>` conditions.
 
-use super::{reject_widening, string_newtype};
+use super::{refusal, string_newtype};
 use crate::{ParamError, Text};
 use schemars::json_schema;
 
@@ -17,11 +17,8 @@ pub struct TagKey(Text);
 impl TagKey {
     /// Parses a tag key.
     pub fn new(value: &str) -> Result<Self, ParamError> {
-        // The usual case first: the allowed characters exclude everything `reject_widening`
-        // refuses, which runs only to explain a failure.
         if value.is_empty() || value.len() > 128 || !value.bytes().all(is_tag_char) {
-            reject_widening(Self::FIELD, value)?;
-            return Err(ParamError::new(
+            return Err(refusal(
                 Self::FIELD,
                 value,
                 "a tag key has 1 to 128 letters, digits and `_ . : / = + - @`",
@@ -70,8 +67,7 @@ impl TagValue {
     /// Parses a tag value.
     pub fn new(value: &str) -> Result<Self, ParamError> {
         if value.is_empty() || value.len() > 256 || !value.bytes().all(is_tag_char) {
-            reject_widening(Self::FIELD, value)?;
-            return Err(ParamError::new(
+            return Err(refusal(
                 Self::FIELD,
                 value,
                 "a tag value has 1 to 256 letters, digits and `_ . : / = + - @`",

@@ -41,8 +41,8 @@ fn condition(st: &Statement, op: &str, key: &str) -> Option<Vec<String>> {
 
 // ---------------------------------------------------------------------------------------------
 // The catalog: action → the ARN formats of the resource types it accepts, copied by hand from
-// `../shared/aws-iam-data/data/actions/<prefix>.json` and `resourceTypes/<prefix>.json`
-// (the runtime and its tests never read `../shared`). An empty list: the action accepts no
+// AWS's service authorization data (`data/actions/<prefix>.json` and
+// `resourceTypes/<prefix>.json` of the snapshot in `xtask/data/`). An empty list: the action accepts no
 // resource type, so only `"Resource": "*"` works. `required`: every listed type must be named.
 
 struct Accepts {

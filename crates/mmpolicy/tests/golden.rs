@@ -1,6 +1,6 @@
 //! Golden output: one snapshot per provider of the policy its example parameters render.
 //!
-//! Each snapshot was reviewed by hand against AWS's page (`../shared/spec/`) with the
+//! Each snapshot was reviewed by hand against AWS's page *Permission policies for Mail Manager* with the
 //! corrections each provider lists. A new provider gets a new snapshot (`cargo insta review`,
 //! or `INSTA_UPDATE=always cargo test` and read the diff); CI fails on any mismatch.
 

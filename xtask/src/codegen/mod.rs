@@ -49,6 +49,11 @@ pub struct OwnedDir {
     pub extension: &'static str,
 }
 
+/// Replaces the committed catalog snapshot with the download in `dir`.
+pub fn replace_catalog_snapshot(dir: &Path) -> Result<()> {
+    catalog::replace_snapshot(dir)
+}
+
 /// The workspace root (the parent of `xtask/`).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

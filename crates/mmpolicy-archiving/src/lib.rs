@@ -123,6 +123,10 @@ pub struct ArchivingParams {
 fn create_tags_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
     let mut schema = generator.subschema_for::<Option<CreateTags>>();
     schema.insert("minProperties".to_owned(), 1.into());
+    schema.insert(
+        "title".to_owned(),
+        "map of tag key → list of allowed tag values".into(),
+    );
     if let Some(patterns) = schema
         .get_mut("patternProperties")
         .and_then(|p| p.as_object_mut())

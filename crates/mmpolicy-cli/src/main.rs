@@ -24,16 +24,18 @@ Examples:
   mmpolicy render ingress.secret-policy --set account_id=111122223333 --set region=eu-west-1
   mmpolicy render smtp-relay.key-policy --params relay.json --statement-only
   mmpolicy schema ingress.secret-policy > ingress.schema.json
-  mmpolicy bundle examples/deployment.toml --out policies/
+  mmpolicy bundle deployment.toml --out policies/
   mmpolicy lint policy.json --kind key
   mmpolicy bulk ingress.secret-policy --input accounts.ndjson --output policies.ndjson
 
-Every provider, its parameters and an example are in docs/reference.md.";
+Every provider, its parameters and an example: `mmpolicy describe --all`. The deployment file:
+`mmpolicy describe deployment`. Shell completions: `mmpolicy completions bash|zsh|fish|powershell`;
+the manual page: `mmpolicy man`.";
 
 /// Render, describe and check the AWS permission policies that Amazon SES Mail Manager needs.
 #[derive(Debug, Parser)]
 #[command(name = "mmpolicy", version, about, after_help = AFTER_HELP)]
-struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -47,6 +49,8 @@ enum Command {
     Bundle(cmd::bundle::Args),
     Lint(cmd::lint::Args),
     Bulk(cmd::bulk::Args),
+    Completions(cmd::completions::Args),
+    Man(cmd::man::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +74,8 @@ fn main() -> ExitCode {
         Command::Bundle(args) => cmd::bundle::run(&args),
         Command::Lint(args) => cmd::lint::run(&args),
         Command::Bulk(args) => cmd::bulk::run(&args),
+        Command::Completions(args) => cmd::completions::run(&args),
+        Command::Man(args) => cmd::man::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

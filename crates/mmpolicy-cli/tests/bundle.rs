@@ -516,6 +516,7 @@ fn help_lists_every_registered_section_with_its_description() {
             s.name()
         );
     }
-    assert!(help.contains("mmpolicy bundle examples/deployment.toml --out policies/"));
+    assert!(help.contains("mmpolicy bundle deployment.toml --out policies/"));
+    assert!(help.contains("`mmpolicy describe deployment`"));
     assert!(help.lines().all(|l| l.chars().count() <= 100), "{help}");
 }

@@ -97,9 +97,7 @@ impl ParamsError {
             } else {
                 format!("{path}.{field}")
             };
-            format!(
-                "missing parameter `{full}`: add it (`mmpolicy describe <provider>` lists every parameter)"
-            )
+            format!("missing parameter `{full}`: add it")
         } else if path.is_empty() {
             format!("invalid parameters: {inner}")
         } else if inner.starts_with('`') {
@@ -113,6 +111,17 @@ impl ParamsError {
             message,
             line,
         }
+    }
+
+    /// The error with the provider named where it helps: a missing parameter points to
+    /// `mmpolicy describe <that provider's id>`, which lists every parameter.
+    pub fn for_provider(mut self, id: &str) -> Self {
+        if self.message.starts_with("missing parameter") {
+            self.message.push_str(&format!(
+                " (`mmpolicy describe {id}` lists every parameter)"
+            ));
+        }
+        self
     }
 
     /// Converts a failed `serde_json` deserialisation tracked by `serde_path_to_error`.
@@ -264,11 +273,11 @@ mod tests {
         );
         assert_eq!(
             ParamsError::from_parts(".".into(), "missing field `region`".into(), None).message,
-            "missing parameter `region`: add it (`mmpolicy describe <provider>` lists every parameter)"
+            "missing parameter `region`: add it"
         );
         assert_eq!(
             ParamsError::from_parts("export".into(), "missing field `bucket`".into(), None).message,
-            "missing parameter `export.bucket`: add it (`mmpolicy describe <provider>` lists every parameter)"
+            "missing parameter `export.bucket`: add it"
         );
         assert_eq!(
             ParamsError::from_parts(

@@ -187,8 +187,8 @@ impl<P: Provider> PolicyProvider for P {
         if !params.is_object() {
             return Err(not_an_object(json_kind(params)).into());
         }
-        let params: P::Params =
-            serde_path_to_error::deserialize(params).map_err(ParamsError::from_json)?;
+        let params: P::Params = serde_path_to_error::deserialize(params)
+            .map_err(|e| ParamsError::from_json(e).for_provider(P::ID))?;
         Ok(P::render(&params)?)
     }
     fn render_str(&self, params: &str) -> Result<PolicyDocument, RenderError> {
@@ -196,8 +196,8 @@ impl<P: Provider> PolicyProvider for P {
             return Err(not_an_object(kind).into());
         }
         let mut de = serde_json::Deserializer::from_str(params);
-        let parsed: P::Params =
-            serde_path_to_error::deserialize(&mut de).map_err(ParamsError::from_json)?;
+        let parsed: P::Params = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| ParamsError::from_json(e).for_provider(P::ID))?;
         de.end()
             .map_err(|e| ParamsError::from_parts(String::new(), e.to_string(), Some(e.line())))?;
         Ok(P::render(&parsed)?)
@@ -266,7 +266,8 @@ impl fmt::Debug for dyn PolicyProvider {
 pub struct ParamDoc {
     /// The field name.
     pub name: String,
-    /// The type as users know it (`AccountId`, `string`, `boolean`, `map of string lists`).
+    /// The type in a user's words (`account id: 12 digits`, `archive id or `*``, `boolean`,
+    /// `list of tag value`): the schema's `title`, never a Rust type name.
     pub type_name: String,
     /// Whether the field must be given.
     pub required: bool,
@@ -321,6 +322,22 @@ pub fn param_docs(provider: &dyn PolicyProvider) -> Vec<ParamDoc> {
             }
         })
         .collect()
+}
+
+/// A schema name in words, for a type that gives no title: `TagValue` → `tag value`.
+fn words(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A doc comment's text on one line: line breaks and runs of white space become one space.
@@ -407,16 +424,25 @@ fn describe_type(
     defs: Option<&serde_json::Value>,
 ) -> (String, Option<String>) {
     let resolve = |r: &str| {
-        let name = r.rsplit('/').next().unwrap_or(r).to_owned();
-        let desc = defs
-            .and_then(|d| d.get(&name))
+        let name = r.rsplit('/').next().unwrap_or(r);
+        let def = defs.and_then(|d| d.get(name));
+        let title = def
+            .and_then(|d| d.get("title"))
+            .and_then(|t| t.as_str())
+            .map(str::to_owned)
+            .unwrap_or_else(|| words(name));
+        let desc = def
             .and_then(|d| d.get("description"))
             .and_then(|d| d.as_str())
             .map(str::to_owned);
-        (name, desc)
+        (title, desc)
     };
     if let Some(r) = prop.get("$ref").and_then(|r| r.as_str()) {
         return resolve(r);
+    }
+    // A schema written for a parameter names its type itself.
+    if let Some(title) = prop.get("title").and_then(|t| t.as_str()) {
+        return (title.to_owned(), None);
     }
     // Option<T> is `anyOf: [T, null]` (or `type: [t, "null"]`).
     for key in ["anyOf", "oneOf"] {
@@ -517,7 +543,7 @@ mod tests {
         let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["account_id", "archive_id", "loud"]);
         let account = &docs[0];
-        assert_eq!(account.type_name, "AccountId");
+        assert_eq!(account.type_name, "account id: 12 digits");
         assert!(account.required);
         assert_eq!(
             account.doc,
@@ -533,7 +559,7 @@ mod tests {
             account.description,
             format!("{} {}", account.doc, account.rule.as_deref().unwrap())
         );
-        assert_eq!(docs[1].type_name, "ArchiveIdOrWildcard");
+        assert_eq!(docs[1].type_name, "archive id or `*`");
         assert!(
             docs[1]
                 .rule

@@ -569,7 +569,10 @@ fn describe_reads_maps_keyed_by_a_validated_type() {
     let provider = mmpolicy::registry().get("archiving.identity").unwrap();
     let docs = mmpolicy::param_docs(provider);
     let tags = docs.iter().find(|d| d.name == "create_tags").unwrap();
-    assert_eq!(tags.type_name, "map of list of TagValue");
+    assert_eq!(
+        tags.type_name,
+        "map of tag key → list of allowed tag values"
+    );
     assert!(!tags.required);
 }
 

@@ -223,7 +223,8 @@ fn unknown_and_missing_fields_are_refused_by_name() {
             assert_eq!(
                 err,
                 format!(
-                    "missing parameter `{field}`: add it (`mmpolicy describe <provider>` lists every parameter)"
+                    "missing parameter `{field}`: add it (`mmpolicy describe {}` lists every parameter)",
+                    p.id()
                 ),
                 "{}",
                 p.id()

@@ -49,7 +49,12 @@ fn unpack(snapshot: &Path) -> Result<tempfile::TempDir> {
         .context("cannot create a temporary folder for the catalog snapshot")?;
     tar::Archive::new(GzDecoder::new(file))
         .unpack(dir.path())
-        .with_context(|| format!("cannot unpack the catalog snapshot `{}`", snapshot.display()))?;
+        .with_context(|| {
+            format!(
+                "cannot unpack the catalog snapshot `{}`",
+                snapshot.display()
+            )
+        })?;
     Ok(dir)
 }
 
@@ -128,7 +133,9 @@ pub fn replace_snapshot(dir: &Path) -> Result<()> {
         gz.flush().context("cannot finish the archive")?;
         gz.finish().context("cannot finish the archive")?;
     }
-    tmp.as_file().sync_all().context("cannot write the snapshot")?;
+    tmp.as_file()
+        .sync_all()
+        .context("cannot write the snapshot")?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -34,15 +34,15 @@ fn after_help() -> String {
         }
     }
     s.push_str(
-        "\nexamples/deployment.toml shows every table with comments; the JSON schema of the \
-         file is schemas/deployment.json.\n\n\
+        "\n`mmpolicy describe deployment` prints a commented example of every table; \
+         `mmpolicy schema deployment`, the JSON schema of the file.\n\n\
          The output folder gets one file per policy, named by provider id, and bundle.json: the \
          index of every file, its providers, its kind and what to attach it to. Nothing is \
          written if any part fails. An existing output folder is replaced as a whole when it is \
          empty or holds an earlier bundle (a bundle.json index and only the files it lists); \
          any other folder needs --force.\n\n\
          Examples:\n  \
-         mmpolicy bundle examples/deployment.toml --out policies/\n  \
+         mmpolicy bundle deployment.toml --out policies/\n  \
          mmpolicy bundle deployment.json --out policies/ --force",
     );
     s

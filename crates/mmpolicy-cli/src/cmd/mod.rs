@@ -2,8 +2,10 @@
 
 pub mod bulk;
 pub mod bundle;
+pub mod completions;
 pub mod describe;
 pub mod lint;
 pub mod list;
+pub mod man;
 pub mod render;
 pub mod schema;

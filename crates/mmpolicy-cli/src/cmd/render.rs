@@ -16,7 +16,8 @@ Examples:
   mmpolicy render smtp-relay.key-policy --params relay.toml --statement-only
   mmpolicy render ingress.key-policy --params - < params.json
 
-The parameters of every provider are in docs/reference.md and `mmpolicy describe <id>`.";
+`mmpolicy describe` with a provider id lists its parameters; `mmpolicy describe --all`, every
+provider's.";
 
 /// Render one policy as JSON on stdout.
 #[derive(Debug, clap::Args)]

@@ -35,6 +35,7 @@ string_newtype!(
     AccountId,
     field = "account_id",
     schema = json_schema!({
+        "title": "account id: 12 digits",
         "type": "string",
         "description": "An AWS account id: exactly 12 digits (write it as a string to keep leading zeros).",
         "pattern": "^[0-9]{12}$",

@@ -95,6 +95,7 @@ string_newtype!(
     KmsKeyArn,
     field = "kms_key_arn",
     schema = json_schema!({
+        "title": "KMS key ARN",
         "type": "string",
         "description": "A KMS key ARN `arn:aws:kms:<region>:<account id>:key/<key id>` (not an alias); the key id is a lowercase UUID (`1234abcd-12ab-34cd-56ef-1234567890ab`) or `mrk-` and 32 hexadecimal digits.",
         "pattern": "^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$",
@@ -193,6 +194,7 @@ string_newtype!(
     PrincipalArn,
     field = "principal_arn",
     schema = json_schema!({
+        "title": "IAM role or user ARN",
         "type": "string",
         "description": "The ARN of an IAM user or role: `arn:aws:iam::<account id>:role/<name>` or `...:user/<name>` (an IAM group cannot be a principal).",
         "pattern": "^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(user|role)/([A-Za-z0-9+=,.@_-]{1,64}/)*[A-Za-z0-9+=,.@_-]{1,64}$",

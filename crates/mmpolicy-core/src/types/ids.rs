@@ -46,7 +46,7 @@ fn check_id(field: &'static str, value: &str, prefix: Option<&str>) -> Result<()
 }
 
 macro_rules! mail_manager_id {
-    ($(#[$doc:meta])* $ty:ident, field = $field:literal, prefix = $prefix:expr, pattern = $pattern:literal, example = $example:literal) => {
+    ($(#[$doc:meta])* $ty:ident, field = $field:literal, title = $title:literal, prefix = $prefix:expr, pattern = $pattern:literal, example = $example:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $ty(String);
@@ -68,6 +68,7 @@ macro_rules! mail_manager_id {
             $ty,
             field = $field,
             schema = json_schema!({
+                "title": $title,
                 "type": "string",
                 "description": format!("A Mail Manager id: {}.", id_rule($prefix)),
                 "pattern": $pattern,
@@ -79,28 +80,28 @@ macro_rules! mail_manager_id {
 
 mail_manager_id!(
     /// The id of a Mail Manager ingress point (`inp-` and 24 to 62 lowercase letters or digits).
-    IngressPointId, field = "ingress_point_id", prefix = Some("inp-"),
+    IngressPointId, field = "ingress_point_id", title = "ingress point id", prefix = Some("inp-"),
     pattern = "^inp-[a-z0-9]{24,62}$", example = "inp-1a2b3c4d5e6f7g8h9i0j1k2l3m"
 );
 mail_manager_id!(
     /// The id of a Mail Manager rule set (`rs-` and 24 to 62 lowercase letters or digits).
-    RuleSetId, field = "rule_set_id", prefix = Some("rs-"),
+    RuleSetId, field = "rule_set_id", title = "rule set id", prefix = Some("rs-"),
     pattern = "^rs-[a-z0-9]{24,62}$", example = "rs-1a2b3c4d5e6f7g8h9i0j1k2l3m"
 );
 mail_manager_id!(
     /// The id of a Mail Manager traffic policy (`tp-` and 24 to 62 lowercase letters or digits).
-    TrafficPolicyId, field = "traffic_policy_id", prefix = Some("tp-"),
+    TrafficPolicyId, field = "traffic_policy_id", title = "traffic policy id", prefix = Some("tp-"),
     pattern = "^tp-[a-z0-9]{24,62}$", example = "tp-1a2b3c4d5e6f7g8h9i0j1k2l3m"
 );
 mail_manager_id!(
     /// The id of a Mail Manager archive (`a-` and 24 to 62 lowercase letters or digits).
-    ArchiveId, field = "archive_id", prefix = Some("a-"),
+    ArchiveId, field = "archive_id", title = "archive id", prefix = Some("a-"),
     pattern = "^a-[a-z0-9]{24,62}$", example = "a-1a2b3c4d5e6f7g8h9i0j1k2l3m"
 );
 mail_manager_id!(
     /// The id of a Mail Manager SMTP relay (1 to 100 lowercase letters, digits or hyphens; AWS
     /// documents no prefix for it).
-    RelayId, field = "relay_id", prefix = None,
+    RelayId, field = "relay_id", title = "relay id", prefix = None,
     pattern = "^[a-z0-9-]{1,100}$", example = "r-1a2b3c4d5e6f7g8h9i0j1k2l3m"
 );
 
@@ -138,6 +139,7 @@ string_newtype!(
     WorkMailOrganizationId,
     field = "workmail_organization_id",
     schema = json_schema!({
+        "title": "WorkMail organization id",
         "type": "string",
         "description": "An Amazon WorkMail organization id: `m-` followed by 32 lowercase hexadecimal digits (the organization id shown in the WorkMail console).",
         "pattern": "^m-[0-9a-f]{32}$",
@@ -223,7 +225,13 @@ impl<T: JsonSchema> JsonSchema for Scope<T> {
             .map(|d| d.trim_end_matches('.').to_owned())
             .unwrap_or_else(|| "One id".to_owned());
         let inner = generator.subschema_for::<T>();
+        let title = T::json_schema(generator)
+            .get("title")
+            .and_then(|t| t.as_str())
+            .map(|t| format!("{t} or `*`"))
+            .unwrap_or_else(|| "id or `*`".to_owned());
         json_schema!({
+            "title": title,
             "description": format!("{rule}, or `*` for every one in the account and region (an explicit wildcard)."),
             "anyOf": [ { "const": "*" }, inner ]
         })

@@ -77,6 +77,7 @@ impl schemars::JsonSchema for Partition {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         json_schema!({
+            "title": "AWS partition",
             "type": "string",
             "description": "An AWS partition: `aws`, `aws-cn` or `aws-us-gov` (or leave it out: it follows from the region).",
             "enum": ["aws", "aws-cn", "aws-us-gov"]
@@ -190,6 +191,7 @@ string_newtype!(
     schema = {
         let codes: Vec<&str> = REGIONS.iter().map(|r| r.0).collect();
         json_schema!({
+            "title": "AWS region code",
             "type": "string",
             "description": "A known AWS region code, such as `us-east-1`.",
             "enum": codes

@@ -70,6 +70,7 @@ string_newtype!(
     BucketName,
     field = "bucket",
     schema = json_schema!({
+        "title": "S3 bucket name",
         "type": "string",
         "description": "An S3 bucket name, by S3's naming rules: it has 3 to 63 characters, has only lowercase letters, digits, dots and hyphens, starts and ends with a lowercase letter or digit, has no two adjacent dots, is not formatted as an IP address, does not start with `xn--`, `sthree-` or `amzn-s3-demo-` (S3 reserves them), and does not end with `-s3alias`, `--ol-s3`, `.mrap`, `--x-s3` or `--table-s3` (S3 reserves them).",
         "pattern": "^(?!.*\\.\\.)(?!xn--|sthree-|amzn-s3-demo-)(?!.*(-s3alias|--ol-s3|\\.mrap|--x-s3|--table-s3)$)(?!(0*(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}0*(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
@@ -132,6 +133,7 @@ string_newtype!(
     KeyPrefix,
     field = "key_prefix",
     schema = json_schema!({
+        "title": "S3 key prefix (a folder)",
         "type": "string",
         "description": "A folder of S3 object keys (`inbound/`); the policy covers the keys under it. A key prefix has at most 512 characters, has only letters, digits and `! - _ . ( ) /`, does not start with `/`, and has no empty, `.` or `..` folder.",
         "pattern": "^(?!.*//[^/])(?!(.*/)?\\.\\.?(/|$))[A-Za-z0-9!_.()-][A-Za-z0-9!_.()/-]*$",

@@ -66,6 +66,7 @@ string_newtype!(
     SesIdentity,
     field = "sending_identity",
     schema = json_schema!({
+        "title": "SES identity: domain or email address",
         "type": "string",
         "description": "An SES identity: a domain (`example.com`) or an email address (`sender@example.com`) verified in SES.",
         "pattern": "^(?!.*\\.\\.)(?!\\.)(?!.*\\.@)(?=([^@]*@)?.{1,253}$)([A-Za-z0-9!#$%&+=^_{|}~.-]{1,64}@)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",

@@ -52,6 +52,7 @@ string_newtype!(
     TagKey,
     field = "tag_key",
     schema = json_schema!({
+        "title": "tag key",
         "type": "string",
         "description": "A tag key (not starting with `aws:`).",
         "pattern": "^[A-Za-z0-9_.:/=+@-]{1,128}$",
@@ -91,6 +92,7 @@ string_newtype!(
     TagValue,
     field = "tag_value",
     schema = json_schema!({
+        "title": "tag value",
         "type": "string",
         "description": "A tag value.",
         "pattern": "^[A-Za-z0-9_.:/=+@-]{1,256}$",

@@ -53,6 +53,7 @@ string_newtype!(
     KmsKeyAlias,
     field = "kms_key_alias",
     schema = json_schema!({
+        "title": "KMS alias name",
         "type": "string",
         "description": "A KMS alias name, `alias/<name>` (not `alias/aws/...`).",
         "pattern": "^alias/[A-Za-z0-9/_-]{1,250}$",
@@ -105,6 +106,7 @@ string_newtype!(
     SnsTopicArn,
     field = "topic_arn",
     schema = json_schema!({
+        "title": "SNS topic ARN",
         "type": "string",
         "description": "The ARN of an SNS topic.",
         "pattern": "^arn:aws(-cn|-us-gov)?:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$",
@@ -176,6 +178,7 @@ string_newtype!(
     LambdaFunctionArn,
     field = "function_arn",
     schema = json_schema!({
+        "title": "Lambda function ARN",
         "type": "string",
         "description": "The ARN of a Lambda function, optionally with a version or alias.",
         "pattern": "^arn:aws(-cn|-us-gov)?:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:(\\$LATEST|[A-Za-z0-9_-]{1,128}))?$",
@@ -223,6 +226,7 @@ string_newtype!(
     QBusinessApplicationId,
     field = "application_id",
     schema = json_schema!({
+        "title": "Q Business application id",
         "type": "string",
         "description": "The id of an Amazon Q Business application.",
         "pattern": "^[a-z0-9-]{36}$",
@@ -251,6 +255,7 @@ string_newtype!(
     QBusinessIndexId,
     field = "index_id",
     schema = json_schema!({
+        "title": "Q Business index id",
         "type": "string",
         "description": "The id of an index of an Amazon Q Business application.",
         "pattern": "^[a-z0-9-]{36}$",
@@ -290,6 +295,7 @@ string_newtype!(
     ConfigurationSetName,
     field = "configuration_set",
     schema = json_schema!({
+        "title": "SES configuration set name",
         "type": "string",
         "description": "The name of an SES configuration set.",
         "pattern": "^[A-Za-z0-9_-]{1,64}$",

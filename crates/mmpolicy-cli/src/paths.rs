@@ -92,8 +92,8 @@ pub fn stdout_identity() -> Option<(u64, u64)> {
     None
 }
 
-/// `path` made absolute and without `.` or `..`: through links as far as it exists, then by
-/// its words.
+/// `path` made absolute and without `.` or `..`: through links where it exists; where it does
+/// not, by its words, then through links as far as its folders exist.
 pub fn normalised(path: &Path) -> PathBuf {
     if let Ok(p) = std::fs::canonicalize(path) {
         return p;
@@ -102,34 +102,31 @@ pub fn normalised(path: &Path) -> PathBuf {
         Ok(cwd) => cwd.join(path),
         Err(_) => path.to_owned(),
     };
-    // The longest existing ancestor, resolved; the rest by its words.
-    let mut existing = absolute.as_path();
+    let mut lexical = PathBuf::new();
+    for c in absolute.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other.as_os_str()),
+        }
+    }
+    let mut existing = lexical.as_path();
     let mut rest = Vec::new();
-    let base = loop {
-        if let Ok(p) = std::fs::canonicalize(existing) {
-            break p;
+    loop {
+        if let Ok(mut out) = std::fs::canonicalize(existing) {
+            out.extend(rest.iter().rev());
+            return out;
         }
         match (existing.parent(), existing.file_name()) {
             (Some(parent), Some(name)) => {
                 rest.push(name.to_owned());
                 existing = parent;
             }
-            _ => break PathBuf::new(),
-        }
-    };
-    let mut out = base;
-    for part in rest.iter().rev() {
-        for c in Path::new(part).components() {
-            match c {
-                Component::ParentDir => {
-                    out.pop();
-                }
-                Component::CurDir => {}
-                other => out.push(other.as_os_str()),
-            }
+            _ => return lexical,
         }
     }
-    out
 }
 
 /// Whether two names lead to the same file (or would, once created).

@@ -505,3 +505,74 @@ fn remove_written(dir: &Path) -> bool {
     }
     std::fs::remove_dir(dir).is_ok() || std::fs::symlink_metadata(dir).is_err()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacing_a_folder_keeps_the_files_written_during_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, out) = (dir.path().join("old"), dir.path().join("out"));
+        std::fs::create_dir(&old).unwrap();
+        std::fs::create_dir(&out).unwrap();
+        for name in [MARKER_FILE, "bundle.json", "ingress.key-policy.json"] {
+            std::fs::write(old.join(name), "old").unwrap();
+            std::fs::write(out.join(name), "new").unwrap();
+        }
+        // Written into the folder while the run was in progress.
+        std::fs::write(old.join("notes.txt"), "mine").unwrap();
+        let deletable: BTreeSet<OsString> = [MARKER_FILE, "bundle.json", "ingress.key-policy.json"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        clean_old(&old, &out, &out, &deletable).unwrap();
+        assert!(!old.exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("bundle.json")).unwrap(),
+            "new"
+        );
+
+        // One the new bundle also writes is kept beside the output, and the run fails.
+        std::fs::create_dir(&old).unwrap();
+        std::fs::write(old.join("ingress.secret-policy.json"), "mine").unwrap();
+        std::fs::write(out.join("ingress.secret-policy.json"), "new").unwrap();
+        let e = clean_old(&old, &out, &out, &deletable).unwrap_err();
+        let CliError::Usage(message) = e else {
+            panic!("{e:?}")
+        };
+        assert!(message.contains("are kept in"), "{message}");
+        let kept = dir
+            .path()
+            .join(format!("out.kept-{}", std::process::id()))
+            .join("ingress.secret-policy.json");
+        assert_eq!(std::fs::read_to_string(kept).unwrap(), "mine");
+    }
+
+    #[test]
+    fn policy_file_names_are_those_mmpolicy_writes() {
+        for good in ["ingress.key-policy.json", "rule-actions.role-policy.json"] {
+            assert!(is_policy_file_name(good), "{good}");
+        }
+        for bad in [
+            "notes.json",
+            "thesis.docx",
+            "docs/ingress.key-policy.json",
+            "unknown.key-policy.json",
+            "ingress..json",
+            "Ingress.key-policy.json",
+            "bundle.json",
+        ] {
+            assert!(!is_policy_file_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_root_folder_is_never_replaced() {
+        assert!(paths::check_replaceable("--out", Path::new("/")).is_err());
+    }
+}

@@ -184,7 +184,7 @@ mod tests {
         for p in [&old_dead, &old_mine, &old_other] {
             age(p, STALE_AFTER * 2);
         }
-        assert_eq!(stale(dir.path(), "bulk"), [old_dead.clone()]);
+        assert_eq!(stale(dir.path(), "bulk"), std::slice::from_ref(&old_dead));
         assert!(stale(dir.path(), "bundle").is_empty());
         remove_stale_bulk(dir.path());
         assert!(!old_dead.exists());

@@ -594,9 +594,9 @@ fn a_line_that_is_not_json_is_reported_as_such() {
         bulk(dir.path())
             .assert()
             .code(2)
-            .stderr(predicate::str::starts_with(format!(
-                "error: in.ndjson:3: the line is not valid JSON ("
-            )))
+            .stderr(predicate::str::starts_with(
+                "error: in.ndjson:3: the line is not valid JSON (",
+            ))
             .stderr(predicate::str::contains(format!("at column {column})")));
     }
 }

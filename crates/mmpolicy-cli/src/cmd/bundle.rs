@@ -329,15 +329,12 @@ fn write_bundle(bundle: &Bundle, out: &Path, given: &Path, force: bool) -> Resul
         let prefix = cleanup::temp_prefix("bundle");
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix);
-        match existing
+        let permissions = existing
             .as_ref()
             .map(|(_, p)| p.clone())
-            .or_else(|| default_permissions(true))
-        {
-            Some(p) => {
-                builder.permissions(p);
-            }
-            None => {}
+            .or_else(|| default_permissions(true));
+        if let Some(p) = permissions {
+            builder.permissions(p);
         }
         let staging = builder
             .tempdir_in(&parent)

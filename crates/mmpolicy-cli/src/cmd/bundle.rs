@@ -363,8 +363,19 @@ fn write_bundle(bundle: &Bundle, out: &Path, given: &Path, force: bool) -> Resul
     // clean-up of the old folder are done, and removes nothing of the user's.
     let mut registry = cleanup::lock();
     let staging = staging.keep();
-    let swapped =
-        exchange(&staging, out).map_err(|e| cannot("cannot swap the new folder in", e))?;
+    // Undoes the run before the old folder moved: the new folder is removed.
+    let give_up = |registry: &mut Vec<PathBuf>, e: CliError| {
+        let _ = std::fs::remove_dir_all(&staging);
+        registry.retain(|p| p != &staging);
+        e
+    };
+    let swapped = match exchange(&staging, out) {
+        Ok(swapped) => swapped,
+        Err(e) => {
+            let e = cannot("cannot swap the new folder in", e);
+            return Err(give_up(&mut registry, e));
+        }
+    };
     let result = if swapped {
         // `staging` now holds the old folder.
         let result = clean_old(&staging, out, given, &deletable);
@@ -373,22 +384,33 @@ fn write_bundle(bundle: &Bundle, out: &Path, given: &Path, force: bool) -> Resul
     } else {
         // Two renames: the old folder is parked in a folder that says where it belongs, so
         // that a run killed between them lets the next run put it back.
-        let park = tempfile::Builder::new()
+        let park = match tempfile::Builder::new()
             .prefix(&cleanup::temp_prefix("bundle-old"))
             .tempdir_in(&parent)
-            .map_err(|e| cannot("cannot create a temporary folder beside it", e))?
-            .keep();
-        let old = park.join("old");
+        {
+            Ok(park) => park,
+            Err(e) => {
+                let e = cannot("cannot create a temporary folder beside it", e);
+                return Err(give_up(&mut registry, e));
+            }
+        };
+        let old = park.path().join("old");
         let name = out.file_name().unwrap_or_default();
-        std::fs::write(park.join("target"), name.as_encoded_bytes())
-            .map_err(|e| cannot("cannot write beside it", e))?;
-        std::fs::rename(out, &old).map_err(|e| cannot("cannot move the old folder aside", e))?;
+        let parked = std::fs::write(park.path().join("target"), name.as_encoded_bytes())
+            .and_then(|()| std::fs::rename(out, &old));
+        if let Err(e) = parked {
+            let e = cannot("cannot move the old folder aside", e);
+            return Err(give_up(&mut registry, e));
+        }
+        let park = park.keep();
         if let Err(e) = std::fs::rename(&staging, out) {
-            let _ = std::fs::rename(&old, out);
-            let _ = std::fs::remove_dir_all(&staging);
-            let _ = std::fs::remove_dir_all(&park);
-            registry.retain(|p| p != &staging);
-            return Err(cannot("cannot rename the new folder into place", e));
+            // Put the old folder back; if even that fails, it stays parked for the next run.
+            if std::fs::rename(&old, out).is_ok() {
+                let _ = std::fs::remove_file(park.join("target"));
+                let _ = std::fs::remove_dir(&park);
+            }
+            let e = cannot("cannot rename the new folder into place", e);
+            return Err(give_up(&mut registry, e));
         }
         registry.retain(|p| p != &staging);
         let result = clean_old(&old, out, given, &deletable);

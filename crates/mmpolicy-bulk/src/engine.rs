@@ -260,12 +260,29 @@ fn render_batch(provider: &dyn PolicyProvider, batch: &mut Batch) {
                 let start = out.len();
                 match provider.render_compact_into(params, out) {
                     Ok(()) => Ok(start..out.len()),
-                    Err(e) => Err(LineError::from_render(item.line, &e)),
+                    Err(e) => Err(not_json(item.line, params)
+                        .unwrap_or_else(|| LineError::from_render(item.line, &e))),
                 }
             }
             Err(e) => Err(e.clone()),
         };
     }
+}
+
+/// The error of a line that is not JSON at all (`nope`, `tx`, `123abc`), or `None` when it is
+/// JSON. Only failed lines are read again, so good lines pay nothing for it.
+fn not_json(line: u64, text: &str) -> Option<LineError> {
+    let e = serde_json::from_str::<serde_json::Value>(text).err()?;
+    // serde_json says "at line 1 column 4": the line is the input's, already given.
+    let reason = e.to_string();
+    let reason = match reason.rfind(" at line ") {
+        Some(at) => format!("{} at column {}", &reason[..at], e.column()),
+        None => reason,
+    };
+    Some(LineError::whole(
+        line,
+        format!("the line is not valid JSON ({reason}): write one JSON object per line"),
+    ))
 }
 
 /// Hands rendered batches to the sink in order.

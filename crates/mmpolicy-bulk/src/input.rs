@@ -50,6 +50,47 @@ impl InputFormat {
 /// The UTF-8 byte order mark.
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
+/// The most bytes one input line may have (its line ending aside): 1 MiB. A longer line
+/// stops the run, so that a file with no line ends (`/dev/zero`, a binary file given by
+/// mistake) cannot take all the memory.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The error of a line over [`MAX_LINE_BYTES`].
+fn too_long(line: u64) -> String {
+    format!(
+        "line {line} is longer than 1 MiB, the limit for one line: give one parameter set per line (is `--input` the right file?)"
+    )
+}
+
+/// A reader that fails once a line grows over [`MAX_LINE_BYTES`], for the CSV reader (which
+/// buffers a record however long it is).
+#[derive(Debug)]
+pub(crate) struct LineLimited<R> {
+    inner: R,
+    /// The number of the current line.
+    line: u64,
+    /// Bytes of the current line read so far.
+    current: usize,
+}
+
+impl<R: std::io::Read> std::io::Read for LineLimited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let read = buf.get(..n).unwrap_or_default();
+        let mut rest = read;
+        while let Some(at) = rest.iter().position(|&b| b == b'\n') {
+            self.line += 1;
+            self.current = 0;
+            rest = rest.get(at + 1..).unwrap_or_default();
+        }
+        self.current += rest.len();
+        if self.current > MAX_LINE_BYTES {
+            return Err(std::io::Error::other(too_long(self.line + 1)));
+        }
+        Ok(n)
+    }
+}
+
 /// Most lines read into one batch.
 pub(crate) const BATCH_LINES: usize = 512;
 /// Most bytes of parameters read into one batch (a batch always holds at least one line).
@@ -105,7 +146,7 @@ pub(crate) enum BatchReader<R: BufRead> {
     /// CSV records.
     Csv {
         /// The CSV reader over the input.
-        reader: Box<csv::Reader<R>>,
+        reader: Box<csv::Reader<LineLimited<R>>>,
         /// The columns, in header order.
         columns: Vec<Column>,
         /// The current record.
@@ -127,7 +168,11 @@ impl<R: BufRead> BatchReader<R> {
                 let mut reader = csv::ReaderBuilder::new()
                     .has_headers(false)
                     .flexible(true)
-                    .from_reader(reader);
+                    .from_reader(LineLimited {
+                        inner: reader,
+                        line: 0,
+                        current: 0,
+                    });
                 let mut header = csv::ByteRecord::new();
                 let columns = if reader.read_byte_record(&mut header).map_err(csv_fatal)? {
                     header_columns(&header, kinds)?
@@ -155,7 +200,11 @@ impl<R: BufRead> BatchReader<R> {
             } => {
                 while batch.items.len() < BATCH_LINES && batch.text.len() < BATCH_BYTES {
                     scratch.clear();
-                    let n = reader.read_until(b'\n', scratch).map_err(BulkError::Read)?;
+                    // At most the limit, a line ending and one byte more: enough to tell a line
+                    // that is too long without reading all of it.
+                    let n = std::io::Read::take(&mut *reader, MAX_LINE_BYTES as u64 + 3)
+                        .read_until(b'\n', scratch)
+                        .map_err(BulkError::Read)?;
                     if n == 0 {
                         break;
                     }
@@ -167,6 +216,9 @@ impl<R: BufRead> BatchReader<R> {
                     }
                     while let [rest @ .., b'\n' | b'\r'] = content {
                         content = rest;
+                    }
+                    if content.len() > MAX_LINE_BYTES {
+                        return Err(BulkError::Input(too_long(*line)));
                     }
                     if content.iter().all(u8::is_ascii_whitespace) {
                         continue;

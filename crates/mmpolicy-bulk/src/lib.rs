@@ -10,9 +10,11 @@
 //! - [`input`]: the input formats, and how CSV cells become parameters;
 //! - [`sink`]: where rendered policies go (NDJSON, one file per set with an index);
 //! - [`files`]: output files and directories that appear only once complete;
+//! - [`cleanup`]: temporaries removed on a signal, and those a crashed run left;
 //! - [`progress`]: the progress bar drawn on a terminal;
 //! - [`testdata`]: the reproducible generator of varied parameter sets used by tests and benches.
 
+pub mod cleanup;
 mod engine;
 pub mod files;
 pub mod input;

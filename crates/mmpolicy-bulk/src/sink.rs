@@ -12,12 +12,17 @@ use std::path::{Path, PathBuf};
 pub struct NdjsonSink<W: Write, E: Write = std::io::Sink> {
     out: W,
     errors: Option<E>,
+    with_line: bool,
 }
 
 impl<W: Write> NdjsonSink<W> {
     /// Policies to `out`; bad lines are only counted (and reported by the caller's own sink).
     pub fn new(out: W) -> Self {
-        NdjsonSink { out, errors: None }
+        NdjsonSink {
+            out,
+            errors: None,
+            with_line: false,
+        }
     }
 }
 
@@ -27,7 +32,15 @@ impl<W: Write, E: Write> NdjsonSink<W, E> {
         NdjsonSink {
             out,
             errors: Some(errors),
+            with_line: false,
         }
+    }
+
+    /// Wraps each policy with its input line: `{"line":12,"policy":{...}}`, so that output
+    /// lines can be matched to input lines when some fail.
+    pub fn with_line(mut self, with_line: bool) -> Self {
+        self.with_line = with_line;
+        self
     }
 
     /// The writers back, for flushing and closing.
@@ -38,6 +51,11 @@ impl<W: Write, E: Write> NdjsonSink<W, E> {
 
 impl<W: Write, E: Write> Sink for NdjsonSink<W, E> {
     fn policy(&mut self, policy: &Rendered<'_>) -> Result<(), BulkError> {
+        if self.with_line {
+            write!(self.out, "{{\"line\":{},\"policy\":", policy.line).map_err(BulkError::Write)?;
+            self.out.write_all(policy.json).map_err(BulkError::Write)?;
+            return self.out.write_all(b"}\n").map_err(BulkError::Write);
+        }
         self.out.write_all(policy.json).map_err(BulkError::Write)?;
         self.out.write_all(b"\n").map_err(BulkError::Write)
     }

@@ -7,6 +7,9 @@ use std::process::ExitCode;
 pub enum CliError {
     /// Bad usage or invalid input: exit code 2.
     Usage(String),
+    /// A file, a folder or standard output that cannot be read or written (the message names
+    /// it and says why): exit code 2.
+    Io(String),
     /// A failure that is not the user's: exit code 1.
     Internal(String),
     /// `mmpolicy lint` found problems (already printed on stdout): exit code 1.
@@ -22,6 +25,12 @@ impl CliError {
         CliError::Usage(message.to_string())
     }
 
+    /// A failed read or write: `what` names the file and the action (`cannot write
+    /// \`out.ndjson\``), `e` says why.
+    pub fn io(what: impl std::fmt::Display, e: &std::io::Error) -> Self {
+        CliError::Io(format!("{what}: {}", io_reason(e)))
+    }
+
     /// An internal failure.
     pub fn internal(message: impl std::fmt::Display) -> Self {
         CliError::Internal(message.to_string())
@@ -30,7 +39,7 @@ impl CliError {
     /// Prints the message on stderr and returns the exit code.
     pub fn report(self) -> ExitCode {
         match self {
-            CliError::Usage(m) => {
+            CliError::Usage(m) | CliError::Io(m) => {
                 eprintln!("error: {m}");
                 ExitCode::from(2)
             }

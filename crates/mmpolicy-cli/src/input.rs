@@ -1,21 +1,41 @@
 //! Reading parameter sets: a JSON or TOML file, stdin, `--set` pairs, or the example.
 
-use crate::error::{CliError, io_reason};
+use crate::error::CliError;
 use std::io::Read;
 use std::path::Path;
 
-/// Reads a file (`-` for stdin) as text.
+/// The most bytes mmpolicy reads from one parameter, bundle or policy file (or standard
+/// input): 16 MiB, far more than any of them needs, so that a wrong file (`/dev/zero`, an
+/// image) fails at once instead of taking all the memory.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Reads a file (`-` for stdin) as text, at most [`MAX_FILE_BYTES`] of it.
 pub fn read_text(path: &str) -> Result<String, CliError> {
-    if path == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| CliError::usage(format!("cannot read stdin: {}", io_reason(&e))))?;
-        Ok(s)
+    let name = if path == "-" {
+        "standard input".to_owned()
     } else {
-        std::fs::read_to_string(path)
-            .map_err(|e| CliError::usage(format!("cannot read `{path}`: {}", io_reason(&e))))
+        format!("`{path}`")
+    };
+    let mut bytes = Vec::new();
+    let read = if path == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| CliError::io(format!("cannot read {name}"), &e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(CliError::usage(format!(
+            "{name} is larger than 16 MiB, the limit for one input file: give the right file (a parameter, bundle or policy file is far smaller)"
+        )));
     }
+    String::from_utf8(bytes).map_err(|_| {
+        CliError::usage(format!(
+            "cannot read {name}: it is not UTF-8 text: save it as UTF-8"
+        ))
+    })
 }
 
 /// Parses a parameter file: TOML when its name ends in `.toml`, else JSON.

@@ -1,8 +1,10 @@
 //! `mmpolicy`: render, describe and check the AWS permission policies that Amazon SES Mail
 //! Manager needs.
 //!
-//! Exit codes: 0 success; 2 bad usage or invalid parameters (the message on stderr names the
-//! field, the value and the rule); 1 an internal error. Nothing is printed on stdout when a
+//! Exit codes: 0 success; 2 bad usage, invalid parameters (the message on stderr names the
+//! field, the value and the rule) or a file that cannot be read or written (the message names
+//! it and says why); 1 an internal error; 130, 143 and 129 after SIGINT, SIGTERM and SIGHUP
+//! (the temporary files of the run removed first). Nothing is printed on stdout when a
 //! command fails (except by `bulk` streaming to stdout, whose lines before the failure stay
 //! written).
 //!
@@ -13,6 +15,7 @@ mod cmd;
 mod error;
 mod input;
 mod output;
+mod paths;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -53,7 +56,29 @@ enum Command {
     Man(cmd::man::Args),
 }
 
+/// On SIGINT, SIGTERM or SIGHUP: removes the run's temporary files and folders, then exits
+/// with 128 plus the signal's number, as a shell reports a command killed by it.
+#[cfg(unix)]
+fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            // Held until the process ends: no rename or swap starts after the removal.
+            let _registry = mmpolicy_bulk::cleanup::remove_registered();
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+/// Signals are left to the system elsewhere than Unix.
+#[cfg(not(unix))]
+fn clean_up_on_signals() {}
+
 fn main() -> ExitCode {
+    clean_up_on_signals();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -1,7 +1,7 @@
 //! Writing to stdout: all at once at the end, so that a failure prints nothing, and quietly
 //! when the reader has gone (`mmpolicy ... | head`).
 
-use crate::error::{CliError, io_reason};
+use crate::error::CliError;
 use std::io::Write;
 
 /// Writes `text` to stdout. A closed pipe is not an error.
@@ -10,10 +10,7 @@ pub fn print(text: &str) -> Result<(), CliError> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::internal(format!(
-            "cannot write to stdout: {}",
-            io_reason(&e)
-        ))),
+        Err(e) => Err(CliError::io("cannot write to standard output", &e)),
     }
 }
 

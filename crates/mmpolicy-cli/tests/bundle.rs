@@ -48,6 +48,7 @@ fn writes_every_policy_of_the_example_and_an_index() {
     assert_eq!(
         names(&out),
         [
+            ".mmpolicy-bundle",
             "archiving.export-bucket-policy.json",
             "archiving.export-identity.json",
             "archiving.identity.json",
@@ -95,6 +96,7 @@ fn a_partial_deployment_writes_only_its_policies() {
     assert_eq!(
         names(&out),
         [
+            ".mmpolicy-bundle",
             "bundle.json",
             "ingress.key-policy.json",
             "ingress.secret-policy.json"
@@ -127,6 +129,7 @@ fn a_json_deployment_works_too() {
     assert_eq!(
         names(&out),
         [
+            ".mmpolicy-bundle",
             "bundle.json",
             "smtp-relay.key-policy.json",
             "smtp-relay.secret-policy.json"
@@ -268,6 +271,7 @@ fn an_existing_folder_is_refused_unless_it_is_an_earlier_bundle_or_forced() {
     assert_eq!(
         names(&out),
         [
+            ".mmpolicy-bundle",
             "bundle.json",
             "ingress.key-policy.json",
             "ingress.secret-policy.json"
@@ -290,6 +294,7 @@ fn an_existing_folder_is_refused_unless_it_is_an_earlier_bundle_or_forced() {
     assert_eq!(
         names(&out),
         [
+            ".mmpolicy-bundle",
             "bundle.json",
             "smtp-relay.key-policy.json",
             "smtp-relay.secret-policy.json"
@@ -307,7 +312,7 @@ fn an_existing_folder_is_refused_unless_it_is_an_earlier_bundle_or_forced() {
         .arg(&empty)
         .assert()
         .success();
-    assert_eq!(names(&empty).len(), 3);
+    assert_eq!(names(&empty).len(), 4);
 }
 
 #[test]
@@ -369,7 +374,7 @@ fn a_bundle_folder_with_extra_files_or_a_junk_index_is_not_an_earlier_bundle() {
     std::fs::remove_file(out.join("my-notes.txt")).unwrap();
     std::fs::create_dir(out.join("drafts")).unwrap();
     run(&out).assert().code(2).stderr(predicate::str::contains(
-        "holds `drafts`, which is not a file",
+        "holds `drafts`, which its `bundle.json` does not list",
     ));
     assert!(out.join("drafts").is_dir());
     std::fs::remove_dir(out.join("drafts")).unwrap();
@@ -380,6 +385,7 @@ fn a_bundle_folder_with_extra_files_or_a_junk_index_is_not_an_earlier_bundle() {
     let junk = tmp.path().join("junk");
     std::fs::create_dir(&junk).unwrap();
     std::fs::write(junk.join("bundle.json"), "{\"name\": \"my app\"}").unwrap();
+    std::fs::copy(out.join(".mmpolicy-bundle"), junk.join(".mmpolicy-bundle")).unwrap();
     std::fs::write(junk.join("ingress.key-policy.json"), "{}").unwrap();
     let before = snapshot(&junk);
     run(&junk)
@@ -394,10 +400,10 @@ fn a_bundle_folder_with_extra_files_or_a_junk_index_is_not_an_earlier_bundle() {
     // A folder named `bundle.json`.
     let odd = tmp.path().join("odd");
     std::fs::create_dir_all(odd.join("bundle.json")).unwrap();
-    run(&odd)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("its `bundle.json` is not a file"));
+    std::fs::copy(out.join(".mmpolicy-bundle"), odd.join(".mmpolicy-bundle")).unwrap();
+    run(&odd).assert().code(2).stderr(predicate::str::contains(
+        "its `bundle.json` is not a bundle index",
+    ));
     assert!(odd.join("bundle.json").is_dir());
 
     // `--force` still replaces either.
@@ -405,6 +411,7 @@ fn a_bundle_folder_with_extra_files_or_a_junk_index_is_not_an_earlier_bundle() {
     assert_eq!(
         names(&junk),
         [
+            ".mmpolicy-bundle",
             "bundle.json",
             "ingress.key-policy.json",
             "ingress.secret-policy.json"

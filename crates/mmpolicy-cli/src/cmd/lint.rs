@@ -19,7 +19,9 @@ trust; only kms, secretsmanager or s3 actions: key, secret, bucket) and the outp
 A bundle written by `mmpolicy bundle` is linted whole from its folder or its index
 (`bundle.json`): each policy the index lists is linted as the kind it gives, --kind or not.
 Given among the policy files (`policies/*.json`), the index is not linted as a policy; the
-files it lists take its kinds, and each file is linted once.
+files it lists take its kinds, and each file is linted once. An index may list only regular
+files in its own folder (no path, no link, no device or pipe). A file or standard input may hold
+at most 16 MiB.
 
 Examples:
   mmpolicy lint policy.json
@@ -113,7 +115,23 @@ fn index_entries(
                 "bundle index `{index}`: policy {i} (`{file}`) has kind `{kind}`, which is none of identity, trust, key, secret, bucket: regenerate it with `mmpolicy bundle`"
             ))
         })?;
-        entries.push((dir.join(file), kind));
+        let plain = !file.is_empty()
+            && file != "."
+            && file != ".."
+            && !file.contains(['/', '\\'])
+            && !Path::new(file).is_absolute();
+        if !plain {
+            return Err(CliError::usage(format!(
+                "bundle index `{index}`: policy {i} lists `{file}`, which is not a file name in the bundle's folder: a bundle index lists only files beside it; regenerate it with `mmpolicy bundle`"
+            )));
+        }
+        let path = dir.join(file);
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            return Err(CliError::usage(format!(
+                "bundle index `{index}`: policy {i} lists `{file}`, which is not a regular file in the bundle's folder: regenerate the bundle with `mmpolicy bundle`"
+            )));
+        }
+        entries.push((path, kind));
     }
     Ok(entries)
 }

@@ -16,6 +16,8 @@ Examples:
   mmpolicy render smtp-relay.key-policy --params relay.toml --statement-only
   mmpolicy render ingress.key-policy --params - < params.json
 
+A parameter file (or standard input) may hold at most 16 MiB.
+
 `mmpolicy describe` with a provider id lists its parameters; `mmpolicy describe --all`, every
 provider's.";
 

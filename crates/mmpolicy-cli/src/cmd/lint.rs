@@ -2,7 +2,7 @@
 
 use crate::error::CliError;
 use crate::{input, output};
-use mmpolicy_lint::sarif::{self, Artifact, Lines};
+use mmpolicy_lint::sarif::{self, Artifact, Lines, Source};
 use mmpolicy_lint::{Catalog, KindSource, PolicyKind, Report, Severity};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -64,6 +64,8 @@ pub struct Args {
 /// One file, read and linted.
 struct Linted {
     name: String,
+    /// Whether it was read from stdin (its name is then `<stdin>`).
+    stdin: bool,
     text: String,
     report: Report,
     /// The bundle index that gave its kind.
@@ -224,7 +226,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let (documents, notes) = expand(&args.files)?;
     let mut linted = Vec::with_capacity(documents.len());
     for doc in documents {
-        let name = if doc.path == "-" {
+        let stdin = doc.path == "-";
+        let name = if stdin {
             "<stdin>".to_owned()
         } else {
             doc.path.clone()
@@ -237,6 +240,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             .map_err(|e| CliError::usage(format!("`{name}` is {e}")))?;
         linted.push(Linted {
             name,
+            stdin,
             text,
             report,
             index: doc.index,
@@ -249,11 +253,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             let artifacts: Vec<Artifact<'_>> = linted
                 .iter()
                 .map(|l| Artifact {
-                    // SARIF wants a URI reference: `<stdin>` is none.
-                    uri: if l.name == "<stdin>" {
-                        "stdin"
+                    source: if l.stdin {
+                        Source::Stdin
                     } else {
-                        &l.name
+                        Source::Path(&l.name)
                     },
                     text: Some(&l.text),
                     report: &l.report,

@@ -1,6 +1,6 @@
 //! `cargo xtask`: project automation for mmpolicy.
 //!
-//! - `cargo xtask codegen`: regenerate every generated file (reference, schemas, catalog).
+//! - `cargo xtask codegen`: regenerate every generated file (reference, lint rules, schemas, catalog).
 //! - `cargo xtask codegen --check`: fail, naming the stale files, when any is out of date.
 
 mod codegen;

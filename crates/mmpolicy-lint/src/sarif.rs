@@ -7,7 +7,7 @@
 //! leading slash) against the base [`SRCROOT`], the folder the run started in; standard input
 //! is the relative URI `stdin`, with no base, since it is no file of the source tree.
 
-use crate::{Finding, Report, Rule, Severity};
+use crate::{Finding, Report, Rule, Severity, plain};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -152,7 +152,10 @@ fn rule_descriptor(r: Rule) -> Value {
     json!({
         "id": r.code(),
         "name": r.name(),
-        "shortDescription": { "text": r.summary() },
+        "shortDescription": { "text": plain(r.summary()), "markdown": r.summary() },
+        "fullDescription": { "text": plain(r.why()), "markdown": r.why() },
+        "helpUri": r.help_uri(),
+        "help": { "text": r.help_text(), "markdown": r.help_markdown() },
         "defaultConfiguration": { "level": level(r.severity()) },
         "properties": props,
     })

@@ -477,3 +477,62 @@ fn a_folder_without_a_bundle_index_is_a_usage_error() {
             "policy 0 has no `file` or no `kind`: regenerate it with `mmpolicy bundle`",
         ));
 }
+
+#[test]
+fn explain_prints_each_rules_help_in_plain_text() {
+    for rule in mmpolicy_lint::Rule::ALL {
+        for code in [rule.code().to_owned(), rule.code().to_lowercase()] {
+            let out = mmpolicy()
+                .args(["lint", "--explain", &code])
+                .assert()
+                .code(0)
+                .stderr("")
+                .get_output()
+                .stdout
+                .clone();
+            let text = String::from_utf8(out).unwrap();
+            assert_eq!(text, rule.help_text(), "{code}");
+            assert!(
+                !text.contains('`') && !text.contains("**"),
+                "{code}: {text}"
+            );
+        }
+    }
+    mmpolicy()
+        .args(["lint", "--explain", "resource-needs-star"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "C005 resource-needs-star (error)\n",
+        ));
+}
+
+#[test]
+fn explain_refuses_an_unknown_rule_naming_the_closest() {
+    mmpolicy()
+        .args(["lint", "--explain", "C05"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::starts_with(
+            "error: unknown rule `C05`: did you mean `C005` (resource-needs-star)",
+        ));
+    mmpolicy()
+        .args(["lint", "--explain", "nothing-like-it"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: unknown rule `nothing-like-it`: give a code from `E001` to `U003` as listed in docs/lint-rules.md\n",
+        );
+}
+
+#[test]
+fn explain_takes_no_files() {
+    mmpolicy()
+        .args(["lint", "--explain", "C005"])
+        .arg(page("rules-trust-policy"))
+        .assert()
+        .code(2)
+        .stdout("");
+}

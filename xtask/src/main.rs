@@ -1,6 +1,6 @@
 //! `cargo xtask`: project automation for mmpolicy.
 //!
-//! - `cargo xtask codegen`: regenerate every generated file (reference, schemas, catalog).
+//! - `cargo xtask codegen`: regenerate every generated file (reference, lint rules, schemas, catalog).
 //! - `cargo xtask codegen --check`: fail, naming the stale files, when any is out of date.
 //! - `cargo xtask codegen --catalog DIR`: first replace the committed snapshot of AWS's service
 //!   authorization data (`xtask/data/aws-iam-data.tar.gz`) with the download in `DIR`, then

@@ -155,6 +155,80 @@ fn sarif_format() {
     );
 }
 
+/// The SARIF log of `mmpolicy lint --format sarif ARGS` run in `dir`, with `stdin`.
+fn sarif_log(dir: &std::path::Path, args: &[&str], stdin: &str) -> Value {
+    let out = mmpolicy()
+        .current_dir(dir)
+        .args(["lint", "--format", "sarif"])
+        .args(args)
+        .write_stdin(stdin)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// Every `artifactLocation` of a SARIF log: the artifacts' and the results'.
+fn artifact_locations(log: &Value) -> Vec<Value> {
+    let run = &log["runs"][0];
+    let mut all: Vec<Value> = run["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["location"].clone())
+        .collect();
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        all.push(r["locations"][0]["physicalLocation"]["artifactLocation"].clone());
+    }
+    all
+}
+
+#[test]
+fn sarif_locates_a_file_given_by_absolute_path_with_a_file_uri_and_no_base() {
+    let path = page("archiving-identity-policy");
+    let log = sarif_log(std::path::Path::new("/"), &[path.to_str().unwrap()], "");
+    for loc in artifact_locations(&log) {
+        let uri = loc["uri"].as_str().unwrap();
+        assert!(uri.starts_with("file:///"), "{loc}");
+        assert!(
+            uri.ends_with("/page/archiving-identity-policy.json"),
+            "{loc}"
+        );
+        assert!(loc.get("uriBaseId").is_none(), "{loc}");
+    }
+}
+
+#[test]
+fn sarif_locates_a_file_given_by_relative_path_against_the_base() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../mmpolicy-lint/tests");
+    let log = sarif_log(
+        &dir,
+        &["./fixtures/page/archiving-identity-policy.json"],
+        "",
+    );
+    for loc in artifact_locations(&log) {
+        assert_eq!(
+            loc["uri"], "fixtures/page/archiving-identity-policy.json",
+            "{loc}"
+        );
+        assert_eq!(loc["uriBaseId"], "%SRCROOT%", "{loc}");
+    }
+}
+
+#[test]
+fn sarif_locates_stdin_without_a_base() {
+    let text = std::fs::read_to_string(page("archiving-identity-policy")).unwrap();
+    let log = sarif_log(std::path::Path::new("/"), &["-"], &text);
+    for loc in artifact_locations(&log) {
+        assert_eq!(loc["uri"], "stdin", "{loc}");
+        assert!(loc.get("uriBaseId").is_none(), "{loc}");
+    }
+}
+
 #[test]
 fn unreadable_input_exits_2_with_nothing_on_stdout() {
     mmpolicy()
@@ -404,4 +478,63 @@ fn a_folder_without_a_bundle_index_is_a_usage_error() {
         .stderr(predicate::str::contains(
             "policy 0 has no `file` or no `kind`: regenerate it with `mmpolicy bundle`",
         ));
+}
+
+#[test]
+fn explain_prints_each_rules_help_in_plain_text() {
+    for rule in mmpolicy_lint::Rule::ALL {
+        for code in [rule.code().to_owned(), rule.code().to_lowercase()] {
+            let out = mmpolicy()
+                .args(["lint", "--explain", &code])
+                .assert()
+                .code(0)
+                .stderr("")
+                .get_output()
+                .stdout
+                .clone();
+            let text = String::from_utf8(out).unwrap();
+            assert_eq!(text, rule.help_text(), "{code}");
+            assert!(
+                !text.contains('`') && !text.contains("**"),
+                "{code}: {text}"
+            );
+        }
+    }
+    mmpolicy()
+        .args(["lint", "--explain", "resource-needs-star"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "C005 resource-needs-star (error)\n",
+        ));
+}
+
+#[test]
+fn explain_refuses_an_unknown_rule_naming_the_closest() {
+    mmpolicy()
+        .args(["lint", "--explain", "C05"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::starts_with(
+            "error: unknown rule `C05`: did you mean `C005` (resource-needs-star)",
+        ));
+    mmpolicy()
+        .args(["lint", "--explain", "nothing-like-it"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: unknown rule `nothing-like-it`: give a code from `E001` to `U003` as listed in docs/lint-rules.md\n",
+        );
+}
+
+#[test]
+fn explain_takes_no_files() {
+    mmpolicy()
+        .args(["lint", "--explain", "C005"])
+        .arg(page("rules-trust-policy"))
+        .assert()
+        .code(2)
+        .stdout("");
 }

@@ -1,6 +1,12 @@
-//! Every check, with its stable code, name, severity and a one-line summary. The codes are
-//! `E` grammar, `C` catalog, `S` security, `U` suggestions; they never change meaning.
+//! Every check, with its stable code, name, severity, a one-line summary and its documentation
+//! (why it matters, an example, the fix). The codes are `E` grammar, `C` catalog, `S`
+//! security, `U` suggestions; they never change meaning.
+//!
+//! This table is the one place rules are documented: `docs/lint-rules.md`, the SARIF rule
+//! metadata and `mmpolicy lint --explain` are all rendered from it ([`Rule::help_markdown`],
+//! [`Rule::help_text`]).
 
+use mmpolicy_core::PolicyKind;
 use serde::Serialize;
 use std::fmt;
 
@@ -42,7 +48,14 @@ impl fmt::Display for Severity {
 }
 
 macro_rules! rules {
-    ($( $(#[$doc:meta])* $variant:ident = ($code:literal, $name:literal, $sev:ident, $summary:literal), )*) => {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident = ($code:literal, $name:literal, $sev:ident, $summary:literal) {
+            why: $why:literal,
+            fix: $fix:literal,
+            example: ($kind:ident, $example:literal) $(,)?
+        },
+    )*) => {
         /// A check. Each finding names the rule that produced it.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
@@ -69,9 +82,26 @@ macro_rules! rules {
                 match self { $( Rule::$variant => Severity::$sev, )* }
             }
 
-            /// What it checks, in one line.
+            /// What it checks, in one line (Markdown: code in backticks).
             pub fn summary(self) -> &'static str {
                 match self { $( Rule::$variant => $summary, )* }
+            }
+
+            /// Why a finding matters (Markdown: code in backticks).
+            pub fn why(self) -> &'static str {
+                match self { $( Rule::$variant => $why, )* }
+            }
+
+            /// How to fix a finding (Markdown: code in backticks).
+            pub fn fix(self) -> &'static str {
+                match self { $( Rule::$variant => $fix, )* }
+            }
+
+            /// A policy that the rule finds fault with.
+            pub fn example(self) -> Example {
+                match self {
+                    $( Rule::$variant => Example { kind: PolicyKind::$kind, text: $example }, )*
+                }
             }
         }
     };
@@ -79,103 +109,299 @@ macro_rules! rules {
 
 rules! {
     /// The document is not a JSON object.
-    NotAnObject = ("E001", "not-an-object", Error, "a policy document is a JSON object"),
+    NotAnObject = ("E001", "not-an-object", Error, "a policy document is a JSON object") {
+        why: "The whole document is read as one JSON object; IAM rejects an array, a string or a number at the top, so nothing of it applies.",
+        fix: r#"Wrap the statements in an object: `{"Version": "2012-10-17", "Statement": [...]}`."#,
+        example: (Identity, r#"[{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]"#),
+    },
     /// No `Version`.
-    MissingVersion = ("E002", "missing-version", Warning, "`Version` should be `2012-10-17`; without it policy variables are not expanded"),
+    MissingVersion = ("E002", "missing-version", Warning, "`Version` should be `2012-10-17`; without it policy variables are not expanded") {
+        why: "Without `Version`, IAM reads the policy with the 2008 grammar: policy variables such as `${aws:username}` stay literal text and match nothing.",
+        fix: r#"Add `"Version": "2012-10-17"` at the top of the document."#,
+        example: (Identity, r#"{"Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// A `Version` AWS does not know.
-    InvalidVersion = ("E003", "invalid-version", Error, "`Version` is `2012-10-17` (or the old `2008-10-17`)"),
+    InvalidVersion = ("E003", "invalid-version", Error, "`Version` is `2012-10-17` (or the old `2008-10-17`)") {
+        why: "IAM knows two versions and rejects the policy with any other value, often a date someone thought was the policy's own.",
+        fix: r#"Set `"Version": "2012-10-17"`; keep your own dates in `Id` or in the `Sid`s."#,
+        example: (Identity, r#"{"Version": "2024-05-01", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// `Version` `2008-10-17`.
-    OldVersion = ("E004", "old-version", Warning, "`Version` `2008-10-17` does not expand policy variables"),
+    OldVersion = ("E004", "old-version", Warning, "`Version` `2008-10-17` does not expand policy variables") {
+        why: "The 2008 grammar does not expand policy variables, so `${aws:PrincipalTag/team}` is compared as literal text.",
+        fix: r#"Set `"Version": "2012-10-17"`."#,
+        example: (Identity, r#"{"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// An element that is not part of the grammar.
-    UnknownElement = ("E005", "unknown-element", Error, "only `Version`, `Id` and `Statement` at the top; `Sid`, `Effect`, `Principal`, `NotPrincipal`, `Action`, `NotAction`, `Resource`, `NotResource`, `Condition` in a statement"),
+    UnknownElement = ("E005", "unknown-element", Error, "only `Version`, `Id` and `Statement` at the top; `Sid`, `Effect`, `Principal`, `NotPrincipal`, `Action`, `NotAction`, `Resource`, `NotResource`, `Condition` in a statement") {
+        why: "IAM rejects elements it does not know; a misspelt element (`Statment`, `Actions`) is also an element that does not do what was meant.",
+        fix: "Correct the spelling, or remove the element (notes go in `Sid` or `Id`).",
+        example: (Identity, r#"{"Version": "2012-10-17", "Comment": "read archives", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// No `Statement`, or not an object or a list of objects.
-    MissingStatement = ("E006", "missing-statement", Error, "`Statement` is a statement or a non-empty list of statements"),
+    MissingStatement = ("E006", "missing-statement", Error, "`Statement` is a statement or a non-empty list of statements") {
+        why: "A policy without statements grants nothing and IAM rejects it.",
+        fix: "Add a `Statement`: one statement object, or a non-empty list of them.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": []}"#),
+    },
     /// A statement that is not an object.
-    StatementNotObject = ("E007", "statement-not-object", Error, "each statement is a JSON object"),
+    StatementNotObject = ("E007", "statement-not-object", Error, "each statement is a JSON object") {
+        why: "Each statement is an object of `Effect`, `Action`, `Resource` and the rest; anything else is rejected.",
+        fix: "Turn the value into a statement object, or remove it.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": ["ses:GetArchive"]}"#),
+    },
     /// `Effect` missing or not `Allow`/`Deny`.
-    InvalidEffect = ("E008", "invalid-effect", Error, "`Effect` is `Allow` or `Deny`"),
+    InvalidEffect = ("E008", "invalid-effect", Error, "`Effect` is `Allow` or `Deny`") {
+        why: "`Effect` decides whether the statement allows or denies; IAM accepts only `Allow` and `Deny`, spelt exactly so.",
+        fix: r#"Set `"Effect": "Allow"` or `"Effect": "Deny"`."#,
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// Neither `Action` nor `NotAction`.
-    MissingAction = ("E009", "missing-action", Error, "a statement has `Action` or `NotAction`"),
+    MissingAction = ("E009", "missing-action", Error, "a statement has `Action` or `NotAction`") {
+        why: "A statement without actions applies to nothing, and IAM rejects it.",
+        fix: "Add `Action` with the actions the statement is about.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// Both `Action` and `NotAction`.
-    ActionAndNotAction = ("E010", "action-and-not-action", Error, "a statement has `Action` or `NotAction`, not both"),
+    ActionAndNotAction = ("E010", "action-and-not-action", Error, "a statement has `Action` or `NotAction`, not both") {
+        why: "`Action` and `NotAction` are two ways of saying which actions a statement covers; IAM rejects a statement with both.",
+        fix: "Keep one of them (usually `Action`).",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ses:DeleteArchive", "NotAction": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// Neither `Resource` nor `NotResource` (outside trust policies).
-    MissingResource = ("E011", "missing-resource", Error, "a statement has `Resource` or `NotResource` (except in a trust policy)"),
+    MissingResource = ("E011", "missing-resource", Error, "a statement has `Resource` or `NotResource` (except in a trust policy)") {
+        why: "Outside trust policies, a statement says which resources it covers; IAM rejects one without `Resource` or `NotResource`.",
+        fix: r#"Add `Resource` with the ARNs the actions apply to (`"*"` for actions that accept no resource)."#,
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive"}]}"#),
+    },
     /// Both `Resource` and `NotResource`.
-    ResourceAndNotResource = ("E012", "resource-and-not-resource", Error, "a statement has `Resource` or `NotResource`, not both"),
+    ResourceAndNotResource = ("E012", "resource-and-not-resource", Error, "a statement has `Resource` or `NotResource`, not both") {
+        why: "`Resource` and `NotResource` are two ways of saying which resources a statement covers; IAM rejects a statement with both.",
+        fix: "Keep one of them (usually `Resource`).",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ses:DeleteArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*", "NotResource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// `Principal` in an identity policy.
-    PrincipalInIdentityPolicy = ("E013", "principal-in-identity-policy", Error, "an identity policy names no `Principal`: it applies to the role or user it is attached to"),
+    PrincipalInIdentityPolicy = ("E013", "principal-in-identity-policy", Error, "an identity policy names no `Principal`: it applies to the role or user it is attached to") {
+        why: "An identity policy applies to the role, user or group it is attached to; IAM rejects a `Principal` in it. A `Principal` usually means the document is a resource policy linted as the wrong kind.",
+        fix: "Remove `Principal`, or lint the document as the kind it is (`--kind key`, `bucket`, ...).",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// No `Principal` where one is required.
-    MissingPrincipal = ("E014", "missing-principal", Error, "resource, key, bucket, secret and trust policies name a `Principal` in every statement"),
+    MissingPrincipal = ("E014", "missing-principal", Error, "resource, key, bucket, secret and trust policies name a `Principal` in every statement") {
+        why: "A resource policy (key, bucket, secret) or a trust policy says who it lets in; a statement without `Principal` is rejected.",
+        fix: "Add `Principal`: the account, role or service the statement is for.",
+        example: (Bucket, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#),
+    },
     /// `Resource` in a trust policy.
-    ResourceInTrustPolicy = ("E015", "resource-in-trust-policy", Error, "a trust policy has no `Resource`: the resource is the role"),
+    ResourceInTrustPolicy = ("E015", "resource-in-trust-policy", Error, "a trust policy has no `Resource`: the resource is the role") {
+        why: "A trust policy is attached to a role and always about that role; IAM rejects a `Resource` in it.",
+        fix: "Remove `Resource`.",
+        example: (Trust, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::111122223333:role/mail-rules"}]}"#),
+    },
     /// A key or secret policy with a `Resource` other than `"*"`.
-    ResourceNotStar = ("E016", "resource-not-star", Error, "the `Resource` of a key or secret policy is `\"*\"` (the key or secret itself)"),
+    ResourceNotStar = ("E016", "resource-not-star", Error, "the `Resource` of a key or secret policy is `\"*\"` (the key or secret itself)") {
+        why: r#"A key or secret policy is attached to one key or secret and can only be about it: AWS expects `"Resource": "*"`, and an ARN there either fails or means nothing more."#,
+        fix: r#"Set `"Resource": "*"`."#,
+        example: (Key, r#"{"Version": "2012-10-17", "Statement": [{"Sid": "AllowSes", "Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}, "ArnLike": {"aws:SourceArn": "arn:aws:ses:us-east-1:111122223333:mailmanager-ingress-point/*"}}}]}"#),
+    },
     /// A `Sid` with characters AWS rejects.
-    InvalidSid = ("E017", "invalid-sid", Error, "a `Sid` has only letters and digits (and spaces in key policies)"),
+    InvalidSid = ("E017", "invalid-sid", Error, "a `Sid` has only letters and digits (and spaces in key policies)") {
+        why: "IAM rejects a `Sid` with characters other than letters and digits (key policies also allow spaces).",
+        fix: "Remove the other characters: `ReadArchive` instead of `Read-Archive`.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Read-Archive", "Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// Two statements with the same `Sid`.
-    DuplicateSid = ("E018", "duplicate-sid", Error, "`Sid`s are unique within a policy"),
+    DuplicateSid = ("E018", "duplicate-sid", Error, "`Sid`s are unique within a policy") {
+        why: "`Sid`s name statements; IAM rejects a policy where two statements share one.",
+        fix: "Give each statement its own `Sid`.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Sid": "ReadArchive", "Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}, {"Sid": "ReadArchive", "Effect": "Allow", "Action": "ses:SendEmail", "Resource": "arn:aws:ses:us-east-1:111122223333:identity/example.com"}]}"#),
+    },
     /// A character outside what AWS accepts.
-    InvalidCharacter = ("E019", "invalid-character", Error, "policies hold only tab, newline, carriage return and U+0020 to U+00FF"),
+    InvalidCharacter = ("E019", "invalid-character", Error, "policies hold only tab, newline, carriage return and U+0020 to U+00FF") {
+        why: "IAM accepts only tab, newline, carriage return and the characters U+0020 to U+00FF in a policy; anything else (an arrow, a typographic quote pasted from a document) is rejected.",
+        fix: "Replace the character with its plain ASCII form.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "mail→ops"}}}]}"#),
+    },
     /// Over the size limit of the kind.
-    PolicyTooLarge = ("E020", "policy-too-large", Error, "identity 6,144 characters without white space, trust 2,048, key 32,768 bytes, bucket and secret 20 KB"),
+    PolicyTooLarge = ("E020", "policy-too-large", Error, "identity 6,144 characters without white space, trust 2,048, key 32,768 bytes, bucket and secret 20 KB") {
+        why: "AWS rejects a policy over the size limit of its kind: identity policies 6,144 characters without white space, trust policies 2,048, key policies 32,768 bytes, bucket and secret policies 20 KB.",
+        fix: "Split the statements over several policies, or shorten them with wildcards in resource ARNs where that grants nothing more.",
+        example: (Trust, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:role/mail-rules-0001", "arn:aws:iam::111122223333:role/mail-rules-0002", "(and 50 more roles, over 2,048 characters in all)"]}, "Action": "sts:AssumeRole"}]}"#),
+    },
     /// A value of the wrong JSON type.
-    InvalidValue = ("E021", "invalid-value", Error, "elements hold a string or a non-empty list of strings, `Condition` an object of objects"),
+    InvalidValue = ("E021", "invalid-value", Error, "elements hold a string or a non-empty list of strings, `Condition` an object of objects") {
+        why: "Each element has a type: `Action` and `Resource` hold a string or a non-empty list of strings, `Condition` an object of objects. IAM rejects any other type.",
+        fix: r#"Write the value as the element's type: `"ses:GetArchive"`, not `1` or `[]`."#,
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ses:GetArchive", 1], "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// A principal AWS does not accept.
-    InvalidPrincipal = ("E022", "invalid-principal", Error, "`Principal` is `\"*\"` or an object of `AWS`, `Service`, `Federated`, `CanonicalUser`"),
+    InvalidPrincipal = ("E022", "invalid-principal", Error, "`Principal` is `\"*\"` or an object of `AWS`, `Service`, `Federated`, `CanonicalUser`") {
+        why: r#"IAM accepts `"*"` or an object of `AWS`, `Service`, `Federated` and `CanonicalUser` as principal; anything else is rejected."#,
+        fix: r#"Write the principal as `{"Service": "ses.amazonaws.com"}`, `{"AWS": "arn:aws:iam::111122223333:role/name"}`, ..."#,
+        example: (Key, r#"{"Version": "2012-10-17", "Statement": [{"Sid": "AllowSes", "Effect": "Allow", "Principal": {"Services": "ses.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}, "ArnLike": {"aws:SourceArn": "arn:aws:ses:us-east-1:111122223333:mailmanager-ingress-point/*"}}}]}"#),
+    },
     /// A trust-policy action that is not an `sts:` action.
-    TrustAction = ("E023", "trust-action", Error, "a trust policy allows only `sts:` actions (`sts:AssumeRole`, `sts:TagSession`, ...)"),
+    TrustAction = ("E023", "trust-action", Error, "a trust policy allows only `sts:` actions (`sts:AssumeRole`, `sts:TagSession`, ...)") {
+        why: "A trust policy says who may assume the role; only `sts:` actions mean anything there.",
+        fix: "Keep `sts:AssumeRole` (and `sts:TagSession`, ...); grant other actions in the role's identity policies.",
+        example: (Trust, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": ["sts:AssumeRole", "s3:GetObject"]}]}"#),
+    },
     /// A bucket-policy resource outside one bucket.
-    BucketResource = ("E024", "bucket-resource", Error, "the resources of a bucket policy are one bucket and its objects"),
+    BucketResource = ("E024", "bucket-resource", Error, "the resources of a bucket policy are one bucket and its objects") {
+        why: "A bucket policy is attached to one bucket and grants only on it and its objects; another bucket's or service's ARN is an error.",
+        fix: "Keep the bucket's ARN (`arn:aws:s3:::bucket`) and its objects' (`arn:aws:s3:::bucket/*`); grant on other resources in their own policies.",
+        example: (Bucket, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::bucket", "arn:aws:s3:::other/*"]}]}"#),
+    },
     /// The service prefix is no AWS service.
-    UnknownService = ("C001", "unknown-service", Error, "the action's service prefix is an AWS service"),
+    UnknownService = ("C001", "unknown-service", Error, "the action's service prefix is an AWS service") {
+        why: "An action of a service that does not exist grants nothing, and is usually a misspelt prefix.",
+        fix: "Correct the service prefix (`ses`, `kms`, `s3`, ...).",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sesv9:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// The action is not in the service.
-    UnknownAction = ("C002", "unknown-action", Error, "the action exists in its service"),
+    UnknownAction = ("C002", "unknown-action", Error, "the action exists in its service") {
+        why: "An action the service does not have grants nothing, so whatever needed it fails with access denied.",
+        fix: "Correct the action's name; the finding suggests the closest one.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchives", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// A wildcard that matches no action.
-    WildcardMatchesNothing = ("C003", "wildcard-matches-nothing", Error, "an action wildcard matches at least one action"),
+    WildcardMatchesNothing = ("C003", "wildcard-matches-nothing", Error, "an action wildcard matches at least one action") {
+        why: "A wildcard that matches no action of the service grants nothing.",
+        fix: "Correct the wildcard, or list the actions.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:Zap*", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// A resource that matches none of the action's resource types.
-    ResourceMismatch = ("C004", "resource-mismatch", Error, "each action applies to a resource of the statement, and each resource to an action"),
+    ResourceMismatch = ("C004", "resource-mismatch", Error, "each action applies to a resource of the statement, and each resource to an action") {
+        why: "AWS authorizes each action against resources of the types it accepts; an action none of whose resource types are in the statement is granted nowhere, and a resource that no action applies to is dead weight.",
+        fix: "Add the ARN the action needs (`s3:ListBucket` needs the bucket, `s3:GetObject` its objects), or move the action to a statement with that resource.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::bucket/*"}]}"#),
+    },
     /// A specific ARN on an action that only accepts `"*"`.
-    ResourceNeedsStar = ("C005", "resource-needs-star", Error, "actions that accept no resource type need `\"Resource\": \"*\"`"),
+    ResourceNeedsStar = ("C005", "resource-needs-star", Error, "actions that accept no resource type need `\"Resource\": \"*\"`") {
+        why: r#"Some actions (`List...` actions, most often) accept no resource type: AWS authorizes them only against `"*"`, and a statement that names ARNs never grants them."#,
+        fix: r#"Move the action to a statement with `"Resource": "*"`."#,
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:ListArchives", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*"}]}"#),
+    },
     /// A malformed ARN.
-    MalformedArn = ("C006", "malformed-arn", Error, "a resource is `\"*\"` or `arn:partition:service:region:account:resource`"),
+    MalformedArn = ("C006", "malformed-arn", Error, "a resource is `\"*\"` or `arn:partition:service:region:account:resource`") {
+        why: "An ARN that is not `arn:partition:service:region:account:resource` matches nothing; placeholders left from an example are the usual cause.",
+        fix: "Write the full ARN, with the 12-digit account id and the resource.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses"}]}"#),
+    },
     /// A condition operator AWS does not know.
-    UnknownOperator = ("C007", "unknown-operator", Error, "condition operators are AWS's (`StringEquals`, `ArnLike`, ..., with `IfExists` and `ForAllValues:`/`ForAnyValue:`)"),
+    UnknownOperator = ("C007", "unknown-operator", Error, "condition operators are AWS's (`StringEquals`, `ArnLike`, ..., with `IfExists` and `ForAllValues:`/`ForAnyValue:`)") {
+        why: "A condition operator IAM does not know makes the policy invalid.",
+        fix: "Use one of AWS's operators (`StringEquals`, `ArnLike`, ...), spelt exactly.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1", "Condition": {"StringEqual": {"aws:ResourceTag/team": "mail"}}}]}"#),
+    },
     /// A condition key that exists nowhere.
-    UnknownConditionKey = ("C008", "unknown-condition-key", Error, "a condition key is global or defined by a service"),
+    UnknownConditionKey = ("C008", "unknown-condition-key", Error, "a condition key is global or defined by a service") {
+        why: "A condition on a key that no request carries is never true in an Allow (and always true in a Deny).",
+        fix: "Correct the key's name; global keys start with `aws:`, a service's with its prefix.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1", "Condition": {"StringEquals": {"ses:NoSuchKey": "x"}}}]}"#),
+    },
     /// A condition key not supported by the statement's actions.
-    ConditionKeyNotApplicable = ("C009", "condition-key-not-applicable", Warning, "a service's condition key is supported by the statement's actions or resources"),
+    ConditionKeyNotApplicable = ("C009", "condition-key-not-applicable", Warning, "a service's condition key is supported by the statement's actions or resources") {
+        why: "A service's condition key is present only in requests for the actions and resources that support it; on other actions the condition is never met.",
+        fix: "Move the condition to the statement of the actions that support the key, or use a global key.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1", "Condition": {"StringEquals": {"kms:ViaService": "ses.us-east-1.amazonaws.com"}}}]}"#),
+    },
     /// An operator or value of the wrong type for the key.
-    ConditionTypeMismatch = ("C010", "condition-type-mismatch", Error, "operators and values fit the key's type (Bool, Numeric, Date, IP, ARN)"),
+    ConditionTypeMismatch = ("C010", "condition-type-mismatch", Error, "operators and values fit the key's type (Bool, Numeric, Date, IP, ARN)") {
+        why: "Each condition key has a type (String, Bool, Numeric, Date, IP address, ARN); an operator or a value of another type never matches.",
+        fix: "Use the operator family of the key's type (`Bool` for booleans, `DateGreaterThan` for dates, ...) and a value of that type.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "yes"}}}]}"#),
+    },
     /// An action that is not `service:name`.
-    MalformedAction = ("C011", "malformed-action", Error, "an action is `service:Name` or `*`"),
+    MalformedAction = ("C011", "malformed-action", Error, "an action is `service:Name` or `*`") {
+        why: "An action is `service:Name` (or `*`); without the service prefix it matches nothing.",
+        fix: "Write the action with its service prefix: `ses:GetArchive`.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// `ForAllValues:`/`ForAnyValue:` on a key that carries one value.
-    SetOperatorOnSingleValuedKey = ("C012", "set-operator-on-single-valued-key", Warning, "`ForAllValues:`/`ForAnyValue:` compare multi-valued keys (`ArrayOf...`); on a single-valued key they do not mean what they seem"),
+    SetOperatorOnSingleValuedKey = ("C012", "set-operator-on-single-valued-key", Warning, "`ForAllValues:`/`ForAnyValue:` compare multi-valued keys (`ArrayOf...`); on a single-valued key they do not mean what they seem") {
+        why: "`ForAllValues:` and `ForAnyValue:` compare sets of values; a key that carries one value (such as `aws:RequestTag/team`) needs the plain operator, and with `ForAllValues:` an absent key even matches.",
+        fix: "Drop the `ForAllValues:`/`ForAnyValue:` prefix: a plain `StringEquals` with a list already matches any of its values.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:CreateArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*", "Condition": {"ForAnyValue:StringEquals": {"aws:RequestTag/team": ["mail", "ops"]}}}]}"#),
+    },
     /// A service principal without confused-deputy conditions.
-    MissingConfusedDeputyKeys = ("S001", "missing-confused-deputy-keys", Security, "a service principal that supports them is limited by `aws:SourceAccount`/`aws:SourceArn`"),
+    MissingConfusedDeputyKeys = ("S001", "missing-confused-deputy-keys", Security, "a service principal that supports them is limited by `aws:SourceAccount`/`aws:SourceArn`") {
+        why: "A service principal acts for every AWS customer. Without `aws:SourceAccount` and `aws:SourceArn`, any account can make the service use your key, bucket or role on its behalf: the confused-deputy problem.",
+        fix: "Add `StringEquals` on `aws:SourceAccount` (your account) and `ArnLike` on `aws:SourceArn` (your Mail Manager resources).",
+        example: (Key, r#"{"Version": "2012-10-17", "Statement": [{"Sid": "AllowSes", "Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*"}]}"#),
+    },
     /// `"*"` as principal without a limiting condition.
-    UnconditionedStarPrincipal = ("S002", "unconditioned-star-principal", Security, "`Principal: \"*\"` in an Allow is limited by a condition on the caller"),
+    UnconditionedStarPrincipal = ("S002", "unconditioned-star-principal", Security, "`Principal: \"*\"` in an Allow is limited by a condition on the caller") {
+        why: r#"`"Principal": "*"` in an Allow grants to everyone, in every account, anonymous callers included, unless a condition limits the caller."#,
+        fix: "Name the principals, or add a condition on the caller (`aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:SourceVpce`, ...).",
+        example: (Bucket, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#),
+    },
     /// Allow with `NotAction`.
-    AllowNotAction = ("S003", "allow-not-action", Security, "an Allow does not use `NotAction`: it grants every other action, present and future"),
+    AllowNotAction = ("S003", "allow-not-action", Security, "an Allow does not use `NotAction`: it grants every other action, present and future") {
+        why: "An Allow with `NotAction` grants every action but the listed ones, including every action AWS adds later.",
+        fix: "List the actions to allow in `Action`.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}"#),
+    },
     /// Allow with `NotResource`.
-    AllowNotResource = ("S004", "allow-not-resource", Security, "an Allow does not use `NotResource`: it grants every other resource"),
+    AllowNotResource = ("S004", "allow-not-resource", Security, "an Allow does not use `NotResource`: it grants every other resource") {
+        why: "An Allow with `NotResource` grants on every resource but the listed ones, in every service and account the actions reach.",
+        fix: "List the resources to allow in `Resource`.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "NotResource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// `iam:PassRole` on `"*"`.
-    PassRoleOnStar = ("S005", "pass-role-on-star", Security, "`iam:PassRole` names the roles it may pass, not `\"*\"`"),
+    PassRoleOnStar = ("S005", "pass-role-on-star", Security, "`iam:PassRole` names the roles it may pass, not `\"*\"`") {
+        why: r#"`iam:PassRole` on `"*"` lets the holder hand any role of the account, administrators' included, to a service: a path to privilege escalation."#,
+        fix: "Name the roles the holder may pass in `Resource` (and limit the service with `iam:PassedToService`).",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}"#),
+    },
     /// `ForAllValues` without a guard.
-    UnguardedForAllValues = ("S006", "unguarded-for-all-values", Security, "`ForAllValues` in an Allow is guarded by `Null: false` on the key (an empty set matches)"),
+    UnguardedForAllValues = ("S006", "unguarded-for-all-values", Security, "`ForAllValues` in an Allow is guarded by `Null: false` on the key (an empty set matches)") {
+        why: "`ForAllValues:` is true when the request carries no value at all for the key: without a guard, a request without tags passes a condition meant to restrict tags.",
+        fix: r#"Add `"Null": {"<key>": "false"}` beside the condition, so that the key must be present."#,
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:CreateArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}}]}"#),
+    },
     /// An IAM group as principal.
-    GroupPrincipal = ("S007", "group-principal", Security, "IAM groups cannot be principals"),
+    GroupPrincipal = ("S007", "group-principal", Security, "IAM groups cannot be principals") {
+        why: "IAM groups are not principals: AWS rejects the policy, or the statement never matches anyone.",
+        fix: "Name the roles or users, or grant through an identity policy attached to the group.",
+        example: (Bucket, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:group/admins"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#),
+    },
     /// A service principal whose feature does not support confused-deputy conditions.
-    ConfusedDeputyUnsupported = ("S008", "confused-deputy-unsupported", Suggestion, "a service principal without `aws:SourceAccount`/`aws:SourceArn`, for a feature that does not support them"),
+    ConfusedDeputyUnsupported = ("S008", "confused-deputy-unsupported", Suggestion, "a service principal without `aws:SourceAccount`/`aws:SourceArn`, for a feature that does not support them") {
+        why: "Some Mail Manager features (archive export, archive encryption) do not send `aws:SourceAccount`/`aws:SourceArn`, so the service principal cannot be limited by them; this is noted so that the missing condition is a known choice, not an oversight.",
+        fix: "Nothing to change for these features; keep the grant to the fewest actions and resources, and watch the key or bucket with CloudTrail.",
+        example: (Bucket, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"}, "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::bucket"}]}"#),
+    },
     /// Allow with `NotPrincipal`.
-    AllowNotPrincipal = ("S009", "allow-not-principal", Security, "an Allow does not use `NotPrincipal`: it grants everyone else"),
+    AllowNotPrincipal = ("S009", "allow-not-principal", Security, "an Allow does not use `NotPrincipal`: it grants everyone else") {
+        why: "An Allow with `NotPrincipal` grants to every principal but the listed ones, anonymous callers included.",
+        fix: "Name the principals to allow in `Principal`.",
+        example: (Bucket, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:role/r"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#),
+    },
     /// A service principal limited by only one of `aws:SourceAccount` and `aws:SourceArn`.
-    PartialConfusedDeputyKeys = ("S010", "partial-confused-deputy-keys", Warning, "a service principal limited by `aws:SourceAccount` is also limited by `aws:SourceArn`, and the other way round (AWS recommends both)"),
+    PartialConfusedDeputyKeys = ("S010", "partial-confused-deputy-keys", Warning, "a service principal limited by `aws:SourceAccount` is also limited by `aws:SourceArn`, and the other way round (AWS recommends both)") {
+        why: "`aws:SourceAccount` alone lets any resource of your account use the grant; `aws:SourceArn` alone is safe only when the ARN names the account. AWS recommends both.",
+        fix: "Add the missing key: `aws:SourceArn` with your Mail Manager resources, or `aws:SourceAccount` with your account.",
+        example: (Key, r#"{"Version": "2012-10-17", "Statement": [{"Sid": "AllowSes", "Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}}]}"#),
+    },
     /// Two identical statements.
-    DuplicateStatement = ("U001", "duplicate-statement", Suggestion, "no statement repeats another"),
+    DuplicateStatement = ("U001", "duplicate-statement", Suggestion, "no statement repeats another") {
+        why: "A statement that repeats another adds nothing but length, and a later edit to one copy leaves the other behind.",
+        fix: "Remove the copy.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Sid": "ReadArchive", "Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}, {"Sid": "Again", "Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// An action listed twice, or covered by a wildcard of the same statement.
-    DuplicateAction = ("U002", "duplicate-action", Suggestion, "no action is listed twice or covered by a wildcard beside it"),
+    DuplicateAction = ("U002", "duplicate-action", Suggestion, "no action is listed twice or covered by a wildcard beside it") {
+        why: "An action listed twice, or already covered by a wildcard beside it, adds nothing.",
+        fix: "Remove the repeated action.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ses:GetArchive", "ses:getarchive"], "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// Two statements that can merge.
-    MergeableStatements = ("U003", "mergeable-statements", Suggestion, "statements that differ only in actions (or only in resources) are one statement"),
+    MergeableStatements = ("U003", "mergeable-statements", Suggestion, "statements that differ only in actions (or only in resources) are one statement") {
+        why: "Two statements that differ only in their actions (or only in their resources) are one statement written twice; merging them keeps the policy short and its grants in one place.",
+        fix: "Merge them: one statement with both lists of actions (or of resources).",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}, {"Effect": "Allow", "Action": "ses:UpdateArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
 }
 
 impl fmt::Display for Rule {
@@ -188,4 +414,140 @@ impl Serialize for Rule {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.code())
     }
+}
+
+/// A policy that a rule finds fault with, for its documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Example {
+    /// The kind to lint it as.
+    pub kind: PolicyKind,
+    /// The policy, as compact JSON.
+    pub text: &'static str,
+}
+
+impl Example {
+    /// The policy, pretty-printed (as written when it does not parse).
+    pub fn pretty(&self) -> String {
+        serde_json::from_str::<serde_json::Value>(self.text)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or_else(|| self.text.to_owned())
+    }
+}
+
+/// The rules document, relative to the repository's root.
+pub const DOCS_PATH: &str = "docs/lint-rules.md";
+
+impl Rule {
+    /// The rule with this code (`C005`, any case) or name (`resource-needs-star`).
+    pub fn find(code_or_name: &str) -> Option<Rule> {
+        let wanted = code_or_name.trim();
+        Rule::ALL
+            .iter()
+            .copied()
+            .find(|r| r.code().eq_ignore_ascii_case(wanted) || r.name() == wanted)
+    }
+
+    /// Up to three rules whose code or name is close to `code_or_name`, closest first.
+    pub fn closest(code_or_name: &str) -> Vec<Rule> {
+        let wanted = code_or_name.trim().to_ascii_uppercase();
+        let lower = wanted.to_ascii_lowercase();
+        let mut scored: Vec<(usize, Rule)> = Rule::ALL
+            .iter()
+            .filter_map(|r| {
+                let by_code = edit_distance(&wanted, r.code());
+                let by_name = edit_distance(&lower, r.name());
+                // Codes are close within two edits; names, being long, within one in four
+                // characters.
+                let close = by_code <= 2 || by_name <= r.name().len() / 4;
+                close.then_some((by_code.min(by_name), *r))
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().take(3).map(|(_, r)| r).collect()
+    }
+
+    /// The anchor of the rule's section in [`DOCS_PATH`] (`c005-resource-needs-star`): the
+    /// section's heading is `CODE name`, and this is the anchor GitHub gives it.
+    pub fn anchor(self) -> String {
+        format!("{}-{}", self.code().to_ascii_lowercase(), self.name())
+    }
+
+    /// The URL of the rule's documentation: its section of [`DOCS_PATH`] in the repository.
+    pub fn help_uri(self) -> String {
+        format!(
+            "{}/blob/main/{DOCS_PATH}#{}",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.anchor()
+        )
+    }
+
+    /// The rule's documentation as Markdown, without its heading: the severity and what it
+    /// checks, why it matters, an example, the fix.
+    pub fn help_markdown(self) -> String {
+        let example = self.example();
+        format!(
+            "Severity: `{severity}`. Rule: {summary}.\n\n\
+             **Why it matters.** {why}\n\n\
+             **Example** (linted with `--kind {kind}`):\n\n\
+             ```json\n{pretty}\n```\n\n\
+             **Fix.** {fix}\n",
+            severity = self.severity(),
+            summary = self.summary(),
+            why = self.why(),
+            kind = example.kind,
+            pretty = example.pretty(),
+            fix = self.fix(),
+        )
+    }
+
+    /// The rule's documentation as plain text: what `mmpolicy lint --explain` prints.
+    pub fn help_text(self) -> String {
+        let example = self.example();
+        let indented: String = example
+            .pretty()
+            .lines()
+            .map(|l| format!("    {l}\n"))
+            .collect();
+        format!(
+            "{code} {name} ({severity})\n\n\
+             Rule: {summary}.\n\n\
+             Why it matters: {why}\n\n\
+             Example (linted with --kind {kind}):\n\n\
+             {indented}\n\
+             Fix: {fix}\n\n\
+             More: {uri}\n",
+            code = self.code(),
+            name = self.name(),
+            severity = self.severity(),
+            summary = plain(self.summary()),
+            why = plain(self.why()),
+            kind = example.kind,
+            fix = plain(self.fix()),
+            uri = self.help_uri(),
+        )
+    }
+}
+
+/// Markdown prose as plain text: code spans lose their backticks.
+pub fn plain(markdown: &str) -> String {
+    markdown.replace('`', "")
+}
+
+/// The Levenshtein distance between `a` and `b`, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }

@@ -1,10 +1,20 @@
 //! SARIF 2.1.0 output, for code-scanning dashboards: one run, every [`Rule`] in the tool's
 //! driver, one result per finding located by file and JSON pointer (and by line when the
 //! text is given).
+//!
+//! Files are located the way SARIF consumers can resolve them: a file given by an absolute path
+//! gets a `file://` URI and no base; a file given by a relative path gets a relative URI (no
+//! leading slash) against the base [`SRCROOT`], the folder the run started in; standard input
+//! is the relative URI `stdin`, with no base, since it is no file of the source tree.
 
-use crate::{Finding, Report, Rule, Severity};
+use crate::{Finding, Report, Rule, Severity, plain};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// The `uriBaseId` of files given by a relative path: the folder the lint run started in (the
+/// conventional name of the root of the analysed source tree).
+pub const SRCROOT: &str = "%SRCROOT%";
 
 /// The SARIF level of a severity: errors and security findings are `error`.
 pub fn level(severity: Severity) -> &'static str {
@@ -15,44 +25,92 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// One linted file: its URI as the dashboard should show it, its text (for line numbers),
-/// and its report.
+/// Where a linted document came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source<'a> {
+    /// A file, by the path it was given as: absolute, or relative to the working folder.
+    Path(&'a str),
+    /// Standard input.
+    Stdin,
+}
+
+/// One linted document: where it came from, its text (for line numbers), and its report.
 #[derive(Debug, Clone, Copy)]
 pub struct Artifact<'a> {
-    /// The path or URI of the file.
-    pub uri: &'a str,
+    /// The file, or standard input.
+    pub source: Source<'a>,
     /// The text, when known, to give each result a line.
     pub text: Option<&'a str>,
     /// The findings.
     pub report: &'a Report,
 }
 
+/// The SARIF `artifactLocation` of `source`: `{"uri": "file:///abs/p.json"}` for an absolute
+/// path, `{"uri": "rel/p.json", "uriBaseId": "%SRCROOT%"}` for a relative one, and
+/// `{"uri": "stdin"}` for standard input. URIs are percent-encoded.
+pub fn artifact_location(source: Source<'_>) -> Value {
+    match source {
+        Source::Stdin => json!({ "uri": "stdin" }),
+        Source::Path(path) => {
+            let slashed = path.replace(std::path::MAIN_SEPARATOR, "/");
+            if Path::new(path).is_absolute() {
+                json!({ "uri": file_uri(&slashed) })
+            } else {
+                let mut rel = slashed.as_str();
+                while let Some(rest) = rel.strip_prefix("./") {
+                    rel = rest.trim_start_matches('/');
+                }
+                json!({ "uri": percent_encode(rel), "uriBaseId": SRCROOT })
+            }
+        }
+    }
+}
+
+/// The `file://` URI of an absolute path written with `/` (`C:/x` on Windows).
+fn file_uri(path: &str) -> String {
+    let bytes = path.as_bytes();
+    // A Windows drive (`C:`) stays as written: its colon is part of the path, not a scheme.
+    let (drive, rest) = match bytes {
+        [d, b':', ..] if d.is_ascii_alphabetic() => (&path[..2], &path[2..]),
+        _ => ("", path),
+    };
+    let sep = if drive.is_empty() { "" } else { "/" };
+    format!("file://{sep}{drive}{}", percent_encode(rest))
+}
+
+/// `text` with every byte but the unreserved characters of RFC 3986 and `/` percent-encoded.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The tags of a rule: its category, and `security` for security findings; each once (SARIF
+/// wants the tags unique).
+pub fn tags(rule: Rule) -> Vec<&'static str> {
+    let mut tags = vec![category(rule)];
+    if rule.severity() == Severity::Security && !tags.contains(&"security") {
+        tags.push("security");
+    }
+    tags
+}
+
 /// The SARIF log of a lint run over `artifacts`, by `tool_version`.
 pub fn to_sarif(artifacts: &[Artifact<'_>], tool_version: &str) -> Value {
-    let rules: Vec<Value> = Rule::ALL
-        .iter()
-        .map(|r| {
-            let mut props = json!({ "tags": [category(*r)] });
-            if r.severity() == Severity::Security {
-                props["security-severity"] = json!("7.5");
-                props["tags"] = json!([category(*r), "security"]);
-            }
-            json!({
-                "id": r.code(),
-                "name": r.name(),
-                "shortDescription": { "text": r.summary() },
-                "defaultConfiguration": { "level": level(r.severity()) },
-                "properties": props,
-            })
-        })
-        .collect();
+    let rules: Vec<Value> = Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect();
     let mut results = Vec::new();
-    for a in artifacts {
+    for (index, a) in artifacts.iter().enumerate() {
         let lines = a
             .text
             .map(|t| Lines::new(t, a.report.findings.iter().map(|f| f.pointer.as_str())));
         for f in &a.report.findings {
-            results.push(result(a, f, lines.as_ref()));
+            results.push(result(a, index, f, lines.as_ref()));
         }
     }
     json!({
@@ -62,12 +120,44 @@ pub fn to_sarif(artifacts: &[Artifact<'_>], tool_version: &str) -> Value {
             "tool": { "driver": {
                 "name": "mmpolicy",
                 "version": tool_version,
-                "informationUri": "https://example.invalid/mmpolicy",
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules,
             }},
-            "artifacts": artifacts.iter().map(|a| json!({ "location": { "uri": a.uri } })).collect::<Vec<_>>(),
+            "artifacts": artifacts.iter().map(artifact).collect::<Vec<_>>(),
             "results": results,
         }],
+    })
+}
+
+/// The `artifact` object of a linted document: where it is, that it was analysed, that it is
+/// JSON, and its length in bytes when the text is known.
+fn artifact(a: &Artifact<'_>) -> Value {
+    let mut artifact = json!({
+        "location": artifact_location(a.source),
+        "roles": ["analysisTarget"],
+        "mimeType": "application/json",
+    });
+    if let Some(text) = a.text {
+        artifact["length"] = json!(text.len());
+    }
+    artifact
+}
+
+/// The `reportingDescriptor` of `rule`.
+fn rule_descriptor(r: Rule) -> Value {
+    let mut props = json!({ "tags": tags(r) });
+    if r.severity() == Severity::Security {
+        props["security-severity"] = json!("7.5");
+    }
+    json!({
+        "id": r.code(),
+        "name": r.name(),
+        "shortDescription": { "text": plain(r.summary()), "markdown": r.summary() },
+        "fullDescription": { "text": plain(r.why()), "markdown": r.why() },
+        "helpUri": r.help_uri(),
+        "help": { "text": r.help_text(), "markdown": r.help_markdown() },
+        "defaultConfiguration": { "level": level(r.severity()) },
+        "properties": props,
     })
 }
 
@@ -80,9 +170,11 @@ fn category(r: Rule) -> &'static str {
     }
 }
 
-fn result(a: &Artifact<'_>, f: &Finding, lines: Option<&Lines>) -> Value {
+fn result(a: &Artifact<'_>, index: usize, f: &Finding, lines: Option<&Lines>) -> Value {
     let rule_index = Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0);
-    let mut physical = json!({ "artifactLocation": { "uri": a.uri } });
+    let mut location = artifact_location(a.source);
+    location["index"] = json!(index);
+    let mut physical = json!({ "artifactLocation": location });
     if let Some(line) = lines.and_then(|l| l.get(&f.pointer)) {
         physical["region"] = json!({ "startLine": line });
     }
@@ -332,6 +424,151 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{KindSource, Report};
+
+    fn report(rules: &[Rule]) -> Report {
+        Report {
+            kind: None,
+            kind_source: KindSource::Given,
+            findings: rules
+                .iter()
+                .map(|r| Finding::new(*r, "/Statement/0", "a message"))
+                .collect(),
+        }
+    }
+
+    /// The log of one document from `source` with one finding of every rule.
+    fn log_of(source: Source<'_>) -> Value {
+        let report = report(Rule::ALL);
+        let text = "{\n  \"Statement\": [{}]\n}\n";
+        let artifacts = [Artifact {
+            source,
+            text: Some(text),
+            report: &report,
+        }];
+        to_sarif(&artifacts, "0.0.0")
+    }
+
+    /// Every `artifactLocation` of a log: the artifacts' and the results'.
+    fn locations(log: &Value) -> Vec<Value> {
+        let run = &log["runs"][0];
+        let mut all: Vec<Value> = run["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["location"].clone())
+            .collect();
+        for r in run["results"].as_array().unwrap() {
+            all.push(r["locations"][0]["physicalLocation"]["artifactLocation"].clone());
+        }
+        assert!(all.len() > Rule::ALL.len());
+        all
+    }
+
+    #[test]
+    fn rule_tags_are_unique() {
+        let log = log_of(Source::Stdin);
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
+        assert_eq!(rules.len(), Rule::ALL.len());
+        for r in rules {
+            let tags: Vec<&str> = r["properties"]["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect();
+            let unique: HashSet<&str> = tags.iter().copied().collect();
+            assert_eq!(unique.len(), tags.len(), "{}: {tags:?}", r["id"]);
+            assert!(!tags.is_empty(), "{}", r["id"]);
+        }
+    }
+
+    #[test]
+    fn security_rules_are_tagged_security() {
+        for r in Rule::ALL {
+            if r.severity() == Severity::Security {
+                assert!(tags(*r).contains(&"security"), "{r}");
+            }
+        }
+    }
+
+    #[test]
+    fn absolute_path_is_a_file_uri_without_base() {
+        let log = log_of(Source::Path("/srv/policies/key policy.json"));
+        for loc in locations(&log) {
+            assert_eq!(
+                loc["uri"], "file:///srv/policies/key%20policy.json",
+                "{loc}"
+            );
+            assert!(loc.get("uriBaseId").is_none(), "{loc}");
+        }
+    }
+
+    #[test]
+    fn relative_path_has_a_base_and_no_leading_slash() {
+        for path in [
+            "policies/key.json",
+            "./policies/key.json",
+            ".//policies/key.json",
+        ] {
+            let log = log_of(Source::Path(path));
+            for loc in locations(&log) {
+                assert_eq!(loc["uri"], "policies/key.json", "{path}: {loc}");
+                assert_eq!(loc["uriBaseId"], SRCROOT, "{path}: {loc}");
+            }
+        }
+    }
+
+    #[test]
+    fn relative_path_is_percent_encoded() {
+        let loc = artifact_location(Source::Path("a:b/ü #1.json"));
+        assert_eq!(loc["uri"], "a%3Ab/%C3%BC%20%231.json");
+    }
+
+    #[test]
+    fn stdin_is_located_without_base() {
+        let log = log_of(Source::Stdin);
+        for loc in locations(&log) {
+            assert_eq!(loc["uri"], "stdin", "{loc}");
+            assert!(loc.get("uriBaseId").is_none(), "{loc}");
+        }
+    }
+
+    #[test]
+    fn results_point_at_their_artifact() {
+        let one = report(&[Rule::DuplicateSid]);
+        let two = report(&[Rule::GroupPrincipal]);
+        let artifacts = [
+            Artifact {
+                source: Source::Path("a.json"),
+                text: None,
+                report: &one,
+            },
+            Artifact {
+                source: Source::Path("b.json"),
+                text: None,
+                report: &two,
+            },
+        ];
+        let log = to_sarif(&artifacts, "0.0.0");
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), 2);
+        for (i, r) in results.iter().enumerate() {
+            let loc = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(loc["index"], i);
+            assert_eq!(
+                log["runs"][0]["artifacts"][i]["location"]["uri"],
+                loc["uri"]
+            );
+        }
+        let artifacts = log["runs"][0]["artifacts"].as_array().unwrap();
+        for a in artifacts {
+            assert_eq!(a["roles"], json!(["analysisTarget"]));
+            assert!(a.get("length").is_none(), "no text, no length: {a}");
+        }
+    }
 
     #[test]
     fn lines_of_pointers() {

@@ -6,6 +6,7 @@
 //! `cargo test` catches a stale file.
 
 mod catalog;
+mod lint_rules;
 mod reference;
 mod schemas;
 
@@ -74,6 +75,7 @@ fn generate_all() -> Result<(Vec<GeneratedFile>, Vec<OwnedDir>)> {
     let mut files: Vec<GeneratedFile> = Vec::new();
     let mut owned: Vec<OwnedDir> = Vec::new();
     files.push(reference::generate()?);
+    files.push(lint_rules::generate());
     let (schema_files, schema_dir) = schemas::generate()?;
     files.extend(schema_files);
     owned.push(schema_dir);
@@ -178,6 +180,7 @@ mod tests {
         let (files, owned) = generate_all().unwrap();
         let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
         assert!(paths.iter().any(|p| p == "docs/reference.md"), "{paths:?}");
+        assert!(paths.iter().any(|p| p == "docs/lint-rules.md"), "{paths:?}");
         for p in mmpolicy::registry().iter() {
             let schema = format!("schemas/{}.json", p.id());
             assert!(paths.contains(&schema), "{schema} is not generated");

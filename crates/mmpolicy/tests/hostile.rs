@@ -3,6 +3,11 @@
 //! values) put in place of each string parameter of the provider's example is either refused
 //! with a message naming that parameter, or appears in the policy only as the literal value in
 //! its place.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail the test on an unexpected error"
+)]
 
 use proptest::prelude::*;
 use serde_json::Value;

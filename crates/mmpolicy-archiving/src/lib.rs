@@ -14,8 +14,8 @@
 use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, s3_arn, ses_arn, shared_ses_arn};
 use mmpolicy_core::bundle::{BundleCommon, PlannedPolicy, Section};
 use mmpolicy_core::types::{
-    AccountId, ArchiveId, BucketName, KeyPrefix, KmsKeyArn, Partition, PrincipalArn, PrincipalKind,
-    Region, Scope, TagKey, TagValue, example, resolve_partition,
+    AccountId, ArchiveId, BucketName, KeyPrefixScope, KmsKeyArn, Partition, PrincipalArn,
+    PrincipalKind, Region, Scope, TagKey, TagValue, example, resolve_partition,
 };
 use mmpolicy_core::{
     ParamError, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
@@ -105,7 +105,11 @@ pub struct ArchivingParams {
     /// The region of the archives.
     pub region: Region,
     /// The partition; it follows from the region, so give it only to double-check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<Partition>,
     /// The archive that may be read, searched, exported, updated and deleted, or `*` for every
     /// archive of the account in the region (an explicit wildcard).
@@ -113,7 +117,11 @@ pub struct ArchivingParams {
     /// Tags a new archive must be created with: tag key → allowed values. When given,
     /// `ses:TagResource` is allowed with `CreateArchive`, only for these keys and values; when
     /// left out, archives are created untagged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional_unique_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(schema_with = "create_tags_schema")]
     pub create_tags: Option<CreateTags>,
 }
@@ -264,12 +272,15 @@ impl Provider for Identity {
 pub struct ExportParams {
     /// The S3 bucket that exports are written to.
     pub bucket: BucketName,
-    /// The folder of the bucket that exports are written to; leave it out to allow the whole
-    /// bucket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_prefix: Option<KeyPrefix>,
+    /// The folder of the bucket that exports are written to, or `*` for the whole bucket (an
+    /// explicit wildcard).
+    pub key_prefix: KeyPrefixScope,
     /// The partition of the bucket (`aws` unless the bucket is in China or GovCloud).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<Partition>,
 }
 
@@ -277,7 +288,7 @@ impl ExportParams {
     fn example() -> Self {
         ExportParams {
             bucket: example::parse("example-mail-archive-exports"),
-            key_prefix: Some(example::parse("exports/")),
+            key_prefix: KeyPrefixScope::Prefix(example::parse("exports/")),
             partition: None,
         }
     }
@@ -285,10 +296,7 @@ impl ExportParams {
     /// The bucket ARN and the ARN pattern of the objects exports write.
     fn arns(&self) -> (String, String) {
         let partition = self.partition.unwrap_or(Partition::Aws);
-        let objects = match &self.key_prefix {
-            Some(prefix) => prefix.objects_in(&self.bucket),
-            None => format!("{}/*", self.bucket),
-        };
+        let objects = self.key_prefix.objects_in(&self.bucket);
         (
             s3_arn(partition, self.bucket.as_str()),
             s3_arn(partition, &objects),
@@ -544,16 +552,19 @@ pub struct ArchivingSectionConfig {
     /// policies are attached to it, and the key policy names it.
     pub principal_arn: PrincipalArn,
     /// Tags a new archive must be created with: tag key → allowed values.
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional_unique_map"
+    )]
     #[schemars(schema_with = "create_tags_schema")]
     pub create_tags: Option<CreateTags>,
     /// The customer managed KMS key that encrypts the archive, in the deployment's region;
     /// adds `archiving.kms-identity` and `archiving.key-policy`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
     pub kms_key_arn: Option<KmsKeyArn>,
     /// Where archive exports are written; adds `archiving.export-identity` and
     /// `archiving.export-bucket-policy`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "mmpolicy_core::bundle::optional_table")]
     pub export: Option<ExportSectionConfig>,
 }
 
@@ -563,9 +574,9 @@ pub struct ArchivingSectionConfig {
 pub struct ExportSectionConfig {
     /// The S3 bucket that exports are written to.
     pub bucket: BucketName,
-    /// The folder of the bucket that exports are written to; leave it out for the whole bucket.
-    #[serde(default)]
-    pub key_prefix: Option<KeyPrefix>,
+    /// The folder of the bucket that exports are written to, or `*` for the whole bucket (an
+    /// explicit wildcard).
+    pub key_prefix: KeyPrefixScope,
 }
 
 /// The archiving part of a deployment bundle.

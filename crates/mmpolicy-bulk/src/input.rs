@@ -471,7 +471,7 @@ fn csv_to_json(
         let boolean = cell == "true" || cell == "false";
         match column.kind {
             CellKind::Json | CellKind::Auto if column.kind == CellKind::Json || structured => {
-                match serde_json::from_str::<serde_json::Value>(cell) {
+                match mmpolicy::json::from_str(cell) {
                     Ok(value) => out.push_str(&value.to_string()),
                     Err(e) => {
                         return Err((

@@ -116,13 +116,50 @@ fn csv_and_ndjson_give_identical_output() {
 #[test]
 fn csv_empty_cells_leave_optional_parameters_out() {
     let provider = mmpolicy::registry().get("ingress.secret-policy").unwrap();
-    let csv = "account_id,region,ingress_point_id\n111122223333,eu-west-1,\n";
+    let csv = "account_id,region,partition,ingress_point_id\n111122223333,eu-west-1,,*\n";
     let (_, out, _) = bulk(provider, csv, InputFormat::Csv, 1, false).unwrap();
     let want = provider
-        .render_str(r#"{"account_id":"111122223333","region":"eu-west-1"}"#)
+        .render_str(r#"{"account_id":"111122223333","region":"eu-west-1","ingress_point_id":"*"}"#)
         .unwrap()
         .to_compact_json();
     assert_eq!(out, format!("{want}\n"));
+}
+
+#[test]
+fn csv_empty_cells_of_scoping_parameters_are_refused_not_widened() {
+    let provider = mmpolicy::registry().get("ingress.secret-policy").unwrap();
+    let csv = "account_id,region,ingress_point_id\n111122223333,eu-west-1,\n";
+    let Err(BulkError::Line(e)) = bulk(provider, csv, InputFormat::Csv, 1, false) else {
+        panic!("an empty ingress point must be refused");
+    };
+    assert_eq!(e.line, 2);
+    assert!(
+        e.message.contains("missing parameter `ingress_point_id`"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn ndjson_lines_with_a_key_given_twice_are_refused() {
+    let provider = mmpolicy::registry().get("archiving.identity").unwrap();
+    let line = r#"{"account_id":"111122223333","region":"eu-west-1","archive_id":"*","create_tags":{"team":["a"],"team":["b"]}}"#;
+    let Err(BulkError::Line(e)) = bulk(provider, line, InputFormat::Ndjson, 1, false) else {
+        panic!("a tag key given twice must be refused");
+    };
+    assert!(
+        e.message
+            .contains("invalid `create_tags`: duplicate key `team`: give it once"),
+        "{}",
+        e.message
+    );
+    let line = r#"{"account_id":"111122223333","account_id":"111122223333","region":"eu-west-1","archive_id":"*"}"#;
+    assert!(bulk(provider, line, InputFormat::Ndjson, 1, false).is_err());
+    let csv = "account_id,region,archive_id,create_tags\n111122223333,eu-west-1,*,\"{\"\"t\"\":[\"\"a\"\"],\"\"t\"\":[\"\"b\"\"]}\"\n";
+    let Err(BulkError::Line(e)) = bulk(provider, csv, InputFormat::Csv, 1, false) else {
+        panic!("a tag key given twice in a CSV cell must be refused");
+    };
+    assert!(e.message.contains("duplicate key `t`"), "{}", e.message);
 }
 
 /// The first provider whose parameters include an account id (the bad value the tests use).

@@ -43,7 +43,7 @@ pub fn parse_params(path: &str, text: &str) -> Result<serde_json::Value, CliErro
     if mmpolicy::bundle::BundleFormat::from_path(Path::new(path))
         == mmpolicy::bundle::BundleFormat::Toml
     {
-        toml::from_str::<serde_json::Value>(text).map_err(|e| {
+        let value = toml::from_str::<serde_json::Value>(text).map_err(|e| {
             let line = e
                 .span()
                 .map(|span| mmpolicy::bundle::line_of(text, span.start))
@@ -53,10 +53,44 @@ pub fn parse_params(path: &str, text: &str) -> Result<serde_json::Value, CliErro
                 "{path}{line}: not valid TOML: {}",
                 e.message().trim().replace('\n', " ")
             ))
-        })
+        })?;
+        if let Some(key) = toml_datetime(&value, "") {
+            let line = mmpolicy::bundle::locate(text, mmpolicy::bundle::BundleFormat::Toml, &key)
+                .map(|line| format!(":{line}"))
+                .unwrap_or_default();
+            return Err(CliError::usage(format!(
+                "{path}{line}: invalid `{key}`: invalid type: datetime, expected a string: write the value in quotes"
+            )));
+        }
+        Ok(value)
     } else {
-        serde_json::from_str::<serde_json::Value>(text)
+        // Refuses a key given twice (a plain `Value` keeps the last one) and skips a byte
+        // order mark.
+        mmpolicy::json::from_str(text)
             .map_err(|e| CliError::usage(format!("`{path}` is not valid JSON: {e}")))
+    }
+}
+
+/// The path of the first TOML datetime in a parameter set read from TOML: the toml crate hands
+/// a datetime over as a map with one private key, which would be reported as a map.
+fn toml_datetime(value: &serde_json::Value, at: &str) -> Option<String> {
+    const DATETIME_KEY: &str = "$__toml_private_datetime";
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.len() == 1 && map.contains_key(DATETIME_KEY) {
+                return Some(at.to_owned());
+            }
+            map.iter().find_map(|(k, v)| {
+                let path = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                toml_datetime(v, &path)
+            })
+        }
+        serde_json::Value::Array(items) => items.iter().find_map(|v| toml_datetime(v, at)),
+        _ => None,
     }
 }
 
@@ -70,7 +104,7 @@ pub fn apply_sets(params: &mut serde_json::Value, sets: &[String]) -> Result<(),
     let mut seen = std::collections::HashSet::new();
     for set in sets {
         let (key, value) = if let Some((key, json)) = set.split_once(":=") {
-            let value = serde_json::from_str(json).map_err(|e| {
+            let value = mmpolicy::json::from_str(json).map_err(|e| {
                 CliError::usage(format!(
                     "invalid `--set {set}`: the value after `:=` must be JSON: {e}"
                 ))
@@ -113,6 +147,43 @@ mod tests {
         )
         .unwrap();
         assert_eq!(v, json!({"a": "x=y", "b": [1, 2], "c": true}));
+    }
+
+    #[test]
+    fn a_key_given_twice_in_json_is_refused() {
+        let e = parse_params(
+            "p.json",
+            r#"{"create_tags": {"team": ["a"], "team": ["b"]}}"#,
+        )
+        .unwrap_err();
+        let CliError::Usage(m) = e else {
+            panic!("a usage error")
+        };
+        assert!(m.contains("duplicate key `team`: give it once"), "{m}");
+        let mut v = json!({});
+        assert!(apply_sets(&mut v, &[r#"t:={"a": 1, "a": 2}"#.into()]).is_err());
+    }
+
+    #[test]
+    fn a_json_byte_order_mark_is_skipped() {
+        let v = parse_params("p.json", "\u{feff}{\"a\": \"1\"}").unwrap();
+        assert_eq!(v, json!({"a": "1"}));
+    }
+
+    #[test]
+    fn a_toml_datetime_is_called_a_datetime() {
+        let e = parse_params(
+            "p.toml",
+            "region = \"us-east-1\"\naccount_id = 1979-05-27\n",
+        )
+        .unwrap_err();
+        let CliError::Usage(m) = e else {
+            panic!("a usage error")
+        };
+        assert_eq!(
+            m,
+            "p.toml:2: invalid `account_id`: invalid type: datetime, expected a string: write the value in quotes"
+        );
     }
 
     #[test]

@@ -176,7 +176,7 @@ fn keep_going_reports_the_bad_line_and_renders_the_others() {
     assert!(dir.path().join("bad.ndjson").exists());
     std::fs::write(
         dir.path().join("good.ndjson"),
-        "{\"account_id\":\"111122223333\",\"region\":\"eu-west-1\"}\n",
+        "{\"account_id\":\"111122223333\",\"region\":\"eu-west-1\",\"ingress_point_id\":\"*\"}\n",
     )
     .unwrap();
     mmpolicy()
@@ -245,7 +245,7 @@ fn empty_input_gives_empty_output() {
 fn out_dir_writes_one_policy_per_set_and_an_index() {
     let dir = tempfile::tempdir().unwrap();
     let input = "account_id,region,relay_id\n\
-                 111122223333,eu-west-1,\n\
+                 111122223333,eu-west-1,*\n\
                  444455556666,us-east-1,r-1a2b\n";
     std::fs::write(dir.path().join("relays.csv"), input).unwrap();
     mmpolicy()

@@ -28,7 +28,7 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
-const PARTIAL: &str = "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n\n[ingress]\n";
+const PARTIAL: &str = "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n\n[ingress]\ningress_point_id = \"*\"\n";
 
 #[test]
 fn writes_every_policy_of_the_example_and_an_index() {
@@ -115,7 +115,7 @@ fn a_json_deployment_works_too() {
     let file = tmp.path().join("d.json");
     std::fs::write(
         &file,
-        r#"{"account_id": "111122223333", "region": "eu-west-1", "smtp-relay": {}}"#,
+        r#"{"account_id": "111122223333", "region": "eu-west-1", "smtp-relay": {"relay_id": "*"}}"#,
     )
     .unwrap();
     let out = tmp.path().join("out");
@@ -156,7 +156,7 @@ fn a_bad_file_names_the_key_and_line_and_writes_nothing() {
         .code(2)
         .stdout("")
         .stderr(predicate::str::contains(
-            "d.toml:8: unknown key `export_bucket` in `[archiving]`",
+            "d.toml:9: unknown key `export_bucket` in `[archiving]`",
         ));
     assert!(!out.exists());
     assert_eq!(names(tmp.path()), ["d.toml"]);
@@ -281,7 +281,7 @@ fn an_existing_folder_is_refused_unless_it_is_an_earlier_bundle_or_forced() {
     // An earlier bundle is refreshed without `--force`; files it no longer plans are gone.
     std::fs::write(
         &file,
-        "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n[smtp-relay]\n",
+        "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n[smtp-relay]\nrelay_id = \"*\"\n",
     )
     .unwrap();
     mmpolicy()
@@ -421,8 +421,9 @@ fn a_bundle_folder_with_extra_files_or_a_junk_index_is_not_an_earlier_bundle() {
 
 /// A rule set with `n` Write to S3 actions, bucket `i` named from `bucket(i)`.
 fn many_writes(n: usize, bucket: impl Fn(usize) -> String) -> String {
-    let mut s =
-        String::from("account_id = \"111122223333\"\nregion = \"us-east-1\"\n[rule-actions]\n");
+    let mut s = String::from(
+        "account_id = \"111122223333\"\nregion = \"us-east-1\"\n[rule-actions]\nrule_set_id = \"*\"\n",
+    );
     for i in 0..n {
         s.push_str(&format!(
             "[[rule-actions.write-to-s3]]\nbucket = \"{}\"\nkey_prefix = \"inbound/\"\n",

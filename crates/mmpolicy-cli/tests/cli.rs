@@ -78,7 +78,7 @@ fn describe_explains_the_provider() {
     let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(words.contains("can lock you out"), "the key-policy warning");
     assert!(out.contains("account_id (account id: 12 digits, required)"));
-    assert!(out.contains("ingress_point_id (ingress point id, optional)"));
+    assert!(out.contains("ingress_point_id (ingress point id or `*`, required)"));
     assert!(out.contains("\"region\": \"us-east-1\""), "the example");
 }
 
@@ -141,6 +141,8 @@ fn render_with_set_pairs() {
             "account_id=012345678901",
             "--set",
             "region=eu-central-1",
+            "--set",
+            "ingress_point_id=*",
         ],
         None,
     );
@@ -176,13 +178,13 @@ fn render_from_a_json_file_toml_file_and_stdin() {
     let json_path = dir.path().join("p.json");
     std::fs::write(
         &json_path,
-        r#"{"account_id": "444455556666", "region": "us-west-2"}"#,
+        "\u{feff}{\"account_id\": \"444455556666\", \"region\": \"us-west-2\", \"relay_id\": \"*\"}",
     )
     .unwrap();
     let toml_path = dir.path().join("p.toml");
     std::fs::write(
         &toml_path,
-        "account_id = \"444455556666\"\nregion = \"us-west-2\"\n",
+        "account_id = \"444455556666\"\nregion = \"us-west-2\"\nrelay_id = \"*\"\n",
     )
     .unwrap();
     let outs: Vec<String> = [
@@ -206,7 +208,7 @@ fn render_from_a_json_file_toml_file_and_stdin() {
         ),
         run(
             &["render", "smtp-relay.secret-policy", "--params", "-"],
-            Some(r#"{"account_id": "444455556666", "region": "us-west-2"}"#),
+            Some(r#"{"account_id": "444455556666", "region": "us-west-2", "relay_id": "*"}"#),
         ),
     ]
     .into_iter()
@@ -252,10 +254,32 @@ fn invalid_parameters_name_field_value_and_rule() {
             "ingress.secret-policy",
             "--example",
             "--set",
-            "ingress_point_id=*",
+            "ingress_point_id=inp-*",
         ],
         None,
-        "invalid `ingress_point_id` `*`: wildcards would widen the policy",
+        "invalid `ingress_point_id` `inp-*`: a wildcard is accepted only alone",
+    );
+    fails_with(
+        &[
+            "render",
+            "ingress.secret-policy",
+            "--example",
+            "--set",
+            "ingress_point_id:=null",
+        ],
+        None,
+        "invalid `ingress_point_id`: `null` is not allowed; give an id, or `\"*\"` for every one of the account and region",
+    );
+    fails_with(
+        &[
+            "render",
+            "rule-actions.send-to-internet",
+            "--example",
+            "--set",
+            "sending_identity=${x}@example.com",
+        ],
+        None,
+        "invalid `sending_identity` `${x}@example.com`: `${` starts an IAM policy variable",
     );
     fails_with(
         &[
@@ -359,7 +383,10 @@ fn schema_is_the_parameters_json_schema() {
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["additionalProperties"], json!(false));
-    assert_eq!(v["required"], json!(["account_id", "region"]));
+    assert_eq!(
+        v["required"],
+        json!(["account_id", "region", "ingress_point_id"])
+    );
     assert!(v["properties"]["ingress_point_id"].is_object());
 }
 
@@ -444,5 +471,25 @@ fn messages_give_the_fix_not_rust_or_os_words() {
     assert!(
         !err.contains("struct") && !err.contains("os error"),
         "{err}"
+    );
+}
+
+#[test]
+fn input_that_would_forge_a_message_line_is_escaped() {
+    let (code, _, err) = run(
+        &["render", "ingress.secret-policy", "--params", "-"],
+        Some(
+            "{\"account_id\": \"111122223333\", \"region\": \"us-east-1\", \"ingress_point_id\": \"*\", \"evil\\nerror: fake\\u001b[31m\\u202e\": 1}",
+        ),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(
+        err.contains(r"evil\nerror: fake\u{1b}[31m\u{202e}"),
+        "{err:?}"
+    );
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+        "{err:?}"
     );
 }

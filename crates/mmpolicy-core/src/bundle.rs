@@ -14,7 +14,7 @@
 //! refused values are reported by the deserialiser at the key's position; values that do not
 //! fit together (a key in another region) are reported at the line of the key named.
 
-use crate::error::{ParamError, ParamsError};
+use crate::error::{ParamError, ParamsError, quote_value};
 use crate::model::PolicyDocument;
 use crate::provider::{PolicyKind, Provider};
 use crate::types::{AccountId, Partition, Region, resolve_partition};
@@ -245,9 +245,10 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for TableOrList<T>
                 T::deserialize(de::value::MapAccessDeserializer::new(map)).map(TableOrList::one)
             }
             fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                let all = <Vec<T> as serde::Deserialize>::deserialize(
+                let all = <Vec<Table<T>> as serde::Deserialize>::deserialize(
                     de::value::SeqAccessDeserializer::new(seq),
                 )?;
+                let all: Vec<T> = all.into_iter().map(|t| t.0).collect();
                 if all.is_empty() {
                     return Err(de::Error::custom(
                         "an empty list: give at least one table, or leave the key out",
@@ -276,6 +277,38 @@ impl<T: JsonSchema> JsonSchema for TableOrList<T> {
             "anyOf": [one, { "type": "array", "items": one, "minItems": 1 }]
         })
     }
+}
+
+/// A table of a bundle file, read only from a table (a JSON object): serde's derived structs
+/// would also take a list of values in field order (`"ingress": ["inp-..."]`), which no schema
+/// documents and which would give values to keys by position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table<T>(pub T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Table<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Table<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Table)
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
+}
+
+/// The `deserialize_with` of an optional nested table (`[archiving.export]`): a [`Table`] when
+/// given, refused when given as anything else, `null` included. Use with `#[serde(default)]`.
+pub fn optional_table<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: de::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    crate::types::optional::<D, Table<T>>(d).map(|t| t.map(|t| t.0))
 }
 
 /// A feature's table in the bundle file, written with a typed configuration. Implement this;
@@ -514,6 +547,8 @@ pub fn plan_bundle_with(
     format: BundleFormat,
     sections: &[&'static dyn BundleSection],
 ) -> Result<Bundle, ParamsError> {
+    // A byte order mark, as some editors write it, is not part of the file.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let names: Vec<&'static str> = sections.iter().map(|s| s.name()).collect();
     let top = TopLevel { sections: &names };
     let raw = deserialize_seed(text, format, top)?;
@@ -628,7 +663,8 @@ pub fn deployment_schema_with(sections: &[&'static dyn BundleSection]) -> Schema
             section.schema(&mut generator).to_value(),
         );
     }
-    let defs = generator.take_definitions(true);
+    let mut defs = serde_json::Value::Object(generator.take_definitions(true));
+    crate::provider::refuse_null_in_schema(&mut defs);
     json_schema!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "mmpolicy deployment",
@@ -670,7 +706,17 @@ fn deserialize_seed<'de, T: DeserializeSeed<'de>>(
                 .map_err(|e| {
                     let path = track.path().to_string();
                     let line = e.span().map(|s| line_of(text, s.start));
-                    bundle_error(path, e.message().trim().replace('\n', " "), line)
+                    let mut message = e.message().trim().replace('\n', " ");
+                    // The toml crate hands a datetime to serde as a map with a private key;
+                    // the user wrote a datetime, so say that.
+                    let datetime = e
+                        .span()
+                        .and_then(|s| text.get(s))
+                        .is_some_and(|v| v.trim().parse::<toml::value::Datetime>().is_ok());
+                    if datetime {
+                        message = message.replace("invalid type: map,", "invalid type: datetime,");
+                    }
+                    bundle_error(path, message, line)
                 })
         }
     }
@@ -694,6 +740,7 @@ fn bundle_error(path: String, inner: String, line: Option<usize>) -> ParamsError
         let (key, expected) = rest.split_once(", ").unwrap_or((rest, ""));
         // Some deserialisers track the unknown key itself as part of the path.
         let bare = key.trim_matches('`');
+        let key = format!("`{}`", quote_value(bare));
         let path = if path == bare {
             String::new()
         } else {
@@ -990,7 +1037,10 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
         let mut seen = BTreeSet::new();
         while let Some(key) = map.next_key::<String>()? {
             if !seen.insert(key.clone()) {
-                map.next_value_seed(Refuse(format!("duplicate key `{key}`: give it once")))?;
+                map.next_value_seed(Refuse(format!(
+                    "duplicate key `{}`: give it once",
+                    quote_value(&key)
+                )))?;
             }
             match key.as_str() {
                 "account_id" => raw.account_id = Some(map.next_value()?),
@@ -1006,7 +1056,8 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                     // Refused while reading the value, so that the error carries the
                     // position of this entry rather than of the whole file.
                     map.next_value_seed(Refuse(format!(
-                        "unknown key `{other}`: expected one of {}",
+                        "unknown key `{}`: expected one of {}",
+                        quote_value(other),
                         known.join(", ")
                     )))?;
                 }
@@ -1048,7 +1099,7 @@ impl<'de, C: DeserializeOwned> Visitor<'de> for OnlyKey<C> {
         let mut found = None;
         while let Some(key) = map.next_key::<String>()? {
             if key == self.key {
-                found = Some(map.next_value::<C>()?);
+                found = Some(map.next_value::<Table<C>>()?.0);
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -1074,7 +1125,7 @@ mod tests {
         /// A bucket.
         bucket: BucketName,
         /// A nested table.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "optional_table")]
         export: Option<ExportConfig>,
     }
 
@@ -1277,6 +1328,60 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.message, "duplicate key `region`: give it once");
         assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn tables_given_as_lists_are_refused() {
+        for (json, path) in [
+            (r#""store": ["mail-in"]"#, "store"),
+            (r#""store": []"#, "store"),
+            (
+                r#""store": {"bucket": "mail-in", "export": ["a/"]}"#,
+                "store.export",
+            ),
+            (
+                r#""store": {"bucket": "mail-in", "export": null}"#,
+                "store.export",
+            ),
+        ] {
+            let text =
+                format!(r#"{{"account_id": "111122223333", "region": "eu-west-1", {json}}}"#);
+            let e = plan(&text, BundleFormat::Json).unwrap_err();
+            assert_eq!(e.path, path, "{json}: {}", e.message);
+            assert!(
+                e.message.contains("expected a table") || e.message.contains("`null`"),
+                "{json}: {}",
+                e.message
+            );
+        }
+        let e = plan(
+            &TOML_OK.replace("[store]\nbucket = \"mail-in\"", "store = [\"mail-in\"]"),
+            BundleFormat::Toml,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("expected a table"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_in_json_and_toml() {
+        let json = "\u{feff}{\"account_id\": \"111122223333\", \"region\": \"eu-west-1\", \"store\": {\"bucket\": \"mail-in\"}}";
+        assert!(plan(json, BundleFormat::Json).is_ok());
+        assert!(plan(&format!("\u{feff}{TOML_OK}"), BundleFormat::Toml).is_ok());
+    }
+
+    #[test]
+    fn a_toml_datetime_is_called_a_datetime() {
+        let e = plan(
+            "account_id = 1979-05-27\nregion = \"eu-west-1\"\n[store]\nbucket = \"a-b\"\n",
+            BundleFormat::Toml,
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(
+            e.message.contains("invalid type: datetime") && !e.message.contains("map"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -8,11 +8,11 @@ use thiserror::Error;
 /// Its message names the field, the value and the rule:
 /// ``invalid `account_id` `12345`: expected exactly 12 digits``.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("invalid `{field}` {}", self.detail())]
+#[error("invalid `{}` {}", escape(&self.field), self.detail())]
 pub struct ParamError {
     /// The parameter name (`account_id`), or the path to it (`archive.kms_key_arn`).
     pub field: Cow<'static, str>,
-    /// The value as given, with control characters escaped.
+    /// The value as given, escaped and shortened by [`quote_value`].
     pub value: String,
     /// What the value should have been, and how to fix it.
     pub rule: Cow<'static, str>,
@@ -27,7 +27,7 @@ impl ParamError {
     ) -> Self {
         ParamError {
             field: field.into(),
-            value: escape(value),
+            value: quote_value(value),
             rule: rule.into(),
         }
     }
@@ -44,29 +44,64 @@ impl ParamError {
     }
 }
 
-/// Escapes control characters and truncates very long values so that a message stays one
-/// readable line.
-fn escape(value: &str) -> String {
-    const MAX: usize = 120;
-    let mut out = String::new();
-    for (i, c) in value.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
+/// The longest value, in characters, that a message quotes whole; a longer one is shortened
+/// by [`quote_value`].
+pub const QUOTED_MAX: usize = 64;
+
+/// Whether `c` must not reach a terminal as it is: control characters (a line break would forge
+/// a second message line, an escape sequence would recolour or rewrite the screen), the
+/// bidirectional controls that reorder what is shown, and the invisible characters that hide
+/// text (zero-width spaces and joiners, the byte order mark, the line and paragraph separators).
+fn must_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{061c}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+        )
+}
+
+/// The text of a message with every character that could forge or hide part of it written as
+/// an escape: `\n`, `\r`, `\t`, and `\u{1b}`, `\u{202e}` style for the others. Every
+/// error that quotes user input displays through this function, so that a message stays one
+/// honest line whatever the input holds. Escaping is idempotent: an escape is printable text.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(must_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if must_escape(c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
+}
+
+/// A value as a message quotes it: [escaped](escape), and when it is longer than
+/// [`QUOTED_MAX`] characters, its first [`QUOTED_MAX`] characters, `…` and its length
+/// (`aaaa… (5000 characters)`), so that a message stays readable.
+pub fn quote_value(value: &str) -> String {
+    let count = value.chars().count();
+    if count <= QUOTED_MAX {
+        return escape(value).into_owned();
+    }
+    let head: String = value.chars().take(QUOTED_MAX).collect();
+    format!("{}… ({count} characters)", escape(&head))
 }
 
 /// A parameter set that could not be read: bad JSON, an unknown field, a missing field, or a
 /// value that a parameter type refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{message}")]
+#[error("{}", escape(&self.message))]
 pub struct ParamsError {
     /// The path of the offending field (`account_id`, `create_tags.env`); empty for the whole set.
     pub path: String,
@@ -87,9 +122,11 @@ impl ParamsError {
             path
         };
         let inner = humanize(&inner);
+        // The path holds the user's keys: a huge one is shortened where the message names it.
+        let shown = quote_value(&path);
         let message = if let Some(rest) = unknown_field_tail(&inner) {
             // serde: "unknown field `x`, expected one of `a`, `b`"; the path names `x` in full.
-            let name = if path.is_empty() { "?" } else { path.as_str() };
+            let name = if path.is_empty() { "?" } else { shown.as_str() };
             format!("unknown field `{name}`{rest}")
         } else if let Some(field) = missing_field(&inner) {
             let full = if path.is_empty() {
@@ -100,11 +137,11 @@ impl ParamsError {
             format!("missing parameter `{full}`: add it")
         } else if path.is_empty() {
             format!("invalid parameters: {inner}")
-        } else if inner.starts_with('`') {
+        } else if inner.starts_with('`') && !inner.starts_with(NULL_REFUSED) {
             // A value refused by a parameter type: "`value`: rule".
-            format!("invalid `{path}` {inner}")
+            format!("invalid `{shown}` {inner}")
         } else {
-            format!("invalid `{path}`: {inner}")
+            format!("invalid `{shown}`: {inner}")
         };
         ParamsError {
             path,
@@ -153,9 +190,16 @@ impl From<ParamError> for ParamsError {
     }
 }
 
+/// How every refusal of a JSON `null` starts: a `null` is never taken as "left out", so that a
+/// missing value in exported data cannot silently change what a policy grants.
+pub const NULL_REFUSED: &str = "`null` is not allowed";
+
 /// Rewrites serde's wording where it would show a Rust type or leave the fix unsaid.
 fn humanize(inner: &str) -> String {
-    let mut text = inner.to_owned();
+    if inner.starts_with("invalid type: null,") {
+        return format!("{NULL_REFUSED}; give a value");
+    }
+    let mut text = shorten_quoted_string(inner);
     // "expected struct IngressParams" / "expected struct IngressParams with 4 elements".
     if let Some(at) = text.find("expected struct ") {
         text.truncate(at);
@@ -169,6 +213,19 @@ fn humanize(inner: &str) -> String {
         text.push_str(": write the value in quotes");
     }
     text
+}
+
+/// serde quotes a refused string whole (`invalid type: string "…", expected a map`); a huge one
+/// is shortened as [`quote_value`] shortens values.
+fn shorten_quoted_string(inner: &str) -> String {
+    const LEAD: &str = "invalid type: string \"";
+    let shortened = inner.strip_prefix(LEAD).and_then(|rest| {
+        let end = rest.rfind("\", expected")?;
+        let quoted = &rest[..end];
+        (quoted.chars().count() > QUOTED_MAX)
+            .then(|| format!("{LEAD}{}{}", quote_value(quoted), &rest[end..]))
+    });
+    shortened.unwrap_or_else(|| inner.to_owned())
 }
 
 /// The field of serde's "missing field `x`" message.
@@ -226,7 +283,7 @@ impl RenderError {
 
 /// A provider id that is not in the registry.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown provider `{id}`{}", suggestion(.closest))]
+#[error("unknown provider `{}`{}", quote_value(&self.id), suggestion(.closest))]
 pub struct UnknownProvider {
     /// The id asked for.
     pub id: String,
@@ -262,6 +319,92 @@ mod tests {
     fn control_characters_are_escaped() {
         let e = ParamError::new("bucket", "a\nb", "x");
         assert_eq!(e.to_string(), "invalid `bucket` `a\\nb`: x");
+    }
+
+    #[test]
+    fn messages_escape_line_breaks_terminal_escapes_and_invisible_characters() {
+        let forged = "evil\nerror: fake\u{1b}[31m\u{202e}x\u{200b}\u{2028}\t";
+        let escaped = r"evil\nerror: fake\u{1b}[31m\u{202e}x\u{200b}\u{2028}\t";
+        assert_eq!(escape(forged), escaped);
+        assert_eq!(escape(escaped), escaped, "escaping twice changes nothing");
+        // In a value, in a field name (a key of the input), and in a whole message.
+        let e = ParamError::new("bucket", forged, "x");
+        assert_eq!(e.to_string(), format!("invalid `bucket` `{escaped}`: x"));
+        let e = ParamError::new(forged.to_owned(), "v", "x");
+        assert_eq!(e.to_string(), format!("invalid `{escaped}` `v`: x"));
+        let e = ParamsError::from_parts(
+            forged.to_owned(),
+            format!("unknown field `{forged}`, expected `a`"),
+            None,
+        );
+        assert_eq!(
+            e.to_string(),
+            format!("unknown field `{escaped}`: expected `a`")
+        );
+        let e = UnknownProvider {
+            id: forged.to_owned(),
+            closest: vec![],
+        };
+        assert!(e.to_string().contains(escaped), "{e}");
+        for e in [
+            ParamError::new(forged.to_owned(), forged, "x").to_string(),
+            ParamsError::from_parts(forged.to_owned(), "`v`: x".into(), None).to_string(),
+        ] {
+            assert!(
+                !e.chars()
+                    .any(|c| c.is_control() || ('\u{2000}'..='\u{206f}').contains(&c)),
+                "{e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_huge_value_is_shortened_with_its_length() {
+        let huge = "a".repeat(5000);
+        let e = ParamError::new("bucket", &huge, "x");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "invalid `bucket` `{}… (5000 characters)`: x",
+                "a".repeat(64)
+            )
+        );
+        let e = ParamsError::from_parts(
+            "create_tags".into(),
+            format!("invalid type: string \"{huge}\", expected a map"),
+            None,
+        );
+        assert!(e.message.len() < 200, "{}", e.message);
+        assert!(e.message.contains("… (5000 characters)"), "{}", e.message);
+        let e = ParamsError::from_parts(
+            huge.clone(),
+            format!("unknown field `{huge}`, expected `a`"),
+            None,
+        );
+        assert!(e.message.len() < 200, "{}", e.message);
+        assert_eq!(quote_value(&"é".repeat(64)), "é".repeat(64));
+    }
+
+    #[test]
+    fn a_null_is_refused_naming_the_field() {
+        assert_eq!(
+            ParamsError::from_parts(
+                "region".into(),
+                "invalid type: null, expected a string".into(),
+                None
+            )
+            .message,
+            "invalid `region`: `null` is not allowed; give a value"
+        );
+        assert_eq!(
+            ParamsError::from_parts(
+                "ingress_point_id".into(),
+                "`null` is not allowed; give an id".into(),
+                None
+            )
+            .message,
+            "invalid `ingress_point_id`: `null` is not allowed; give an id"
+        );
     }
 
     #[test]

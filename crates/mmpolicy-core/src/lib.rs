@@ -9,6 +9,7 @@ pub mod arns;
 pub mod bundle;
 mod compact;
 pub mod error;
+pub mod json;
 mod keymap;
 pub mod model;
 pub mod provider;

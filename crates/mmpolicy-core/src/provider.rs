@@ -176,9 +176,17 @@ impl<P: Provider> PolicyProvider for P {
         P::CORRECTIONS
     }
     fn params_schema(&self) -> schemars::Schema {
-        schemars::generate::SchemaSettings::draft2020_12()
+        let mut schema = schemars::generate::SchemaSettings::draft2020_12()
             .into_generator()
-            .into_root_schema_for::<P::Params>()
+            .into_root_schema_for::<P::Params>();
+        if let Some(object) = schema.as_object_mut() {
+            let mut value = serde_json::Value::Object(std::mem::take(object));
+            refuse_null_in_schema(&mut value);
+            if let serde_json::Value::Object(refused) = value {
+                *object = refused;
+            }
+        }
+        schema
     }
     fn example_params(&self) -> serde_json::Value {
         serde_json::to_value(P::example()).unwrap_or(serde_json::Value::Null)
@@ -192,6 +200,8 @@ impl<P: Provider> PolicyProvider for P {
         Ok(P::render(&params)?)
     }
     fn render_str(&self, params: &str) -> Result<PolicyDocument, RenderError> {
+        // A byte order mark, as some editors write it, is not part of the JSON.
+        let params = params.strip_prefix('\u{feff}').unwrap_or(params);
         if let Some(kind) = text_kind(params) {
             return Err(not_an_object(kind).into());
         }
@@ -215,6 +225,44 @@ impl<P: Provider> PolicyProvider for P {
         };
         document.write_compact_json(out);
         Ok(())
+    }
+}
+
+/// Removes the "or `null`" that schemars gives every `Option` from a schema and its
+/// definitions: mmpolicy refuses a `null` for every parameter (an optional one is left out),
+/// and the published schemas say so.
+pub fn refuse_null_in_schema(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if let [one] = &types[..] {
+                    let one = one.clone();
+                    map.insert("type".to_owned(), one);
+                }
+            }
+            for key in ["anyOf", "oneOf"] {
+                let Some(serde_json::Value::Array(alts)) = map.get_mut(key) else {
+                    continue;
+                };
+                alts.retain(|a| a.get("type").and_then(|t| t.as_str()) != Some("null"));
+                if alts.len() == 1 {
+                    if let Some(serde_json::Value::Object(only)) = alts.pop() {
+                        map.remove(key);
+                        for (k, v) in only {
+                            map.entry(k).or_insert(v);
+                        }
+                    }
+                }
+            }
+            for (key, v) in map.iter_mut() {
+                if !matches!(key.as_str(), "examples" | "default" | "const" | "enum") {
+                    refuse_null_in_schema(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(refuse_null_in_schema),
+        _ => {}
     }
 }
 

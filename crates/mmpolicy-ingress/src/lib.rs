@@ -6,12 +6,12 @@
 //! - `ingress.key-policy`: the key-policy statement letting SES decrypt it through Secrets
 //!   Manager.
 //!
-//! Both are scoped to one ingress point when its id is given, and carry the confused-deputy
+//! Both are scoped to the one ingress point given (or, asked with `*`, to every one), and carry the confused-deputy
 //! conditions `aws:SourceAccount` and `aws:SourceArn`.
 
 use mmpolicy_core::arns::{ses_arn, ses_secret_key_statement, ses_secret_statement};
 use mmpolicy_core::types::{
-    AccountId, IngressPointId, Partition, Region, example, resolve_partition,
+    AccountId, IngressPointId, Partition, Region, Scope, example, resolve_partition,
 };
 use mmpolicy_core::{
     ParamError, PolicyDocument, PolicyKind, Provider, Text, register_provider, texts,
@@ -37,28 +37,27 @@ pub struct IngressParams {
     /// The region of the ingress endpoint (the secret and key are in the same region).
     pub region: Region,
     /// Only to double-check the partition the region belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<Partition>,
-    /// The ingress point allowed to use the secret. Leave it out to allow every ingress point
-    /// of the account in the region (`mailmanager-ingress-point/*`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ingress_point_id: Option<IngressPointId>,
+    /// The ingress point allowed to use the secret, or `*` for every ingress point of the
+    /// account in the region (`mailmanager-ingress-point/*`, an explicit wildcard).
+    pub ingress_point_id: Scope<IngressPointId>,
 }
 
 impl IngressParams {
     /// `aws:SourceArn`: the one ingress point, or all of them in the account and region.
     fn source_arn(&self) -> Result<String, ParamError> {
         let partition = resolve_partition(self.region, self.partition)?;
-        let suffix = self
-            .ingress_point_id
-            .as_ref()
-            .map_or("*", IngressPointId::as_str);
         Ok(ses_arn(
             partition,
             self.region,
             self.account_id,
             "mailmanager-ingress-point",
-            suffix,
+            self.ingress_point_id.arn_suffix(),
         ))
     }
 
@@ -67,7 +66,7 @@ impl IngressParams {
             account_id: example::account_id(),
             region: example::region(),
             partition: None,
-            ingress_point_id: Some(example::parse("inp-7x3kq9b2m4n8p1r5t6v0w2y4z8")),
+            ingress_point_id: Scope::One(example::parse("inp-7x3kq9b2m4n8p1r5t6v0w2y4z8")),
         }
     }
 }
@@ -91,7 +90,7 @@ impl Provider for SecretPolicy {
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Secrets Manager secrets resource permission policy for ingress endpoint\".";
     const CORRECTIONS: &'static [&'static str] = &[
         "The page's placeholder `\"Id\": \"Id\"` is left out: it identifies nothing.",
-        "`aws:SourceArn` names the one ingress point when `ingress_point_id` is given, instead of every ingress point of the account.",
+        "`aws:SourceArn` names the one ingress point `ingress_point_id` gives, instead of every ingress point of the account (which `ingress_point_id = \"*\"` asks for explicitly).",
     ];
 
     fn example() -> IngressParams {
@@ -153,6 +152,7 @@ register_provider!(KeyPolicy);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mmpolicy_core::PolicyProvider;
     use serde_json::{Value, json};
 
     fn render<P: Provider<Params = IngressParams>>(params: Value) -> Value {
@@ -161,9 +161,10 @@ mod tests {
     }
 
     #[test]
-    fn without_an_id_every_ingress_point_of_the_account_is_allowed() {
-        let doc =
-            render::<SecretPolicy>(json!({"account_id": "444455556666", "region": "eu-west-1"}));
+    fn an_explicit_wildcard_allows_every_ingress_point_of_the_account() {
+        let doc = render::<SecretPolicy>(
+            json!({"account_id": "444455556666", "region": "eu-west-1", "ingress_point_id": "*"}),
+        );
         let s = &doc["Statement"][0];
         assert_eq!(
             s["Condition"]["ArnLike"]["aws:SourceArn"],
@@ -200,8 +201,9 @@ mod tests {
 
     #[test]
     fn china_regions_use_their_partition_and_endpoint_suffix() {
-        let doc =
-            render::<KeyPolicy>(json!({"account_id": "444455556666", "region": "cn-north-1"}));
+        let doc = render::<KeyPolicy>(
+            json!({"account_id": "444455556666", "region": "cn-north-1", "ingress_point_id": "*"}),
+        );
         let s = &doc["Statement"][0];
         assert_eq!(
             s["Condition"]["StringEquals"]["kms:ViaService"],
@@ -216,7 +218,8 @@ mod tests {
     #[test]
     fn a_partition_that_contradicts_the_region_is_refused() {
         let params: IngressParams = serde_json::from_value(
-            json!({"account_id": "444455556666", "region": "us-gov-west-1", "partition": "aws"}),
+            json!({"account_id": "444455556666", "region": "us-gov-west-1", "partition": "aws",
+                   "ingress_point_id": "*"}),
         )
         .unwrap();
         let err = SecretPolicy::render(&params).unwrap_err();
@@ -229,14 +232,43 @@ mod tests {
     }
 
     #[test]
-    fn a_wildcard_id_is_refused() {
+    fn a_partial_wildcard_id_is_refused() {
         let err = serde_json::from_value::<IngressParams>(
-            json!({"account_id": "444455556666", "region": "us-east-1", "ingress_point_id": "*"}),
+            json!({"account_id": "444455556666", "region": "us-east-1", "ingress_point_id": "inp-*"}),
         )
         .unwrap_err();
         assert!(
-            err.to_string().contains("wildcards would widen the policy"),
+            err.to_string()
+                .contains("a wildcard is accepted only alone"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_missing_or_null_ingress_point_is_refused_not_widened() {
+        let err = serde_json::from_value::<IngressParams>(
+            json!({"account_id": "444455556666", "region": "us-east-1"}),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("missing field `ingress_point_id`"),
+            "{err}"
+        );
+        let err = SecretPolicy
+            .render_value(&json!({"account_id": "444455556666", "region": "us-east-1",
+                                  "ingress_point_id": null}))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid `ingress_point_id`: `null` is not allowed; give an id, or `\"*\"` for every one of the account and region"
+        );
+        let err = SecretPolicy
+            .render_value(&json!({"account_id": "444455556666", "region": "us-east-1",
+                                  "ingress_point_id": "*", "partition": null}))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid `partition`: `null` is not allowed; give a value, or leave the parameter out"
         );
     }
 }
@@ -245,10 +277,9 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IngressSectionConfig {
-    /// The ingress point allowed to use the secret; leave it out to allow every ingress point
-    /// of the account in the region.
-    #[serde(default)]
-    pub ingress_point_id: Option<IngressPointId>,
+    /// The ingress point allowed to use the secret, or `*` for every ingress point of the
+    /// account in the region (an explicit wildcard).
+    pub ingress_point_id: Scope<IngressPointId>,
 }
 
 /// The ingress endpoint part of a deployment bundle: the secret's resource policy and the
@@ -275,8 +306,8 @@ impl mmpolicy_core::bundle::Section for IngressSection {
             ingress_point_id: config.ingress_point_id.clone(),
         };
         let endpoint = match &config.ingress_point_id {
-            Some(id) => format!("ingress point `{id}`"),
-            None => "the ingress endpoint".to_owned(),
+            Scope::One(id) => format!("ingress point `{id}`"),
+            Scope::All => "the ingress endpoint".to_owned(),
         };
         Ok(vec![
             PlannedPolicy::render::<SecretPolicy>(

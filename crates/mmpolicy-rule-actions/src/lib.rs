@@ -13,10 +13,10 @@
 use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, s3_arn, ses_arn};
 use mmpolicy_core::bundle::{BundleCommon, PlannedPolicy, Section, TableOrList};
 use mmpolicy_core::types::{
-    AccountId, BucketName, ConfigurationSetName, KeyPrefix, KmsKeyAlias, KmsKeyArn,
+    AccountId, BucketName, ConfigurationSetName, KeyPrefixScope, KmsKeyAlias, KmsKeyArn,
     LambdaFunctionArn, Partition, PrincipalArn, PrincipalKind, QBusinessApplicationId,
-    QBusinessIndexId, Region, RuleSetId, SesIdentity, SnsTopicArn, WorkMailOrganizationId, example,
-    resolve_partition,
+    QBusinessIndexId, Region, RuleSetId, Scope, SesIdentity, SnsTopicArn, WorkMailOrganizationId,
+    example, resolve_partition,
 };
 use mmpolicy_core::{
     ParamError, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
@@ -120,12 +120,15 @@ pub struct TrustParams {
     /// The region of the rule set.
     pub region: Region,
     /// The partition; it follows from the region, so give it only to double-check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<Partition>,
-    /// The rule set allowed to use the role. Leave it out to allow every rule set of the
-    /// account in the region (`mailmanager-rule-set/*`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_set_id: Option<RuleSetId>,
+    /// The rule set allowed to use the role, or `*` for every rule set of the account in the
+    /// region (`mailmanager-rule-set/*`, an explicit wildcard).
+    pub rule_set_id: Scope<RuleSetId>,
 }
 
 /// `rule-actions.trust-policy`: the trust policy of the rule set's execution role.
@@ -146,7 +149,7 @@ impl Provider for TrustPolicy {
         policies of the actions the rule set uses to the same role.";
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Permission and trust polices to execute rule actions\".";
     const CORRECTIONS: &'static [&'static str] = &[
-        "`aws:SourceArn` names the one rule set when `rule_set_id` is given, instead of every rule set of the account.",
+        "`aws:SourceArn` names the one rule set `rule_set_id` gives, instead of every rule set of the account (which `rule_set_id = \"*\"` asks for explicitly).",
         "One account id everywhere: the page's placeholders mix accounts between sections.",
     ];
 
@@ -155,7 +158,7 @@ impl Provider for TrustPolicy {
             account_id: example::account_id(),
             region: example::region(),
             partition: None,
-            rule_set_id: Some(example::parse("rs-4k7m2p9q1s3u5w7y0a2c4e6g8i")),
+            rule_set_id: Scope::One(example::parse("rs-4k7m2p9q1s3u5w7y0a2c4e6g8i")),
         }
     }
 
@@ -166,7 +169,7 @@ impl Provider for TrustPolicy {
             p.region,
             p.account_id,
             "mailmanager-rule-set",
-            p.rule_set_id.as_ref().map_or("*", RuleSetId::as_str),
+            p.rule_set_id.arn_suffix(),
         );
         Ok(PolicyDocument::new(vec![
             Statement::allow()
@@ -195,28 +198,47 @@ impl Provider for TrustPolicy {
 pub struct WriteToS3Params {
     /// The S3 bucket that received messages are written to.
     pub bucket: BucketName,
-    /// The folder the action writes to (its object key prefix); leave it out for the whole
-    /// bucket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_prefix: Option<KeyPrefix>,
+    /// The folder the action writes to (its object key prefix), or `*` for the whole bucket
+    /// (an explicit wildcard).
+    pub key_prefix: KeyPrefixScope,
     /// The customer managed KMS key of the bucket's SSE-KMS encryption, by ARN. Give this or
     /// `kms_key_alias`, not both; leave both out when the bucket does not use SSE-KMS with a
     /// customer managed key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kms_key_arn: Option<KmsKeyArn>,
     /// The customer managed KMS key of the bucket's SSE-KMS encryption, by alias
     /// (`alias/<name>`); needs `account_id` and `region`, the key's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kms_key_alias: Option<KmsKeyAlias>,
     /// The account of the key named by `kms_key_alias`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_id: Option<AccountId>,
     /// The region of the key named by `kms_key_alias`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<Region>,
     /// The partition of the bucket (`aws` unless it is in China or GovCloud; with a key, the
     /// key's partition).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<Partition>,
 }
 
@@ -246,7 +268,7 @@ impl Provider for WriteToS3 {
     fn example() -> WriteToS3Params {
         WriteToS3Params {
             bucket: example::parse("example-inbound-mail"),
-            key_prefix: Some(example::parse("inbound/")),
+            key_prefix: KeyPrefixScope::Prefix(example::parse("inbound/")),
             kms_key_arn: None,
             kms_key_alias: Some(example::parse("alias/inbound-mail")),
             account_id: Some(example::account_id()),
@@ -353,10 +375,7 @@ impl Provider for WriteToS3 {
             (None, Some(key)) => key,
             (None, None) => Partition::Aws,
         };
-        let objects = match &p.key_prefix {
-            Some(prefix) => prefix.objects_in(&p.bucket),
-            None => format!("{}/*", p.bucket),
-        };
+        let objects = p.key_prefix.objects_in(&p.bucket);
         let mut statements = vec![
             Statement::allow()
                 .sid("WriteToS3PutObject")
@@ -388,7 +407,11 @@ pub struct DeliverToMailboxParams {
     /// The region of the WorkMail organization.
     pub region: Region,
     /// The partition; it follows from the region, so give it only to double-check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<Partition>,
     /// The WorkMail organization whose mailboxes receive the messages.
     pub workmail_organization_id: WorkMailOrganizationId,
@@ -447,12 +470,20 @@ pub struct SendToInternetParams {
     /// The region of the sending identity.
     pub region: Region,
     /// The partition; it follows from the region, so give it only to double-check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<Partition>,
     /// The verified SES identity (domain or address) the messages are sent from.
     pub sending_identity: SesIdentity,
     /// The SES configuration set used when sending, if any: the role may then use it too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub configuration_set: Option<ConfigurationSetName>,
 }
 
@@ -523,14 +554,22 @@ pub struct DeliverToQBusinessParams {
     /// The region of the Amazon Q Business application.
     pub region: Region,
     /// The partition; it follows from the region, so give it only to double-check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<Partition>,
     /// The Amazon Q Business application that receives the messages.
     pub application_id: QBusinessApplicationId,
     /// The index of the application the messages are stored in.
     pub index_id: QBusinessIndexId,
     /// The customer managed KMS key of the application, if it uses one (in the same region).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kms_key_arn: Option<KmsKeyArn>,
 }
 
@@ -612,7 +651,11 @@ pub struct PublishToSnsParams {
     pub topic_arn: SnsTopicArn,
     /// The customer managed KMS key of the topic's server-side encryption, if any (in the
     /// topic's region).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kms_key_arn: Option<KmsKeyArn>,
 }
 
@@ -733,31 +776,50 @@ register_provider!(InvokeLambda);
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleActionsSectionConfig {
-    /// The rule set that uses the role; leave it out to let every rule set of the account in
-    /// the region use it.
-    #[serde(default)]
-    pub rule_set_id: Option<RuleSetId>,
+    /// The rule set that uses the role, or `*` to let every rule set of the account in the
+    /// region use it (an explicit wildcard).
+    pub rule_set_id: Scope<RuleSetId>,
     /// The execution role's ARN, if you know it already: the index names it as the place to
     /// attach the policies.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
     pub role_arn: Option<PrincipalArn>,
     /// The Write to S3 action (a list of tables for several buckets).
     #[serde(default, rename = "write-to-s3")]
     pub write_to_s3: Option<TableOrList<WriteToS3Config>>,
     /// The Deliver to mailbox action (a list of tables for several organizations).
-    #[serde(default, rename = "deliver-to-mailbox")]
+    #[serde(
+        default,
+        rename = "deliver-to-mailbox",
+        deserialize_with = "mmpolicy_core::types::optional"
+    )]
     pub deliver_to_mailbox: Option<TableOrList<DeliverToMailboxConfig>>,
     /// The Send to internet action (a list of tables for several identities).
-    #[serde(default, rename = "send-to-internet")]
+    #[serde(
+        default,
+        rename = "send-to-internet",
+        deserialize_with = "mmpolicy_core::types::optional"
+    )]
     pub send_to_internet: Option<TableOrList<SendToInternetConfig>>,
     /// The Deliver to Amazon Q Business action (a list of tables for several applications).
-    #[serde(default, rename = "deliver-to-q-business")]
+    #[serde(
+        default,
+        rename = "deliver-to-q-business",
+        deserialize_with = "mmpolicy_core::types::optional"
+    )]
     pub deliver_to_q_business: Option<TableOrList<DeliverToQBusinessConfig>>,
     /// The Publish to SNS action (a list of tables for several topics).
-    #[serde(default, rename = "publish-to-sns")]
+    #[serde(
+        default,
+        rename = "publish-to-sns",
+        deserialize_with = "mmpolicy_core::types::optional"
+    )]
     pub publish_to_sns: Option<TableOrList<PublishToSnsParams>>,
     /// The Invoke Lambda action (a list of tables for several functions).
-    #[serde(default, rename = "invoke-lambda")]
+    #[serde(
+        default,
+        rename = "invoke-lambda",
+        deserialize_with = "mmpolicy_core::types::optional"
+    )]
     pub invoke_lambda: Option<TableOrList<InvokeLambdaParams>>,
 }
 
@@ -768,15 +830,14 @@ pub struct RuleActionsSectionConfig {
 pub struct WriteToS3Config {
     /// The S3 bucket that received messages are written to.
     pub bucket: BucketName,
-    /// The folder the action writes to; leave it out for the whole bucket.
-    #[serde(default)]
-    pub key_prefix: Option<KeyPrefix>,
+    /// The folder the action writes to, or `*` for the whole bucket (an explicit wildcard).
+    pub key_prefix: KeyPrefixScope,
     /// The bucket's SSE-KMS customer managed key, by ARN (or give `kms_key_alias`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
     pub kms_key_arn: Option<KmsKeyArn>,
     /// The bucket's SSE-KMS customer managed key, by alias, in the deployment's account and
     /// region.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
     pub kms_key_alias: Option<KmsKeyAlias>,
 }
 
@@ -795,7 +856,7 @@ pub struct SendToInternetConfig {
     /// The verified SES identity (domain or address) the messages are sent from.
     pub sending_identity: SesIdentity,
     /// The SES configuration set used when sending, if any.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
     pub configuration_set: Option<ConfigurationSetName>,
 }
 
@@ -808,7 +869,7 @@ pub struct DeliverToQBusinessConfig {
     /// The index of the application the messages are stored in.
     pub index_id: QBusinessIndexId,
     /// The application's customer managed KMS key, if it uses one.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
     pub kms_key_arn: Option<KmsKeyArn>,
 }
 

@@ -7,10 +7,12 @@
 //!   Manager.
 //!
 //! Both use one account id and one region (AWS's page mixes two accounts in this pair), are
-//! scoped to one relay when its id is given, and carry `aws:SourceAccount` and `aws:SourceArn`.
+//! scoped to the one relay given (or, asked with `*`, to every one), and carry `aws:SourceAccount` and `aws:SourceArn`.
 
 use mmpolicy_core::arns::{ses_arn, ses_secret_key_statement, ses_secret_statement};
-use mmpolicy_core::types::{AccountId, Partition, Region, RelayId, example, resolve_partition};
+use mmpolicy_core::types::{
+    AccountId, Partition, Region, RelayId, Scope, example, resolve_partition,
+};
 use mmpolicy_core::{
     ParamError, PolicyDocument, PolicyKind, Provider, Text, register_provider, texts,
 };
@@ -38,19 +40,22 @@ pub struct RelayParams {
     /// The region of the SMTP relay (the secret and key are in the same region).
     pub region: Region,
     /// Only to double-check the partition the region belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "mmpolicy_core::types::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<Partition>,
-    /// The SMTP relay allowed to use the secret. Leave it out to allow every relay of the
-    /// account in the region (`mailmanager-smtp-relay/*`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relay_id: Option<RelayId>,
+    /// The SMTP relay allowed to use the secret, or `*` for every relay of the account in the
+    /// region (`mailmanager-smtp-relay/*`, an explicit wildcard).
+    pub relay_id: Scope<RelayId>,
 }
 
 impl RelayParams {
     /// `aws:SourceArn`: the one relay, or all of them in the account and region.
     fn source_arn(&self) -> Result<String, ParamError> {
         let partition = resolve_partition(self.region, self.partition)?;
-        let suffix = self.relay_id.as_ref().map_or("*", RelayId::as_str);
+        let suffix = self.relay_id.arn_suffix();
         Ok(ses_arn(
             partition,
             self.region,
@@ -65,7 +70,7 @@ impl RelayParams {
             account_id: example::account_id(),
             region: example::region(),
             partition: None,
-            relay_id: Some(example::parse("r-4f8a2c6e0b9d1f3a5c7e9b2d4f6a")),
+            relay_id: Scope::One(example::parse("r-4f8a2c6e0b9d1f3a5c7e9b2d4f6a")),
         }
     }
 }
@@ -89,7 +94,7 @@ impl Provider for SecretPolicy {
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Secrets Manager secrets resource permission policy for SMTP relay\".";
     const CORRECTIONS: &'static [&'static str] = &[
         "The page's secret policy uses account `888888888888` and its key policy `000000000000`; mmpolicy uses the one account you give in both.",
-        "`aws:SourceArn` names the one relay when `relay_id` is given, instead of every relay of the account.",
+        "`aws:SourceArn` names the one relay `relay_id` gives, instead of every relay of the account (which `relay_id = \"*\"` asks for explicitly).",
     ];
 
     fn example() -> RelayParams {
@@ -161,7 +166,7 @@ mod tests {
     #[test]
     fn secret_and_key_policies_name_the_same_single_account() {
         // The page's pair uses 888888888888 in one and 000000000000 in the other.
-        let params = json!({"account_id": "444455556666", "region": "us-east-1"});
+        let params = json!({"account_id": "444455556666", "region": "us-east-1", "relay_id": "*"});
         for doc in [
             render::<SecretPolicy>(params.clone()),
             render::<KeyPolicy>(params),
@@ -207,12 +212,25 @@ mod tests {
 
     #[test]
     fn relay_ids_that_widen_are_refused() {
-        for bad in ["*", "r-*", "r/1", "R-1"] {
+        for bad in [json!("r-*"), json!("r/1"), json!("R-1"), json!(null)] {
             let err = serde_json::from_value::<RelayParams>(
                 json!({"account_id": "444455556666", "region": "us-east-1", "relay_id": bad}),
             );
             assert!(err.is_err(), "{bad}");
         }
+        let err = serde_json::from_value::<RelayParams>(
+            json!({"account_id": "444455556666", "region": "us-east-1"}),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("missing field `relay_id`"),
+            "{err}"
+        );
+        let all = serde_json::from_value::<RelayParams>(
+            json!({"account_id": "444455556666", "region": "us-east-1", "relay_id": "*"}),
+        )
+        .unwrap();
+        assert_eq!(all.relay_id, Scope::All);
     }
 }
 
@@ -220,10 +238,9 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RelaySectionConfig {
-    /// The SMTP relay allowed to use the secret; leave it out to allow every relay of the
-    /// account in the region.
-    #[serde(default)]
-    pub relay_id: Option<RelayId>,
+    /// The SMTP relay allowed to use the secret, or `*` for every relay of the account in the
+    /// region (an explicit wildcard).
+    pub relay_id: Scope<RelayId>,
 }
 
 /// The SMTP relay part of a deployment bundle: the secret's resource policy and the key-policy
@@ -250,8 +267,8 @@ impl mmpolicy_core::bundle::Section for RelaySection {
             relay_id: config.relay_id.clone(),
         };
         let relay = match &config.relay_id {
-            Some(id) => format!("SMTP relay `{id}`"),
-            None => "the SMTP relay".to_owned(),
+            Scope::One(id) => format!("SMTP relay `{id}`"),
+            Scope::All => "the SMTP relay".to_owned(),
         };
         Ok(vec![
             PlannedPolicy::render::<SecretPolicy>(

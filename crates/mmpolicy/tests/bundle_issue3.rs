@@ -149,7 +149,7 @@ fn only_the_sections_present_produce_policies() {
     );
 
     let b = plan_toml(&format!(
-        "{HEAD}[rule-actions.invoke-lambda]\nfunction_arn = \"arn:aws:lambda:us-east-1:111122223333:function:f\"\n"
+        "{HEAD}[rule-actions]\nrule_set_id = \"*\"\n[rule-actions.invoke-lambda]\nfunction_arn = \"arn:aws:lambda:us-east-1:111122223333:function:f\"\n"
     ))
     .unwrap();
     assert_eq!(
@@ -168,7 +168,10 @@ fn only_the_sections_present_produce_policies() {
             .contains("mailmanager-rule-set/*")
     );
 
-    let b = plan_toml(&format!("{HEAD}[ingress]\n[smtp-relay]\n")).unwrap();
+    let b = plan_toml(&format!(
+        "{HEAD}[ingress]\ningress_point_id = \"*\"\n[smtp-relay]\nrelay_id = \"*\"\n"
+    ))
+    .unwrap();
     assert_eq!(
         files(&b),
         [
@@ -260,16 +263,16 @@ fn values_that_do_not_fit_together_name_their_path() {
     );
     check_error(
         &format!(
-            "{HEAD}[rule-actions]\nrole_arn = \"arn:aws:iam::111122223333:user/u\"\n[rule-actions.invoke-lambda]\nfunction_arn = \"arn:aws:lambda:us-east-1:111122223333:function:f\"\n"
+            "{HEAD}[rule-actions]\nrule_set_id = \"*\"\nrole_arn = \"arn:aws:iam::111122223333:user/u\"\n[rule-actions.invoke-lambda]\nfunction_arn = \"arn:aws:lambda:us-east-1:111122223333:function:f\"\n"
         ),
-        Some(4),
+        Some(5),
         &["invalid `rule-actions.role_arn`", "not a user"],
     );
     check_error(
         &format!(
-            "{HEAD}[rule-actions.publish-to-sns]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:t\"\nkms_key_arn = \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"
+            "{HEAD}[rule-actions]\nrule_set_id = \"*\"\n[rule-actions.publish-to-sns]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:t\"\nkms_key_arn = \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"
         ),
-        Some(5),
+        Some(7),
         &["invalid `rule-actions.publish-to-sns.kms_key_arn`"],
     );
     check_error(
@@ -317,7 +320,7 @@ fn the_schema_describes_every_key_of_the_example() {
 fn several_actions_of_a_kind_share_the_role_policy() {
     let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let text = format!(
-        "{HEAD}[[rule-actions.publish-to-sns]]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:a\"\nkms_key_arn = \"{key}\"\n\n[[rule-actions.publish-to-sns]]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:b\"\nkms_key_arn = \"{key}\"\n"
+        "{HEAD}[rule-actions]\nrule_set_id = \"*\"\n[[rule-actions.publish-to-sns]]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:a\"\nkms_key_arn = \"{key}\"\n\n[[rule-actions.publish-to-sns]]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:b\"\nkms_key_arn = \"{key}\"\n"
     );
     let b = plan_toml(&text).unwrap();
     let role = &b.policies[1];
@@ -349,7 +352,7 @@ fn several_actions_of_a_kind_share_the_role_policy() {
     // An unknown key in the second table is reported at its line.
     check_error(
         &format!("{text}topic = \"x\"\n"),
-        Some(10),
+        Some(12),
         &["unknown key `topic` in `[[rule-actions.publish-to-sns]]` number 2"],
     );
     // A key in another region than the second topic: the error names that table and line.
@@ -358,7 +361,7 @@ fn several_actions_of_a_kind_share_the_role_policy() {
             &format!("b\"\nkms_key_arn = \"{key}\""),
             "b\"\nkms_key_arn = \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"",
         ),
-        Some(9),
+        Some(11),
         &["invalid `rule-actions.publish-to-sns[1].kms_key_arn`", "`us-east-1`"],
     );
     // An empty list is refused.

@@ -382,7 +382,7 @@ fn archiving_names_no_confused_deputy_keys_and_every_other_service_statement_doe
 fn trust_policy_source_arn_is_the_rule_set_or_every_rule_set() {
     let doc = render(
         "rule-actions.trust-policy",
-        json!({"account_id": "111122223333", "region": "eu-central-1"}),
+        json!({"account_id": "111122223333", "region": "eu-central-1", "rule_set_id": "*"}),
     )
     .unwrap();
     assert_eq!(
@@ -422,7 +422,7 @@ fn a_key_alias_is_a_condition_never_a_resource() {
     );
     assert!(!resources(kms).iter().any(|r| r.contains(":alias/")));
 
-    let base = json!({"bucket": "example-inbound-mail"});
+    let base = json!({"bucket": "example-inbound-mail", "key_prefix": "*"});
     let with = |extra: Value| {
         let mut v = base.clone();
         v.as_object_mut()
@@ -538,7 +538,7 @@ fn wildcards_and_unknown_fields_are_refused() {
         ),
         (
             "rule-actions.trust-policy",
-            json!({"account_id": "111122223333", "region": "us-east-1", "rule_set_id": "*"}),
+            json!({"account_id": "111122223333", "region": "us-east-1", "rule_set_id": "rs-*"}),
             "rule_set_id",
         ),
         (
@@ -624,7 +624,7 @@ fn archive_keys_are_used_only_through_ses_in_the_keys_region() {
 fn write_to_s3_keys_are_used_only_through_s3_in_the_keys_region() {
     let by_arn = render(
         "rule-actions.write-to-s3",
-        json!({"bucket": "abc", "kms_key_arn": "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}),
+        json!({"bucket": "abc", "key_prefix": "*", "kms_key_arn": "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}),
     )
     .unwrap();
     assert_eq!(
@@ -637,7 +637,7 @@ fn write_to_s3_keys_are_used_only_through_s3_in_the_keys_region() {
     );
     let by_alias = render(
         "rule-actions.write-to-s3",
-        json!({"bucket": "abc", "kms_key_alias": "alias/k", "account_id": "111122223333", "region": "us-gov-west-1"}),
+        json!({"bucket": "abc", "key_prefix": "*", "kms_key_alias": "alias/k", "account_id": "111122223333", "region": "us-gov-west-1"}),
     )
     .unwrap();
     let st = only(&by_alias, "kms:GenerateDataKey*");

@@ -379,14 +379,18 @@ mod tests {
             .unwrap();
         let (v, _) = validator(p);
         for (file, ok) in [
-            (json!({"bucket": "abc", "kms_key_arn": arn}), true),
-            (json!({"bucket": "abc"}), true),
             (
-                json!({"bucket": "abc", "kms_key_arn": arn, "region": "us-east-1"}),
+                json!({"bucket": "abc", "key_prefix": "*", "kms_key_arn": arn}),
+                true,
+            ),
+            (json!({"bucket": "abc", "key_prefix": "*"}), true),
+            (json!({"bucket": "abc"}), false),
+            (
+                json!({"bucket": "abc", "key_prefix": "*", "kms_key_arn": arn, "region": "us-east-1"}),
                 false,
             ),
             (
-                json!({"bucket": "abc", "account_id": "111122223333"}),
+                json!({"bucket": "abc", "key_prefix": "*", "account_id": "111122223333"}),
                 false,
             ),
         ] {
@@ -423,8 +427,8 @@ mod tests {
             ("/archiving/export/key_prefix", json!("a//b"), json!("a/b")),
             (
                 "/rule-actions/write-to-s3",
-                json!({"bucket": "abc", "kms_key_arn": arn, "kms_key_alias": "alias/a"}),
-                json!({"bucket": "abc", "kms_key_arn": arn}),
+                json!({"bucket": "abc", "key_prefix": "*", "kms_key_arn": arn, "kms_key_alias": "alias/a"}),
+                json!({"bucket": "abc", "key_prefix": "*", "kms_key_arn": arn}),
             ),
         ];
         for (what, bad, good) in edits {

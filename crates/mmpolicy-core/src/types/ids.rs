@@ -189,7 +189,10 @@ impl<T: Serialize> Serialize for Scope<T> {
 
 impl<'de, T: std::str::FromStr<Err = ParamError>> Deserialize<'de> for Scope<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let s = scope_text(
+            d,
+            "give an id, or `\"*\"` for every one of the account and region",
+        )?;
         if s == "*" {
             return Ok(Scope::All);
         }
@@ -207,6 +210,38 @@ impl<'de, T: std::str::FromStr<Err = ParamError>> Deserialize<'de> for Scope<T> 
                 serde::de::Error::custom(message)
             })
     }
+}
+
+/// The string of a parameter that names one resource or, as `"*"`, every one; a `null` is
+/// refused with `how` (what to give instead): it must never stand for either.
+pub(crate) fn scope_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    how: &'static str,
+) -> Result<std::borrow::Cow<'de, str>, D::Error> {
+    struct V(&'static str);
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = std::borrow::Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Borrowed(v))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Owned(v.to_owned()))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Err(E::custom(format!(
+                "{}; {}",
+                crate::error::NULL_REFUSED,
+                self.0
+            )))
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            self.visit_unit()
+        }
+    }
+    d.deserialize_any(V(how))
 }
 
 impl<T: JsonSchema> JsonSchema for Scope<T> {

@@ -12,6 +12,7 @@
 mod account;
 mod arn;
 pub mod example;
+mod fields;
 mod ids;
 mod region;
 mod s3;
@@ -21,11 +22,12 @@ mod targets;
 
 pub use account::AccountId;
 pub use arn::{KmsKeyArn, PrincipalArn, PrincipalKind};
+pub use fields::{optional, optional_unique_map};
 pub use ids::{
     ArchiveId, IngressPointId, RelayId, RuleSetId, Scope, TrafficPolicyId, WorkMailOrganizationId,
 };
 pub use region::{Partition, Region, resolve_partition};
-pub use s3::{BucketName, KeyPrefix};
+pub use s3::{BucketName, KeyPrefix, KeyPrefixScope};
 pub use ses::SesIdentity;
 pub use tags::{TagKey, TagValue};
 pub use targets::{
@@ -47,7 +49,7 @@ pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), Pa
         .bytes()
         .all(|b| b.is_ascii_graphic() && !matches!(b, b'*' | b'?' | b'"' | b'\'' | b'`' | b'\\'))
     {
-        return Ok(());
+        return reject_policy_variable(field, value);
     }
     for c in value.chars() {
         let why = match c {
@@ -63,6 +65,19 @@ pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), Pa
         if let Some(why) = why {
             return Err(ParamError::new(field, value, why));
         }
+    }
+    reject_policy_variable(field, value)
+}
+
+/// Refuses `${`: IAM reads `${...}` in a policy as a policy variable (`${aws:username}`), so a
+/// value holding it would name a resource that depends on the request, not the one given.
+fn reject_policy_variable(field: &'static str, value: &str) -> Result<(), ParamError> {
+    if value.contains("${") {
+        return Err(ParamError::new(
+            field,
+            value,
+            "`${` starts an IAM policy variable, which would make the policy name other resources than the one given; give the literal value",
+        ));
     }
     Ok(())
 }
@@ -199,6 +214,29 @@ mod tests {
             assert!(e.rule.contains(rule), "{v}: {e}");
         }
         assert!(reject_widening("f", "abc-1.2_3/x").is_ok());
+    }
+
+    #[test]
+    fn policy_variables_are_refused_in_every_string_parameter() {
+        for v in ["${x}", "a${aws:username}b", "${"] {
+            let e = reject_widening("f", v).unwrap_err();
+            assert!(e.rule.contains("policy variable"), "{v}: {e}");
+        }
+        assert!(reject_widening("f", "a$b{c}").is_ok());
+        let e = SesIdentity::new("${x}@example.com").unwrap_err();
+        assert!(e.rule.contains("policy variable"), "{e}");
+        assert_eq!(e.field, "sending_identity");
+        assert!(
+            LambdaFunctionArn::new(
+                "arn:aws:lambda:us-east-1:111122223333:function:f:${aws:username}"
+            )
+            .is_err()
+        );
+        assert!(KmsKeyAlias::new("alias/${x}").is_err());
+        assert!(
+            LambdaFunctionArn::new("arn:aws:lambda:us-east-1:111122223333:function:f:$LATEST")
+                .is_ok()
+        );
     }
 
     #[test]

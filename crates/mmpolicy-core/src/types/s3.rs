@@ -2,7 +2,8 @@
 
 use super::{reject_widening, string_newtype};
 use crate::ParamError;
-use schemars::json_schema;
+use schemars::{JsonSchema, json_schema};
+use serde::{Deserialize, Serialize};
 
 /// A general purpose S3 bucket name, following S3's naming rules: 3 to 63 characters of
 /// lowercase letters, digits, dots and hyphens; starting and ending with a letter or digit; no
@@ -106,7 +107,7 @@ impl KeyPrefix {
         let trimmed = value.trim_end_matches('/');
         if trimmed.is_empty() {
             return fail(
-                "a key prefix names at least one folder; leave it out to cover the whole bucket",
+                "a key prefix names at least one folder; give `*` to cover the whole bucket",
             );
         }
         if trimmed
@@ -141,6 +142,98 @@ string_newtype!(
         "examples": ["inbound/"]
     })
 );
+
+/// The objects of a bucket that a policy covers: the keys under one [`KeyPrefix`] or, asked
+/// for explicitly with `"*"`, every key of the bucket. There is no default: a parameter of this
+/// type must be given, so that a missing prefix never widens a grant to the whole bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KeyPrefixScope {
+    /// `"*"`: every object of the bucket.
+    WholeBucket,
+    /// The objects under one prefix.
+    Prefix(KeyPrefix),
+}
+
+impl KeyPrefixScope {
+    /// The object ARN pattern: `<bucket>/<prefix>/*`, or `<bucket>/*` for the whole bucket.
+    pub fn objects_in(&self, bucket: &BucketName) -> String {
+        match self {
+            KeyPrefixScope::WholeBucket => format!("{bucket}/*"),
+            KeyPrefixScope::Prefix(prefix) => prefix.objects_in(bucket),
+        }
+    }
+
+    /// The prefix, unless the whole bucket is covered.
+    pub fn prefix(&self) -> Option<&KeyPrefix> {
+        match self {
+            KeyPrefixScope::WholeBucket => None,
+            KeyPrefixScope::Prefix(prefix) => Some(prefix),
+        }
+    }
+}
+
+impl std::fmt::Display for KeyPrefixScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyPrefixScope::WholeBucket => f.write_str("*"),
+            KeyPrefixScope::Prefix(prefix) => prefix.fmt(f),
+        }
+    }
+}
+
+impl Serialize for KeyPrefixScope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            KeyPrefixScope::WholeBucket => s.serialize_str("*"),
+            KeyPrefixScope::Prefix(prefix) => prefix.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyPrefixScope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = super::ids::scope_text(
+            d,
+            "give a key prefix (`inbound/`), or `\"*\"` for every key of the bucket",
+        )?;
+        if s == "*" {
+            return Ok(KeyPrefixScope::WholeBucket);
+        }
+        KeyPrefix::new(&s).map(KeyPrefixScope::Prefix).map_err(|e| {
+            let message = if e.rule.starts_with("wildcards") {
+                format!(
+                    "`{}`: a wildcard is accepted only alone, as `*` for every key of the bucket; otherwise give the exact prefix",
+                    e.value
+                )
+            } else {
+                format!("{}; or `*` for every key of the bucket", e.detail())
+            };
+            serde::de::Error::custom(message)
+        })
+    }
+}
+
+impl JsonSchema for KeyPrefixScope {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "KeyPrefixOrWildcard".into()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        "mmpolicy::KeyPrefixScope".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let rule = KeyPrefix::json_schema(generator)
+            .get("description")
+            .and_then(|d| d.as_str())
+            .map(|d| d.trim_end_matches('.').to_owned())
+            .unwrap_or_default();
+        let inner = generator.subschema_for::<KeyPrefix>();
+        json_schema!({
+            "title": "S3 key prefix or `*` (the whole bucket)",
+            "description": format!("{rule}; or `*` for every key of the bucket (an explicit wildcard)."),
+            "anyOf": [ { "const": "*" }, inner ]
+        })
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -195,6 +288,23 @@ mod tests {
         );
         for bad in ["/x", "a//b", "a/../b", "/", "x*", "a b", "a+b", ".", "x/./"] {
             assert!(KeyPrefix::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_key_prefix_scope_is_a_prefix_or_an_explicit_whole_bucket() {
+        let b = BucketName::new("bucket").unwrap();
+        let whole: KeyPrefixScope = serde_json::from_str("\"*\"").unwrap();
+        assert_eq!(whole.objects_in(&b), "bucket/*");
+        let one: KeyPrefixScope = serde_json::from_str("\"mail/\"").unwrap();
+        assert_eq!(one.objects_in(&b), "bucket/mail/*");
+        for (bad, why) in [
+            ("null", "`null` is not allowed; give a key prefix"),
+            ("\"mail/*\"", "a wildcard is accepted only alone"),
+            ("\"a+b\"", "; or `*` for every key of the bucket"),
+        ] {
+            let e = serde_json::from_str::<KeyPrefixScope>(bad).unwrap_err();
+            assert!(e.to_string().contains(why), "{bad}: {e}");
         }
     }
 }

@@ -29,8 +29,7 @@ const SETS: &str = "{\"account_id\":\"111122223333\",\"region\":\"eu-west-1\",\"
                     {\"account_id\":\"444455556666\",\"region\":\"us-east-1\",\"ingress_point_id\":\"*\"}\n";
 
 /// A deployment asking for the ingress policies.
-const DEPLOYMENT: &str =
-    "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n\n[ingress]\ningress_point_id = \"*\"\n";
+const DEPLOYMENT: &str = "account_id = \"111122223333\"\nregion = \"eu-west-1\"\n\n[ingress]\ningress_point_id = \"*\"\n";
 
 /// A folder with `in.ndjson` holding [`SETS`].
 fn with_input() -> (tempfile::TempDir, PathBuf) {

@@ -119,13 +119,16 @@ fn glob_chars(p: &[Tok], t: &[char], ignore_case: bool) -> bool {
 
 /// Whether the ARN `text` matches the ARN `pattern`: the six colon-delimited parts one by one
 /// (a wildcard in the first five stays inside its part; the resource part may span `:` and
-/// `/`), case-sensitive. A pattern or text that is not six parts long is matched whole
-/// (`*` matches every resource).
+/// `/`), case-sensitive. A pattern without `:` is matched whole (`*` matches every resource);
+/// another pattern or text that is not six parts long matches nothing.
 pub(crate) fn arn_matches(pattern: &[Tok], text: &str) -> bool {
     let p_parts = split_tokens(pattern);
     let t_parts: Vec<&str> = text.splitn(6, ':').collect();
-    if p_parts.len() != 6 || t_parts.len() != 6 {
+    if p_parts.len() == 1 {
         return glob(pattern, text, false);
+    }
+    if p_parts.len() != 6 || t_parts.len() != 6 {
+        return false;
     }
     p_parts.iter().zip(&t_parts).all(|(p, t)| glob(p, t, false))
 }

@@ -83,6 +83,9 @@ impl Principal {
             let [partition, service, region, account, resource] = parts[..] else {
                 return Err(invalid("an ARN has six colon-separated parts"));
             };
+            if service != "iam" && service != "sts" {
+                return Err(invalid("the ARN is not of IAM or STS"));
+            }
             if partition.is_empty() {
                 return Err(invalid("the partition is empty"));
             }

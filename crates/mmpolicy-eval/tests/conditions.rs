@@ -22,7 +22,8 @@ fn context(entries: &Value) -> Context {
         panic!("context must be an object")
     };
     for (key, v) in map {
-        let ty = mmpolicy_eval::key_type(key, catalog).map_or(ValueType::String, |t| ValueType::of(t.base));
+        let ty = mmpolicy_eval::key_type(key, catalog)
+            .map_or(ValueType::String, |t| ValueType::of(t.base));
         let one = |v: &Value| match v {
             Value::String(s) => ContextValue::parse(ty, s).unwrap(),
             Value::Bool(b) => ContextValue::bool(*b),
@@ -52,7 +53,11 @@ fn check(condition: Value, entries: Value, holds: bool) {
     )
     .with_context(context(&entries));
     let got = evaluate(&set, &request).unwrap().decision;
-    let want = if holds { Decision::Allowed } else { Decision::ImplicitlyDenied };
+    let want = if holds {
+        Decision::Allowed
+    } else {
+        Decision::ImplicitlyDenied
+    };
     assert_eq!(got, want, "condition {condition} with context {entries}");
 }
 
@@ -69,33 +74,113 @@ fn check_error(condition: Value, want: &str) {
 fn string_operators() {
     let t = "aws:PrincipalTag/team";
     let cases = [
-        (json!({"StringEquals": {t: "mail"}}), json!({t: "mail"}), true),
-        (json!({"StringEquals": {t: "mail"}}), json!({t: "Mail"}), false),
-        (json!({"StringEquals": {t: ["x", "mail"]}}), json!({t: "mail"}), true),
+        (
+            json!({"StringEquals": {t: "mail"}}),
+            json!({t: "mail"}),
+            true,
+        ),
+        (
+            json!({"StringEquals": {t: "mail"}}),
+            json!({t: "Mail"}),
+            false,
+        ),
+        (
+            json!({"StringEquals": {t: ["x", "mail"]}}),
+            json!({t: "mail"}),
+            true,
+        ),
         (json!({"StringEquals": {t: "mail"}}), json!({}), false),
-        (json!({"StringEquals": {t: "ma*"}}), json!({t: "mail"}), false),
-        (json!({"StringNotEquals": {t: "mail"}}), json!({t: "ops"}), true),
-        (json!({"StringNotEquals": {t: "mail"}}), json!({t: "mail"}), false),
+        (
+            json!({"StringEquals": {t: "ma*"}}),
+            json!({t: "mail"}),
+            false,
+        ),
+        (
+            json!({"StringNotEquals": {t: "mail"}}),
+            json!({t: "ops"}),
+            true,
+        ),
+        (
+            json!({"StringNotEquals": {t: "mail"}}),
+            json!({t: "mail"}),
+            false,
+        ),
         // Negated operators NOR the values.
-        (json!({"StringNotEquals": {t: ["mail", "ops"]}}), json!({t: "ops"}), false),
-        (json!({"StringNotEquals": {t: ["mail", "ops"]}}), json!({t: "dev"}), true),
+        (
+            json!({"StringNotEquals": {t: ["mail", "ops"]}}),
+            json!({t: "ops"}),
+            false,
+        ),
+        (
+            json!({"StringNotEquals": {t: ["mail", "ops"]}}),
+            json!({t: "dev"}),
+            true,
+        ),
         // A negated operator on a missing key is true.
         (json!({"StringNotEquals": {t: "mail"}}), json!({}), true),
         (json!({"StringNotLike": {t: "m*"}}), json!({}), true),
-        (json!({"StringEqualsIgnoreCase": {t: "MAIL"}}), json!({t: "mail"}), true),
-        (json!({"StringNotEqualsIgnoreCase": {t: "MAIL"}}), json!({t: "mail"}), false),
-        (json!({"StringNotEqualsIgnoreCase": {t: "MAIL"}}), json!({}), true),
-        (json!({"StringLike": {t: "ma?l*"}}), json!({t: "mail-ops"}), true),
-        (json!({"StringLike": {t: "ma?l*"}}), json!({t: "Mail-ops"}), false),
-        (json!({"StringNotLike": {t: "ma*"}}), json!({t: "ops"}), true),
-        (json!({"StringNotLike": {t: "ma*"}}), json!({t: "mail"}), false),
-        (json!({"StringEqualsIfExists": {t: "mail"}}), json!({}), true),
-        (json!({"StringEqualsIfExists": {t: "mail"}}), json!({t: "ops"}), false),
-        (json!({"StringNotEqualsIfExists": {t: "mail"}}), json!({}), true),
+        (
+            json!({"StringEqualsIgnoreCase": {t: "MAIL"}}),
+            json!({t: "mail"}),
+            true,
+        ),
+        (
+            json!({"StringNotEqualsIgnoreCase": {t: "MAIL"}}),
+            json!({t: "mail"}),
+            false,
+        ),
+        (
+            json!({"StringNotEqualsIgnoreCase": {t: "MAIL"}}),
+            json!({}),
+            true,
+        ),
+        (
+            json!({"StringLike": {t: "ma?l*"}}),
+            json!({t: "mail-ops"}),
+            true,
+        ),
+        (
+            json!({"StringLike": {t: "ma?l*"}}),
+            json!({t: "Mail-ops"}),
+            false,
+        ),
+        (
+            json!({"StringNotLike": {t: "ma*"}}),
+            json!({t: "ops"}),
+            true,
+        ),
+        (
+            json!({"StringNotLike": {t: "ma*"}}),
+            json!({t: "mail"}),
+            false,
+        ),
+        (
+            json!({"StringEqualsIfExists": {t: "mail"}}),
+            json!({}),
+            true,
+        ),
+        (
+            json!({"StringEqualsIfExists": {t: "mail"}}),
+            json!({t: "ops"}),
+            false,
+        ),
+        (
+            json!({"StringNotEqualsIfExists": {t: "mail"}}),
+            json!({}),
+            true,
+        ),
         // Keys are case-insensitive.
-        (json!({"StringEquals": {"AWS:PRINCIPALTAG/TEAM": "mail"}}), json!({t: "mail"}), true),
+        (
+            json!({"StringEquals": {"AWS:PRINCIPALTAG/TEAM": "mail"}}),
+            json!({t: "mail"}),
+            true,
+        ),
         // Several keys under one operator are ANDed, several operators too.
-        (json!({"StringEquals": {t: "mail", "aws:username": "alice"}}), json!({t: "mail"}), false),
+        (
+            json!({"StringEquals": {t: "mail", "aws:username": "alice"}}),
+            json!({t: "mail"}),
+            false,
+        ),
         (
             json!({"StringEquals": {t: "mail"}, "StringLike": {"aws:username": "a*"}}),
             json!({t: "mail", "aws:username": "alice"}),
@@ -112,18 +197,54 @@ fn string_operators() {
 #[test]
 fn policy_variables_in_conditions() {
     let cases = [
-        (json!({"StringEquals": {"aws:PrincipalTag/owner": "${aws:username}"}}), json!({"aws:PrincipalTag/owner": "alice", "aws:username": "alice"}), true),
-        (json!({"StringEquals": {"aws:PrincipalTag/owner": "${aws:username}"}}), json!({"aws:PrincipalTag/owner": "alice", "aws:username": "bob"}), false),
+        (
+            json!({"StringEquals": {"aws:PrincipalTag/owner": "${aws:username}"}}),
+            json!({"aws:PrincipalTag/owner": "alice", "aws:username": "alice"}),
+            true,
+        ),
+        (
+            json!({"StringEquals": {"aws:PrincipalTag/owner": "${aws:username}"}}),
+            json!({"aws:PrincipalTag/owner": "alice", "aws:username": "bob"}),
+            false,
+        ),
         // A missing variable makes the value not match.
-        (json!({"StringEquals": {"aws:PrincipalTag/owner": "${aws:username}"}}), json!({"aws:PrincipalTag/owner": "alice"}), false),
+        (
+            json!({"StringEquals": {"aws:PrincipalTag/owner": "${aws:username}"}}),
+            json!({"aws:PrincipalTag/owner": "alice"}),
+            false,
+        ),
         // ... unless it has a default.
-        (json!({"StringEquals": {"aws:PrincipalTag/owner": "${aws:username, 'nobody'}"}}), json!({"aws:PrincipalTag/owner": "nobody"}), true),
+        (
+            json!({"StringEquals": {"aws:PrincipalTag/owner": "${aws:username, 'nobody'}"}}),
+            json!({"aws:PrincipalTag/owner": "nobody"}),
+            true,
+        ),
         // The escapes are literal characters, no wildcard.
-        (json!({"StringLike": {"aws:PrincipalTag/owner": "a${*}"}}), json!({"aws:PrincipalTag/owner": "a*"}), true),
-        (json!({"StringLike": {"aws:PrincipalTag/owner": "a${*}"}}), json!({"aws:PrincipalTag/owner": "ab"}), false),
-        (json!({"StringEquals": {"aws:PrincipalTag/owner": "${$}{x}${?}"}}), json!({"aws:PrincipalTag/owner": "${x}?"}), true),
-        (json!({"StringLike": {"aws:PrincipalTag/owner": "${aws:username}/*"}}), json!({"aws:PrincipalTag/owner": "alice/x", "aws:username": "alice"}), true),
-        (json!({"ArnLike": {"aws:SourceArn": "arn:aws:ses:*:${aws:SourceAccount}:*"}}), json!({"aws:SourceArn": "arn:aws:ses:eu-west-1:111122223333:mailmanager-ingress-point/inp-1", "aws:SourceAccount": "111122223333"}), true),
+        (
+            json!({"StringLike": {"aws:PrincipalTag/owner": "a${*}"}}),
+            json!({"aws:PrincipalTag/owner": "a*"}),
+            true,
+        ),
+        (
+            json!({"StringLike": {"aws:PrincipalTag/owner": "a${*}"}}),
+            json!({"aws:PrincipalTag/owner": "ab"}),
+            false,
+        ),
+        (
+            json!({"StringEquals": {"aws:PrincipalTag/owner": "${$}{x}${?}"}}),
+            json!({"aws:PrincipalTag/owner": "${x}?"}),
+            true,
+        ),
+        (
+            json!({"StringLike": {"aws:PrincipalTag/owner": "${aws:username}/*"}}),
+            json!({"aws:PrincipalTag/owner": "alice/x", "aws:username": "alice"}),
+            true,
+        ),
+        (
+            json!({"ArnLike": {"aws:SourceArn": "arn:aws:ses:*:${aws:SourceAccount}:*"}}),
+            json!({"aws:SourceArn": "arn:aws:ses:eu-west-1:111122223333:mailmanager-ingress-point/inp-1", "aws:SourceAccount": "111122223333"}),
+            true,
+        ),
     ];
     for (condition, entries, holds) in cases {
         check(condition, entries, holds);
@@ -137,19 +258,59 @@ fn numeric_operators() {
         (json!({"NumericEquals": {k: "10"}}), json!({k: "10"}), true),
         (json!({"NumericEquals": {k: 10}}), json!({k: "10.0"}), true),
         (json!({"NumericEquals": {k: "10"}}), json!({k: "11"}), false),
-        (json!({"NumericNotEquals": {k: "10"}}), json!({k: "11"}), true),
-        (json!({"NumericNotEquals": {k: ["10", "11"]}}), json!({k: "11"}), false),
+        (
+            json!({"NumericNotEquals": {k: "10"}}),
+            json!({k: "11"}),
+            true,
+        ),
+        (
+            json!({"NumericNotEquals": {k: ["10", "11"]}}),
+            json!({k: "11"}),
+            false,
+        ),
         (json!({"NumericNotEquals": {k: "10"}}), json!({}), true),
-        (json!({"NumericLessThan": {k: "3600"}}), json!({k: "60"}), true),
-        (json!({"NumericLessThan": {k: "3600"}}), json!({k: "3600"}), false),
-        (json!({"NumericLessThanEquals": {k: "3600"}}), json!({k: "3600"}), true),
-        (json!({"NumericGreaterThan": {k: "3600"}}), json!({k: "3601"}), true),
-        (json!({"NumericGreaterThanEquals": {k: "3600"}}), json!({k: "3599"}), false),
+        (
+            json!({"NumericLessThan": {k: "3600"}}),
+            json!({k: "60"}),
+            true,
+        ),
+        (
+            json!({"NumericLessThan": {k: "3600"}}),
+            json!({k: "3600"}),
+            false,
+        ),
+        (
+            json!({"NumericLessThanEquals": {k: "3600"}}),
+            json!({k: "3600"}),
+            true,
+        ),
+        (
+            json!({"NumericGreaterThan": {k: "3600"}}),
+            json!({k: "3601"}),
+            true,
+        ),
+        (
+            json!({"NumericGreaterThanEquals": {k: "3600"}}),
+            json!({k: "3599"}),
+            false,
+        ),
         (json!({"NumericLessThan": {k: "3600"}}), json!({}), false),
-        (json!({"NumericLessThanIfExists": {k: "3600"}}), json!({}), true),
-        (json!({"NumericLessThanIfExists": {k: "3600"}}), json!({k: "7200"}), false),
+        (
+            json!({"NumericLessThanIfExists": {k: "3600"}}),
+            json!({}),
+            true,
+        ),
+        (
+            json!({"NumericLessThanIfExists": {k: "3600"}}),
+            json!({k: "7200"}),
+            false,
+        ),
         // A request value of the wrong type does not match.
-        (json!({"NumericEquals": {"aws:username": "1"}}), json!({"aws:username": "one"}), false),
+        (
+            json!({"NumericEquals": {"aws:username": "1"}}),
+            json!({"aws:username": "one"}),
+            false,
+        ),
     ];
     for (condition, entries, holds) in cases {
         check(condition, entries, holds);
@@ -164,16 +325,56 @@ fn numeric_operators() {
 fn date_operators() {
     let k = "aws:CurrentTime";
     let cases = [
-        (json!({"DateLessThan": {k: "2025-06-01T00:00:00Z"}}), json!({k: "2025-05-31T23:59:59Z"}), true),
-        (json!({"DateLessThan": {k: "2025-06-01T00:00:00Z"}}), json!({k: "2025-06-01T00:00:00Z"}), false),
-        (json!({"DateLessThanEquals": {k: "2025-06-01"}}), json!({k: "2025-06-01T00:00:00Z"}), true),
-        (json!({"DateGreaterThan": {k: "2025-06-01T00:00:00Z"}}), json!({k: "2025-06-01T02:00:00+01:00"}), true),
-        (json!({"DateGreaterThanEquals": {k: "1748736000"}}), json!({k: "2025-06-01T00:00:00Z"}), true),
-        (json!({"DateEquals": {k: 1748736000}}), json!({k: "2025-06-01T00:00:00Z"}), true),
-        (json!({"DateNotEquals": {k: "2025-06-01T00:00:00Z"}}), json!({k: "2025-06-01T00:00:00Z"}), false),
-        (json!({"DateNotEquals": {k: "2025-06-01T00:00:00Z"}}), json!({}), true),
-        (json!({"DateLessThan": {k: "2025-06-01T00:00:00Z"}}), json!({}), false),
-        (json!({"DateLessThanIfExists": {k: "2025-06-01T00:00:00Z"}}), json!({}), true),
+        (
+            json!({"DateLessThan": {k: "2025-06-01T00:00:00Z"}}),
+            json!({k: "2025-05-31T23:59:59Z"}),
+            true,
+        ),
+        (
+            json!({"DateLessThan": {k: "2025-06-01T00:00:00Z"}}),
+            json!({k: "2025-06-01T00:00:00Z"}),
+            false,
+        ),
+        (
+            json!({"DateLessThanEquals": {k: "2025-06-01"}}),
+            json!({k: "2025-06-01T00:00:00Z"}),
+            true,
+        ),
+        (
+            json!({"DateGreaterThan": {k: "2025-06-01T00:00:00Z"}}),
+            json!({k: "2025-06-01T02:00:00+01:00"}),
+            true,
+        ),
+        (
+            json!({"DateGreaterThanEquals": {k: "1748736000"}}),
+            json!({k: "2025-06-01T00:00:00Z"}),
+            true,
+        ),
+        (
+            json!({"DateEquals": {k: 1748736000}}),
+            json!({k: "2025-06-01T00:00:00Z"}),
+            true,
+        ),
+        (
+            json!({"DateNotEquals": {k: "2025-06-01T00:00:00Z"}}),
+            json!({k: "2025-06-01T00:00:00Z"}),
+            false,
+        ),
+        (
+            json!({"DateNotEquals": {k: "2025-06-01T00:00:00Z"}}),
+            json!({}),
+            true,
+        ),
+        (
+            json!({"DateLessThan": {k: "2025-06-01T00:00:00Z"}}),
+            json!({}),
+            false,
+        ),
+        (
+            json!({"DateLessThanIfExists": {k: "2025-06-01T00:00:00Z"}}),
+            json!({}),
+            true,
+        ),
     ];
     for (condition, entries, holds) in cases {
         check(condition, entries, holds);
@@ -195,10 +396,26 @@ fn bool_and_binary_operators() {
         // Bool is not a negated operator: a missing key is false.
         (json!({"Bool": {k: "false"}}), json!({}), false),
         (json!({"BoolIfExists": {k: "false"}}), json!({}), true),
-        (json!({"BoolIfExists": {k: "false"}}), json!({k: true}), false),
-        (json!({"BinaryEquals": {"aws:PrincipalTag/key": "QmluYXJ5"}}), json!({"aws:PrincipalTag/key": "QmluYXJ5"}), true),
-        (json!({"BinaryEquals": {"aws:PrincipalTag/key": "QmluYXJ5"}}), json!({"aws:PrincipalTag/key": "QmluYXJ6"}), false),
-        (json!({"BinaryEquals": {"aws:PrincipalTag/key": "QmluYXJ5"}}), json!({}), false),
+        (
+            json!({"BoolIfExists": {k: "false"}}),
+            json!({k: true}),
+            false,
+        ),
+        (
+            json!({"BinaryEquals": {"aws:PrincipalTag/key": "QmluYXJ5"}}),
+            json!({"aws:PrincipalTag/key": "QmluYXJ5"}),
+            true,
+        ),
+        (
+            json!({"BinaryEquals": {"aws:PrincipalTag/key": "QmluYXJ5"}}),
+            json!({"aws:PrincipalTag/key": "QmluYXJ6"}),
+            false,
+        ),
+        (
+            json!({"BinaryEquals": {"aws:PrincipalTag/key": "QmluYXJ5"}}),
+            json!({}),
+            false,
+        ),
     ];
     for (condition, entries, holds) in cases {
         check(condition, entries, holds);
@@ -213,17 +430,61 @@ fn bool_and_binary_operators() {
 fn ip_operators() {
     let k = "aws:SourceIp";
     let cases = [
-        (json!({"IpAddress": {k: "203.0.113.0/24"}}), json!({k: "203.0.113.7"}), true),
-        (json!({"IpAddress": {k: "203.0.113.0/24"}}), json!({k: "198.51.100.7"}), false),
-        (json!({"IpAddress": {k: ["198.51.100.0/24", "203.0.113.0/24"]}}), json!({k: "203.0.113.7"}), true),
-        (json!({"IpAddress": {k: "203.0.113.7"}}), json!({k: "203.0.113.7"}), true),
-        (json!({"IpAddress": {k: "2001:db8::/32"}}), json!({k: "2001:db8:1::5"}), true),
-        (json!({"IpAddress": {k: "2001:db8::/32"}}), json!({k: "203.0.113.7"}), false),
-        (json!({"NotIpAddress": {k: "203.0.113.0/24"}}), json!({k: "198.51.100.7"}), true),
-        (json!({"NotIpAddress": {k: ["198.51.100.0/24", "203.0.113.0/24"]}}), json!({k: "198.51.100.7"}), false),
-        (json!({"NotIpAddress": {k: "203.0.113.0/24"}}), json!({}), true),
-        (json!({"IpAddress": {k: "203.0.113.0/24"}}), json!({}), false),
-        (json!({"IpAddressIfExists": {k: "203.0.113.0/24"}}), json!({}), true),
+        (
+            json!({"IpAddress": {k: "203.0.113.0/24"}}),
+            json!({k: "203.0.113.7"}),
+            true,
+        ),
+        (
+            json!({"IpAddress": {k: "203.0.113.0/24"}}),
+            json!({k: "198.51.100.7"}),
+            false,
+        ),
+        (
+            json!({"IpAddress": {k: ["198.51.100.0/24", "203.0.113.0/24"]}}),
+            json!({k: "203.0.113.7"}),
+            true,
+        ),
+        (
+            json!({"IpAddress": {k: "203.0.113.7"}}),
+            json!({k: "203.0.113.7"}),
+            true,
+        ),
+        (
+            json!({"IpAddress": {k: "2001:db8::/32"}}),
+            json!({k: "2001:db8:1::5"}),
+            true,
+        ),
+        (
+            json!({"IpAddress": {k: "2001:db8::/32"}}),
+            json!({k: "203.0.113.7"}),
+            false,
+        ),
+        (
+            json!({"NotIpAddress": {k: "203.0.113.0/24"}}),
+            json!({k: "198.51.100.7"}),
+            true,
+        ),
+        (
+            json!({"NotIpAddress": {k: ["198.51.100.0/24", "203.0.113.0/24"]}}),
+            json!({k: "198.51.100.7"}),
+            false,
+        ),
+        (
+            json!({"NotIpAddress": {k: "203.0.113.0/24"}}),
+            json!({}),
+            true,
+        ),
+        (
+            json!({"IpAddress": {k: "203.0.113.0/24"}}),
+            json!({}),
+            false,
+        ),
+        (
+            json!({"IpAddressIfExists": {k: "203.0.113.0/24"}}),
+            json!({}),
+            true,
+        ),
     ];
     for (condition, entries, holds) in cases {
         check(condition, entries, holds);
@@ -240,18 +501,54 @@ fn arn_operators() {
     let inp = "arn:aws:ses:eu-west-1:111122223333:mailmanager-ingress-point/inp-1";
     let cases = [
         (json!({"ArnEquals": {k: inp}}), json!({k: inp}), true),
-        (json!({"ArnLike": {k: "arn:aws:ses:*:111122223333:mailmanager-ingress-point/*"}}), json!({k: inp}), true),
-        (json!({"ArnEquals": {k: "arn:aws:ses:*:111122223333:mailmanager-ingress-point/*"}}), json!({k: inp}), true),
+        (
+            json!({"ArnLike": {k: "arn:aws:ses:*:111122223333:mailmanager-ingress-point/*"}}),
+            json!({k: inp}),
+            true,
+        ),
+        (
+            json!({"ArnEquals": {k: "arn:aws:ses:*:111122223333:mailmanager-ingress-point/*"}}),
+            json!({k: inp}),
+            true,
+        ),
         // A wildcard in the region stays in the region.
-        (json!({"ArnLike": {k: "arn:aws:ses:*:mailmanager-ingress-point/*"}}), json!({k: inp}), false),
-        (json!({"ArnLike": {k: "arn:aws:ses:eu-west-1:444455556666:*"}}), json!({k: inp}), false),
-        (json!({"ArnLike": {k: "arn:aws:SES:eu-west-1:111122223333:*"}}), json!({k: inp}), false),
-        (json!({"ArnLike": {k: "arn:aws:ses:eu-west-?:111122223333:mailmanager-*"}}), json!({k: inp}), true),
+        (
+            json!({"ArnLike": {k: "arn:aws:ses:*:mailmanager-ingress-point/*"}}),
+            json!({k: inp}),
+            false,
+        ),
+        (
+            json!({"ArnLike": {k: "arn:aws:ses:eu-west-1:444455556666:*"}}),
+            json!({k: inp}),
+            false,
+        ),
+        (
+            json!({"ArnLike": {k: "arn:aws:SES:eu-west-1:111122223333:*"}}),
+            json!({k: inp}),
+            false,
+        ),
+        (
+            json!({"ArnLike": {k: "arn:aws:ses:eu-west-?:111122223333:mailmanager-*"}}),
+            json!({k: inp}),
+            true,
+        ),
         (json!({"ArnNotEquals": {k: inp}}), json!({k: inp}), false),
-        (json!({"ArnNotLike": {k: "arn:aws:ses:*:444455556666:*"}}), json!({k: inp}), true),
-        (json!({"ArnNotLike": {k: "arn:aws:ses:*:444455556666:*"}}), json!({}), true),
+        (
+            json!({"ArnNotLike": {k: "arn:aws:ses:*:444455556666:*"}}),
+            json!({k: inp}),
+            true,
+        ),
+        (
+            json!({"ArnNotLike": {k: "arn:aws:ses:*:444455556666:*"}}),
+            json!({}),
+            true,
+        ),
         (json!({"ArnLike": {k: "arn:aws:ses:*"}}), json!({}), false),
-        (json!({"ArnLikeIfExists": {k: "arn:aws:ses:*"}}), json!({}), true),
+        (
+            json!({"ArnLikeIfExists": {k: "arn:aws:ses:*"}}),
+            json!({}),
+            true,
+        ),
     ];
     for (condition, entries, holds) in cases {
         check(condition, entries, holds);
@@ -263,11 +560,23 @@ fn null_operator() {
     let k = "aws:TokenIssueTime";
     let cases = [
         (json!({"Null": {k: "true"}}), json!({}), true),
-        (json!({"Null": {k: "true"}}), json!({k: "2025-06-01T00:00:00Z"}), false),
-        (json!({"Null": {k: "false"}}), json!({k: "2025-06-01T00:00:00Z"}), true),
+        (
+            json!({"Null": {k: "true"}}),
+            json!({k: "2025-06-01T00:00:00Z"}),
+            false,
+        ),
+        (
+            json!({"Null": {k: "false"}}),
+            json!({k: "2025-06-01T00:00:00Z"}),
+            true,
+        ),
         (json!({"Null": {k: false}}), json!({}), false),
         // An empty list is a null data set.
-        (json!({"Null": {"aws:TagKeys": "true"}}), json!({"aws:TagKeys": []}), true),
+        (
+            json!({"Null": {"aws:TagKeys": "true"}}),
+            json!({"aws:TagKeys": []}),
+            true,
+        ),
     ];
     for (condition, entries, holds) in cases {
         check(condition, entries, holds);
@@ -282,31 +591,111 @@ fn null_operator() {
 fn set_operators() {
     let k = "aws:TagKeys";
     let cases = [
-        (json!({"ForAllValues:StringEquals": {k: ["env", "team"]}}), json!({k: ["env"]}), true),
-        (json!({"ForAllValues:StringEquals": {k: ["env", "team"]}}), json!({k: ["env", "team"]}), true),
-        (json!({"ForAllValues:StringEquals": {k: ["env", "team"]}}), json!({k: ["env", "cost"]}), false),
+        (
+            json!({"ForAllValues:StringEquals": {k: ["env", "team"]}}),
+            json!({k: ["env"]}),
+            true,
+        ),
+        (
+            json!({"ForAllValues:StringEquals": {k: ["env", "team"]}}),
+            json!({k: ["env", "team"]}),
+            true,
+        ),
+        (
+            json!({"ForAllValues:StringEquals": {k: ["env", "team"]}}),
+            json!({k: ["env", "cost"]}),
+            false,
+        ),
         // ForAllValues on an empty or missing key is true.
-        (json!({"ForAllValues:StringEquals": {k: ["env"]}}), json!({k: []}), true),
-        (json!({"ForAllValues:StringEquals": {k: ["env"]}}), json!({}), true),
-        (json!({"ForAnyValue:StringEquals": {k: ["env", "team"]}}), json!({k: ["cost", "team"]}), true),
-        (json!({"ForAnyValue:StringEquals": {k: ["env", "team"]}}), json!({k: ["cost"]}), false),
+        (
+            json!({"ForAllValues:StringEquals": {k: ["env"]}}),
+            json!({k: []}),
+            true,
+        ),
+        (
+            json!({"ForAllValues:StringEquals": {k: ["env"]}}),
+            json!({}),
+            true,
+        ),
+        (
+            json!({"ForAnyValue:StringEquals": {k: ["env", "team"]}}),
+            json!({k: ["cost", "team"]}),
+            true,
+        ),
+        (
+            json!({"ForAnyValue:StringEquals": {k: ["env", "team"]}}),
+            json!({k: ["cost"]}),
+            false,
+        ),
         // ForAnyValue on an empty or missing key is false.
-        (json!({"ForAnyValue:StringEquals": {k: ["env"]}}), json!({k: []}), false),
-        (json!({"ForAnyValue:StringEquals": {k: ["env"]}}), json!({}), false),
+        (
+            json!({"ForAnyValue:StringEquals": {k: ["env"]}}),
+            json!({k: []}),
+            false,
+        ),
+        (
+            json!({"ForAnyValue:StringEquals": {k: ["env"]}}),
+            json!({}),
+            false,
+        ),
         // Negated: every value (ForAllValues) or one value (ForAnyValue) matches none.
-        (json!({"ForAllValues:StringNotEquals": {k: ["env", "team"]}}), json!({k: ["cost", "owner"]}), true),
-        (json!({"ForAllValues:StringNotEquals": {k: ["env", "team"]}}), json!({k: ["cost", "team"]}), false),
-        (json!({"ForAllValues:StringNotEquals": {k: ["env"]}}), json!({}), true),
-        (json!({"ForAnyValue:StringNotEquals": {k: ["env", "team"]}}), json!({k: ["cost", "team"]}), true),
-        (json!({"ForAnyValue:StringNotEquals": {k: ["env", "team"]}}), json!({k: ["env", "team"]}), false),
-        (json!({"ForAnyValue:StringNotEquals": {k: ["env"]}}), json!({}), false),
-        (json!({"ForAnyValue:StringLike": {k: ["e*"]}}), json!({k: ["cost", "env"]}), true),
-        (json!({"ForAllValues:StringLike": {k: ["e*", "t*"]}}), json!({k: ["env", "team"]}), true),
+        (
+            json!({"ForAllValues:StringNotEquals": {k: ["env", "team"]}}),
+            json!({k: ["cost", "owner"]}),
+            true,
+        ),
+        (
+            json!({"ForAllValues:StringNotEquals": {k: ["env", "team"]}}),
+            json!({k: ["cost", "team"]}),
+            false,
+        ),
+        (
+            json!({"ForAllValues:StringNotEquals": {k: ["env"]}}),
+            json!({}),
+            true,
+        ),
+        (
+            json!({"ForAnyValue:StringNotEquals": {k: ["env", "team"]}}),
+            json!({k: ["cost", "team"]}),
+            true,
+        ),
+        (
+            json!({"ForAnyValue:StringNotEquals": {k: ["env", "team"]}}),
+            json!({k: ["env", "team"]}),
+            false,
+        ),
+        (
+            json!({"ForAnyValue:StringNotEquals": {k: ["env"]}}),
+            json!({}),
+            false,
+        ),
+        (
+            json!({"ForAnyValue:StringLike": {k: ["e*"]}}),
+            json!({k: ["cost", "env"]}),
+            true,
+        ),
+        (
+            json!({"ForAllValues:StringLike": {k: ["e*", "t*"]}}),
+            json!({k: ["env", "team"]}),
+            true,
+        ),
         // Without a set operator, a multi-valued key matches when any value does.
-        (json!({"StringEquals": {k: "env"}}), json!({k: ["cost", "env"]}), true),
-        (json!({"StringNotEquals": {k: "env"}}), json!({k: ["cost", "env"]}), false),
+        (
+            json!({"StringEquals": {k: "env"}}),
+            json!({k: ["cost", "env"]}),
+            true,
+        ),
+        (
+            json!({"StringNotEquals": {k: "env"}}),
+            json!({k: ["cost", "env"]}),
+            false,
+        ),
         (json!({"StringEquals": {k: "env"}}), json!({k: []}), false),
-        (json!({"ForAnyValue:StringEqualsIfExists": {k: ["env"]}}), json!({}), true),
+        (
+            json!({"ForAnyValue:StringEqualsIfExists": {k: ["env"]}}),
+            json!({}),
+            true,
+        ),
     ];
     for (condition, entries, holds) in cases {
         check(condition, entries, holds);

@@ -15,7 +15,10 @@
 //! - `ForAllValues:` is true when every request value matches (for a negated operator: matches
 //!   none of the policy values), and also when the key is missing or its list is empty;
 //!   `ForAnyValue:` is true when at least one request value matches, false when the key is
-//!   missing or empty;
+//!   missing or empty, `IfExists` or not (the docs: "If the key [...] resolves to an empty
+//!   data set, the condition returns false"; AWS's own answer on re:Post, "ForAnyValue:
+//!   StringEqualsIfExists behaving unexpectedly", confirms it for a missing key);
+//! - a key given with an empty list is present: `Null` is false for it;
 //! - without a set operator, a multi-valued key matches when any of its values matches (for a
 //!   negated operator: when none does).
 
@@ -218,7 +221,7 @@ impl Condition {
     /// Whether the condition holds in `context`; why not when it does not.
     pub(crate) fn check(&self, context: &Context) -> Result<(), Failure> {
         let op = &self.operator;
-        let request = context.get(&self.key).filter(|v| !v.is_empty());
+        let request = context.get(&self.key);
         if op.family == Family::Null {
             let absent = request.is_none();
             let holds = self
@@ -234,12 +237,13 @@ impl Condition {
             };
         }
         let Some(request) = request else {
-            let holds = op.if_exists
-                || match op.set {
-                    Some(SetOp::All) => true,
-                    Some(SetOp::Any) => false,
-                    None => op.negated,
-                };
+            let holds = match op.set {
+                Some(SetOp::All) => true,
+                // Even with `IfExists`: AWS answers a missing key so (re:Post, "ForAnyValue:
+                // StringEqualsIfExists behaving unexpectedly"), and so does the oracle.
+                Some(SetOp::Any) => false,
+                None => op.negated || op.if_exists,
+            };
             return if holds {
                 Ok(())
             } else {

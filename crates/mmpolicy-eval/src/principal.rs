@@ -255,11 +255,13 @@ impl PrincipalElement {
 
 /// How one `AWS` entry names `principal`.
 fn aws_matches(name: &str, principal: &Principal) -> PrincipalMatch {
-    if principal.is_service() {
-        return PrincipalMatch::None;
-    }
+    // AWS, "AWS JSON policy elements: Principal", all principals: `{"AWS": "*"}` is
+    // equivalent to `"*"`, services included.
     if name == "*" {
         return PrincipalMatch::Direct;
+    }
+    if principal.is_service() {
+        return PrincipalMatch::None;
     }
     let (Some(partition), Some(account)) = (principal.partition(), principal.account()) else {
         return PrincipalMatch::None;

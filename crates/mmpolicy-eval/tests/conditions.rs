@@ -571,9 +571,14 @@ fn null_operator() {
             true,
         ),
         (json!({"Null": {k: false}}), json!({}), false),
-        // An empty list is a null data set.
+        // A key given with an empty list is present.
         (
             json!({"Null": {"aws:TagKeys": "true"}}),
+            json!({"aws:TagKeys": []}),
+            false,
+        ),
+        (
+            json!({"Null": {"aws:TagKeys": "false"}}),
             json!({"aws:TagKeys": []}),
             true,
         ),
@@ -691,8 +696,14 @@ fn set_operators() {
             false,
         ),
         (json!({"StringEquals": {k: "env"}}), json!({k: []}), false),
+        // ForAnyValue on a missing key is false even with IfExists.
         (
             json!({"ForAnyValue:StringEqualsIfExists": {k: ["env"]}}),
+            json!({}),
+            false,
+        ),
+        (
+            json!({"ForAllValues:StringEqualsIfExists": {k: ["env"]}}),
             json!({}),
             true,
         ),

@@ -5,6 +5,11 @@
 //! The expectations follow AWS, "IAM JSON policy elements: Condition operators" and
 //! "Conditions with multiple context keys or values"
 //! (reference_policies_condition-logic-multiple-context-keys-or-values).
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers: a failed unwrap or panic is a failed test"
+)]
 
 use mmpolicy_eval::{
     Context, ContextValue, Decision, EvalError, Policy, PolicySet, Principal, Request, ValueType,

@@ -2,6 +2,11 @@
 //! deny, same-account and cross-account requests, the KMS key-policy rule, service principals
 //! with `aws:SourceAccount`/`aws:SourceArn` (the shape of Mail Manager's secret and key
 //! policies), and what the evaluation reports. Every case runs through `check`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers: a failed unwrap or panic is a failed test"
+)]
 
 use mmpolicy_catalog::Catalog;
 use mmpolicy_eval::{

@@ -1,5 +1,10 @@
 //! Evaluation never panics: arbitrary JSON-ish policies (policy words, operators, wildcards,
 //! variables, wrong types and odd nesting) are either refused with an error or evaluated.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers: a failed unwrap or panic is a failed test"
+)]
 
 use mmpolicy_eval::{
     Context, ContextValue, Policy, PolicySet, Principal, Request, ResourcePolicyKind, evaluate,

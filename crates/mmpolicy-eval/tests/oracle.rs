@@ -7,6 +7,11 @@
 //! The oracle is installed with `npm ci` into `tests/oracle/node_modules` (git-ignored) the
 //! first time. Where Node.js or npm is absent, or the install fails, the test says so and
 //! returns: the one test allowed to skip.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers: a failed unwrap or panic is a failed test"
+)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

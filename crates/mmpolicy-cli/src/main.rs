@@ -52,6 +52,7 @@ enum Command {
     Bundle(cmd::bundle::Args),
     Lint(cmd::lint::Args),
     Bulk(cmd::bulk::Args),
+    Simulate(cmd::simulate::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),
 }
@@ -99,6 +100,7 @@ fn main() -> ExitCode {
         Command::Bundle(args) => cmd::bundle::run(&args),
         Command::Lint(args) => cmd::lint::run(&args),
         Command::Bulk(args) => cmd::bulk::run(&args),
+        Command::Simulate(args) => cmd::simulate::run(&args),
         Command::Completions(args) => cmd::completions::run(&args),
         Command::Man(args) => cmd::man::run(&args),
     };

@@ -9,3 +9,4 @@ pub mod list;
 pub mod man;
 pub mod render;
 pub mod schema;
+pub mod simulate;

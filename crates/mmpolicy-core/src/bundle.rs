@@ -16,6 +16,7 @@
 
 use crate::error::{ParamError, ParamsError, quote_value};
 use crate::model::PolicyDocument;
+pub use crate::provider::PolicySize;
 use crate::provider::{PolicyKind, Provider};
 use crate::types::{AccountId, Partition, Region, resolve_partition};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -142,36 +143,7 @@ impl PlannedPolicy {
     /// The size of the document as written, measured the way AWS measures its kind, with
     /// AWS's limit and the unit of both.
     pub fn size(&self) -> PolicySize {
-        let text = self.policy.to_pretty_json();
-        let non_white = || text.chars().filter(|c| !c.is_whitespace()).count();
-        let (size, limit, unit) = match self.kind {
-            PolicyKind::Identity => (non_white(), 6_144, "characters without white space"),
-            PolicyKind::Trust => (non_white(), 2_048, "characters without white space"),
-            PolicyKind::Key => (text.len(), 32_768, "bytes"),
-            PolicyKind::Bucket => (text.len(), 20_480, "bytes"),
-            PolicyKind::Secret => (text.chars().count(), 20_480, "characters"),
-        };
-        PolicySize { size, limit, unit }
-    }
-}
-
-/// The size of a planned policy against AWS's limit for its kind: identity policies 6,144
-/// characters without white space, trust policies 2,048, key policies 32,768 bytes, bucket
-/// policies 20,480 bytes, secret policies 20,480 characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PolicySize {
-    /// The size of the document.
-    pub size: usize,
-    /// AWS's limit for the kind.
-    pub limit: usize,
-    /// What is counted (`characters without white space`, `bytes`).
-    pub unit: &'static str,
-}
-
-impl PolicySize {
-    /// True when AWS would refuse the document as too large.
-    pub fn is_over(&self) -> bool {
-        self.size > self.limit
+        self.kind.measure(&self.policy.to_pretty_json())
     }
 }
 

@@ -23,7 +23,7 @@ pub use model::{
     Condition, ConditionValue, Effect, KeyMap, OneOrMany, PolicyDocument, Principal, PrincipalMap,
     Statement, Text, Version,
 };
-pub use provider::{ParamDoc, PolicyKind, PolicyProvider, Provider, param_docs};
+pub use provider::{ParamDoc, PolicyKind, PolicyProvider, PolicySize, Provider, param_docs};
 pub use provider::{join_description_lines, published_schema, schema_id};
 pub use registry::{DuplicateId, ProviderEntry, Registry, registry};
 

@@ -6,8 +6,10 @@
 //! cargo run -q -p mmpolicy-formats --example write_samples -- target/formats-sample/bundle target/formats-sample
 //! ```
 //!
-//! writes `target/formats-sample/{cloudformation,terraform,aws-cli}/`. The bundle folder is
-//! read through the temporary adapter [`mmpolicy_formats::bundle_index`].
+//! writes `target/formats-sample/{cloudformation,terraform,aws-cli}/`, and
+//! `target/formats-sample/placements.json`: each policy's file, kind and structured target,
+//! as the bundle's index will hold them. The bundle folder is read through the temporary
+//! adapter [`mmpolicy_formats::bundle_index`].
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +23,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: write_samples BUNDLE_DIR OUT_DIR".into());
     };
     let deployment = mmpolicy_formats::bundle_index::read(Path::new(bundle))?;
+    let placements: Vec<serde_json::Value> = deployment
+        .placements()
+        .iter()
+        .map(|p| serde_json::json!({"file": p.file(), "kind": p.kind(), "target": p.target()}))
+        .collect();
+    std::fs::create_dir_all(out)?;
+    let mut index = serde_json::to_string_pretty(&placements)?;
+    index.push('\n');
+    std::fs::write(PathBuf::from(out).join("placements.json"), index)?;
     let formats: [(&str, Formatter); 3] = [
         ("cloudformation", mmpolicy_formats::cloudformation::write),
         ("terraform", mmpolicy_formats::terraform::write),

@@ -29,6 +29,9 @@ pub const OUTPUTS: &str = "outputs.tf";
 /// Checkov's suppressions for key policies, with the reason checkov shows.
 const KEY_POLICY_SKIPS: &str = "  #checkov:skip=CKV_AWS_111:a key policy's Resource \"*\" is the key itself, and its grants are limited by principal and conditions\n  #checkov:skip=CKV_AWS_356:a key policy's Resource \"*\" is the key itself: a key policy cannot name another resource\n";
 
+/// Checkov's suppression for a user's policy: the deployment names a user, not a role.
+const USER_POLICY_SKIP: &str = "  #checkov:skip=CKV_AWS_40:the deployment names an IAM user as the principal; name a role in the deployment file to attach to a role instead\n";
+
 /// The file name of the script that merges what Terraform cannot.
 pub const MERGE_SCRIPT: &str = "merge-policies.sh";
 
@@ -157,7 +160,7 @@ pub fn write(deployment: &Deployment) -> Result<Vec<OutputFile>, FormatError> {
                 used.push(i);
                 let _ = write!(
                     main,
-                    "\nresource \"aws_iam_user_policy\" \"{name}\" {{\n{}}}\n",
+                    "\nresource \"aws_iam_user_policy\" \"{name}\" {{\n{USER_POLICY_SKIP}{}}}\n",
                     attributes(
                         1,
                         &[

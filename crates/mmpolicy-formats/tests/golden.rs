@@ -1,6 +1,10 @@
 //! Golden files of each form for the example deployment (its bundle, rendered by `mmpolicy
 //! bundle`, is the fixture `tests/fixtures/example-bundle/`), and the properties every form
 //! keeps.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] fns fail loudly on a broken test setup"
+)]
 
 use mmpolicy_formats::{
     Deployment, FormatError, OutputFile, Placement, RoleRef, Target, aws_cli, bundle_index,

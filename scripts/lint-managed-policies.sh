@@ -78,13 +78,14 @@ fi
 
 jq -n -r --arg corpus "$corpus" --arg commit "$commit" --argjson skipped "$skipped" \
     --slurpfile reports "$work/reports.json" --slurpfile aa "$work/aa.json" '
-# Access Analyzer issue code -> the mmpolicy rules that report the same problem.
+# Access Analyzer issue code -> the mmpolicy rules that report the same problem (none: no
+# rule has that check).
 def rules_for: {
     INVALID_ACTION: ["C002"],
     INVALID_SERVICE: ["C001", "C006"],
     INVALID_SERVICE_IN_ACTION: ["C001"],
     INVALID_SERVICE_CONDITION_KEY: ["C008"],
-    INVALID_SERVICE_PRINCIPAL_FORMAT: ["C014"],
+    INVALID_SERVICE_PRINCIPAL_FORMAT: [],
     MISSING_QUALIFIER: ["C013"],
     PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE: ["S005"],
     PASS_ROLE_WITH_STAR_IN_RESOURCE: ["S005"],
@@ -92,10 +93,10 @@ def rules_for: {
     POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA: ["E020"],
     TYPE_MISMATCH: ["C010"],
     REDUNDANT_ACTION: ["U002"],
-    REDUNDANT_RESOURCE: ["U004"],
-    EQUIVALENT_TO_NULL_FALSE: ["U005"],
-    CREATE_SLR_WITH_STAR_IN_RESOURCE: ["S012"],
-    CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE: ["S012"],
+    REDUNDANT_RESOURCE: [],
+    EQUIVALENT_TO_NULL_FALSE: [],
+    CREATE_SLR_WITH_STAR_IN_RESOURCE: [],
+    CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE: [],
     ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE: ["C009"]
 }[.] // [];
 def class_of: {ERROR: "error", SECURITY_WARNING: "security", WARNING: "warning", SUGGESTION: "suggestion"}[.] // "?";
@@ -132,7 +133,7 @@ def pct($n; $d): if $d == 0 then "-" else "\((100 * $n / $d) | round)%" end;
         | [$ps[] | select(. as $p | any($mm[$p][]?; .severity == ($type | class_of)))] as $same
         | [$ps[] | select(. as $p | any($mm[$p][]?; .code as $c | $rules | index($c)))] as $rule
         | ($ps - $rule) as $missed
-        | "  \($type) \($code): \($ps | length) policies; same class \($same | length) (\(pct($same | length; $ps | length))); rule \($rules | join("/")) \($rule | length) (\(pct($rule | length; $ps | length)))\(if ($missed | length) > 0 then "; missed by the rule: \($missed | join(", "))" else "" end)"),
+        | "  \($type) \($code): \($ps | length) policies; same class \($same | length) (\(pct($same | length; $ps | length))); rule \(if ($rules | length) == 0 then "(none)" else $rules | join("/") end) \($rule | length) (\(pct($rule | length; $ps | length)))\(if ($missed | length) > 0 then "; missed by the rule: \($missed | join(", "))" else "" end)"),
       "",
       ([$aa[] | select(any(.findings[]; .findingType == "ERROR")) | .name] as $aerr
        | [$aerr[] | select(. as $p | any($mm[$p][]?; .severity == "error"))] as $both

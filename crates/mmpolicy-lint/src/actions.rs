@@ -371,6 +371,10 @@ pub(crate) fn check_resources(
     {
         return;
     }
+    // Only `"*"`: every action accepts it and every resource is used, whatever the types.
+    if well_formed.iter().all(|(_, r)| *r == "*") {
+        return;
+    }
     // Which resources each resource type matches, worked out once per type (not once per
     // action and resource), so that thousands of actions on thousands of resources stay fast.
     let star: Vec<bool> = well_formed.iter().map(|(_, r)| *r == "*").collect();

@@ -385,9 +385,9 @@ rules! {
         example: (Bucket, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:role/r"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#),
     },
     /// A service principal limited by only one of `aws:SourceAccount` and `aws:SourceArn`.
-    PartialConfusedDeputyKeys = ("S010", "partial-confused-deputy-keys", Warning, "a service principal limited by `aws:SourceAccount` is also limited by `aws:SourceArn`, and the other way round (AWS recommends both)") {
-        why: "`aws:SourceAccount` alone lets any resource of your account use the grant; `aws:SourceArn` alone is safe only when the ARN names the account. AWS recommends both.",
-        fix: "Add the missing key: `aws:SourceArn` with your Mail Manager resources, or `aws:SourceAccount` with your account.",
+    PartialConfusedDeputyKeys = ("S010", "partial-confused-deputy-keys", Warning, "a service principal limited by `aws:SourceAccount` is also limited by `aws:SourceArn`, and one limited by `aws:SourceArn` alone names the account in it") {
+        why: "`aws:SourceAccount` alone lets any resource of your account use the grant. `aws:SourceArn` alone is as safe as both when every ARN names the account (AWS's own documented policies write one exact ARN and no `aws:SourceAccount`): no finding then; it is reported only when an ARN leaves the account open (the account field empty, `*` or a wildcard), which lets other accounts' resources through. AWS recommends both.",
+        fix: "Add the missing key: `aws:SourceArn` with your Mail Manager resources, or `aws:SourceAccount` with your account (or name the account in the `aws:SourceArn` pattern).",
         example: (Key, r#"{"Version": "2012-10-17", "Statement": [{"Sid": "AllowSes", "Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}}]}"#),
     },
     /// `StringLike`/`StringNotLike` on an ARN-typed key.

@@ -262,6 +262,7 @@ fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &m
         .collect();
     let data_says = res.items.iter().any(|i| i.expansion.names_source_keys);
     let absent = matches!(account, Limit::Absent) && matches!(arn, Limit::Absent);
+    let open_account = source_arn_with_open_account(s);
     for (sp, service) in principal_values(p, v, "Service") {
         let exempt = NO_SOURCE_KEYS.iter().find(|e| {
             e.principal.eq_ignore_ascii_case(service)
@@ -292,11 +293,15 @@ fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &m
         }
         const FIX: &str = "add `\"StringEquals\": {\"aws:SourceAccount\": \"<your account>\"}` and `\"ArnLike\": {\"aws:SourceArn\": \"<the calling resource's arn>\"}`";
         let finding = match (&account, &arn) {
+            // `aws:SourceArn` alone, every value naming the account: what AWS's own documented
+            // policies write; the account is fixed through the ARN.
+            (_, Limit::Effective) if open_account.is_none() => continue,
             (_, Limit::Effective) => Finding::new(
                 Rule::PartialConfusedDeputyKeys,
                 sp,
                 format!(
-                    "service principal `{service}` is limited by `aws:SourceArn` but not `aws:SourceAccount` (AWS recommends both): an `aws:SourceArn` pattern whose account is not fixed lets other accounts' resources act through this statement; add `\"StringEquals\": {{\"aws:SourceAccount\": \"<your account>\"}}`"
+                    "service principal `{service}` is limited by `aws:SourceArn` but not `aws:SourceAccount`, and the `aws:SourceArn` value `{}` leaves the account open: other accounts' resources can act through this statement; name the account in the ARN, or add `\"StringEquals\": {{\"aws:SourceAccount\": \"<your account>\"}}`",
+                    open_account.as_deref().unwrap_or_default()
                 ),
             ),
             (Limit::Effective, _) => Finding::new(
@@ -323,6 +328,22 @@ fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &m
         };
         out.push(finding);
     }
+}
+
+/// The first `aws:SourceArn` value, among the conditions the request must meet, whose account
+/// field is empty, `*` or holds a wildcard or a variable (`arn:aws:ses:us-east-1:*:...`); `None`
+/// when every value names one account.
+fn source_arn_with_open_account(s: &Stmt<'_>) -> Option<String> {
+    s.conditions
+        .iter()
+        .filter(|c| c.key.eq_ignore_ascii_case("aws:SourceArn"))
+        .filter(|c| parse_operator(c.op).is_some_and(|op| !op.if_exists && op.needs_key()))
+        .flat_map(|c| &c.values)
+        .map(|(_, v)| scalar_text(v))
+        .find(|arn| {
+            let account = arn.split(':').nth(4).unwrap_or_default();
+            account.is_empty() || account.contains(['*', '?']) || account.contains("${")
+        })
 }
 
 fn star_principal(s: &Stmt<'_>, p: &str, v: &Value, out: &mut Vec<Finding>) {

@@ -814,13 +814,35 @@ fn s001_missing_confused_deputy_keys() {
         only(json!({ "StringEquals": { "aws:SourceAccount": "111122223333" } })),
         &["S010 /Statement/0/Principal/Service"],
     );
+    // `aws:SourceArn` alone that names the account (as AWS's documented bucket policies
+    // write it) fixes the account: no finding; one that leaves the account open does not.
     check(
         "key",
         only(
             json!({ "ArnLike": { "aws:SourceArn": "arn:aws:ses:us-east-1:111122223333:mailmanager-ingress-point/*" } }),
         ),
-        &["S010 /Statement/0/Principal/Service"],
+        &[],
     );
+    check(
+        "key",
+        only(
+            json!({ "ArnEquals": { "aws:SourceArn": "arn:aws:ses:us-east-1:111122223333:mailmanager-ingress-point/inp-1" } }),
+        ),
+        &[],
+    );
+    for open in [
+        "arn:aws:ses:us-east-1:*:mailmanager-ingress-point/*",
+        "arn:aws:ses:us-east-1::mailmanager-ingress-point/*",
+        "arn:aws:ses:us-east-1:1111222233?3:mailmanager-ingress-point/*",
+        "arn:aws:ses:us-east-1:${aws:PrincipalAccount}:mailmanager-ingress-point/*",
+    ] {
+        check(
+            "key",
+            only(json!({ "ArnLike": { "aws:SourceArn": [
+                "arn:aws:ses:us-east-1:111122223333:mailmanager-ingress-point/*", open] } })),
+            &["S010 /Statement/0/Principal/Service"],
+        );
+    }
     // An organization-wide limit is the documented alternative.
     check(
         "key",
@@ -864,6 +886,25 @@ fn s001_missing_confused_deputy_keys() {
         json!({ "Service": "logs.us-east-1.amazonaws.com" }),
     );
     check("key", identity(s), &[]);
+}
+
+#[test]
+fn s010_message_names_the_arn_that_leaves_the_account_open() {
+    let s = with(
+        ses_key_statement(),
+        "/Condition",
+        json!({ "ArnLike": { "aws:SourceArn": "arn:aws:ses:us-east-1:*:mailmanager-ingress-point/*" } }),
+    );
+    let report = lint(&identity(s), Some(PolicyKind::Key), Catalog::embedded());
+    assert_eq!(report.findings.len(), 1);
+    let message = &report.findings[0].message;
+    assert!(
+        message.contains(
+            "`arn:aws:ses:us-east-1:*:mailmanager-ingress-point/*` leaves the account open"
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("whose account is not fixed"), "{message}");
 }
 
 #[test]

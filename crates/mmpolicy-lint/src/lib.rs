@@ -26,6 +26,7 @@
 mod actions;
 mod conditions;
 mod document;
+mod duplicates;
 mod grammar;
 mod kind;
 mod rules;
@@ -131,7 +132,8 @@ pub struct LintError {
     pub message: String,
 }
 
-/// Lints a parsed policy document. `kind` is guessed when `None`.
+/// Lints a parsed policy document. `kind` is guessed when `None`. A parsed document has lost
+/// any repeated key (the last copy is kept): [`lint_str`] reports those, this cannot.
 pub fn lint(document: &serde_json::Value, kind: Option<PolicyKind>, catalog: &Catalog) -> Report {
     run(document, None, kind, catalog)
 }
@@ -189,6 +191,9 @@ fn run(
         .map(|s| actions::resolve(s, catalog, &mut expansions, &mut closest_left, &mut out))
         .collect();
     grammar::check(&doc, value, text, kind, &mut out);
+    if let Some(text) = text {
+        duplicates::check(text, &mut out);
+    }
     for (stmt, res) in doc.statements.iter().zip(&resolved) {
         actions::check_resources(stmt, res, kind, catalog, &mut out);
         conditions::check(stmt, res, catalog, &mut out);

@@ -252,6 +252,12 @@ rules! {
         fix: "Keep the bucket's ARN (`arn:aws:s3:::bucket`) and its objects' (`arn:aws:s3:::bucket/*`); grant on other resources in their own policies.",
         example: (Bucket, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::bucket", "arn:aws:s3:::other/*"]}]}"#),
     },
+    /// A key repeated in one object.
+    DuplicateKey = ("E025", "duplicate-key", Error, "no object of the document holds a key twice") {
+        why: "JSON does not say what a repeated key means, and readers differ: most keep the last copy, some the first, some reject the document. A policy with `\"Statement\"` twice, or two `\"Action\"`s in one statement, may grant in AWS what a reviewer (or another tool) does not see; mmpolicy reads the last copy, so none of its other checks looks at the others.",
+        fix: "Keep the key once, with every value in it: merge the two `Action` lists into one, or the two `Statement` lists.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Action": "ses:DeleteArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
     /// The service prefix is no AWS service.
     UnknownService = ("C001", "unknown-service", Warning, "the action's service prefix is an AWS service") {
         why: "An action of a service that does not exist grants nothing, and is usually a misspelt prefix. When the prefix is within one edit of a known one, the finding is an error that names it, as IAM Access Analyzer's `INVALID_SERVICE_IN_ACTION` is. Otherwise it rests only on the catalog's silence, and the catalog lacks services that AWS's own managed policies still name (retired ones, and new ones before the data lists them): the finding is then a warning that says which data it was checked against, where Access Analyzer, whose list differs, reports an error for the prefixes it does not know.",
@@ -438,8 +444,12 @@ pub struct Example {
 }
 
 impl Example {
-    /// The policy, pretty-printed (as written when it does not parse).
+    /// The policy, pretty-printed (as written when it does not parse, or when it repeats a
+    /// key, which printing the parsed value would drop).
     pub fn pretty(&self) -> String {
+        if !crate::duplicates::find(self.text).is_empty() {
+            return self.text.to_owned();
+        }
         serde_json::from_str::<serde_json::Value>(self.text)
             .ok()
             .and_then(|v| serde_json::to_string_pretty(&v).ok())

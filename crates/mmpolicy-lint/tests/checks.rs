@@ -428,6 +428,58 @@ fn e023_trust_action() {
     check("trust", identity(trust), &["E023 /Statement/0/Action/1"]);
 }
 
+/// The findings of `text` linted as `kind`, as `CODE pointer`.
+fn codes_of_text(kind: PolicyKind, text: &str) -> Vec<String> {
+    lint_str(text, Some(kind), Catalog::embedded())
+        .unwrap()
+        .findings
+        .iter()
+        .map(|f| format!("{} {}", f.rule.code(), f.pointer))
+        .collect()
+}
+
+#[test]
+fn e025_duplicate_key() {
+    // Two `Action`s in one statement: the first is otherwise never seen.
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "iam:PassRole", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#;
+    assert_eq!(
+        codes_of_text(PolicyKind::Identity, text),
+        ["E025 /Statement/0/Action"]
+    );
+    // `Statement` twice, at the top.
+    let text = r#"{"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}],
+        "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#;
+    let report = lint_str(text, Some(PolicyKind::Identity), Catalog::embedded()).unwrap();
+    assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+    let f = &report.findings[0];
+    assert_eq!((f.rule, f.severity), (Rule::DuplicateKey, Severity::Error));
+    assert_eq!(f.pointer, "/Statement");
+    assert!(
+        f.message
+            .starts_with("the document has the key `Statement` more than once"),
+        "{}",
+        f.message
+    );
+    // Condition keys repeated under one operator, named by their pointer.
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1",
+        "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a", "aws:PrincipalTag/team": "b"}}}]}"#;
+    assert_eq!(
+        codes_of_text(PolicyKind::Identity, text),
+        ["E025 /Statement/0/Condition/StringEquals/aws:PrincipalTag~1team"]
+    );
+    // Keys that differ in case are different keys.
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1",
+        "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a", "aws:PrincipalTag/Team": "b"}}}]}"#;
+    assert_eq!(
+        codes_of_text(PolicyKind::Identity, text),
+        Vec::<String>::new()
+    );
+}
+
 // ---- catalog ----
 
 #[test]

@@ -197,7 +197,7 @@ fn run(
     for (stmt, res) in doc.statements.iter().zip(&resolved) {
         actions::check_resources(stmt, res, kind, catalog, &mut out);
         conditions::check(stmt, res, catalog, &mut out);
-        security::check(stmt, res, &mut out);
+        security::check(stmt, res, kind, &mut out);
     }
     suggest::check(&doc, &mut out);
     sort_findings(&mut out);

@@ -402,6 +402,18 @@ rules! {
         fix: "Use `ArnLike` (or `ArnNotLike`), which matches each field of the ARN on its own.",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1", "Condition": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/mail-*"}}}]}"#),
     },
+    /// `svc:*` or `*` on every resource.
+    WildcardActionOnAllResources = ("S012", "wildcard-action-on-all-resources", Security, "an Allow does not grant every action of a service (`svc:*`), or every action (`*`), on every resource (`\"*\"`, or an ARN whose resource part is `*`)") {
+        why: r#"`"Action": "s3:*"` on `"Resource": "*"` grants every action of the service, on every resource of every account the holder can reach, and every action AWS adds to the service later; `"Action": "*"` on `"*"` is full administrator access. IAM Access Analyzer's policy validation has no such check (its security warnings are about `iam:PassRole`, ARN operators and the like; it lists no finding for a wildcard action on all resources), so it passes these policies clean. The service prefix is compared without case, as IAM does (`S3:*` is `s3:*`). Not checked in key and secret policies, where `"*"` is the key or secret itself and AWS's default key policy grants `kms:*` to the account."#,
+        fix: "List the actions the holder needs (`s3:GetObject`, `s3:PutObject`) and name the resources they act on (`arn:aws:s3:::bucket/*`).",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:*", "Resource": "*"}]}"#),
+    },
+    /// A specific action on every resource of its service.
+    ActionOnEveryResource = ("S013", "action-on-every-resource", Warning, "an action is not granted on an ARN that names every resource of its service (`arn:aws:s3:::*`)") {
+        why: r#"`s3:GetObject` on `arn:aws:s3:::*` reaches every object of every bucket, in any account whose bucket policy lets the holder in: an ARN whose resource part is only `*` names no resource in particular. A warning: the actions are named, and some grants are meant to be this wide. Actions that accept no resource type are skipped, since AWS authorizes them only against `"*"` (see `C005`); `"Resource": "*"` itself is not reported for named actions (AWS's managed policies use it everywhere), only the ARN form that looks narrower than it is."#,
+        fix: "Name the resources in the ARN: `arn:aws:s3:::bucket/*`, `arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1`.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*"}]}"#),
+    },
     /// Two identical statements.
     DuplicateStatement = ("U001", "duplicate-statement", Suggestion, "no statement repeats another") {
         why: "A statement that repeats another adds nothing but length, and a later edit to one copy leaves the other behind.",

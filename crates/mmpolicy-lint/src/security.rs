@@ -17,7 +17,7 @@
 use crate::actions::Resolved;
 use crate::conditions::parse_operator;
 use crate::document::{Stmt, scalar_text};
-use crate::{Finding, Rule, ptr};
+use crate::{Finding, PolicyKind, Rule, ptr};
 use mmpolicy_catalog::pattern::wildcard_matches_ignore_case;
 use serde_json::Value;
 
@@ -132,7 +132,12 @@ fn principal_values<'a>(p: &str, v: &'a Value, kind: &str) -> Vec<(String, &'a s
     }
 }
 
-pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check(
+    s: &Stmt<'_>,
+    res: &Resolved<'_>,
+    kind: Option<PolicyKind>,
+    out: &mut Vec<Finding>,
+) {
     if let Some((p, v)) = &s.principal {
         if s.is_allow() {
             confused_deputy(s, res, p, v, out);
@@ -173,6 +178,93 @@ pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, out: &mut Vec<Finding>) {
         ));
     }
     pass_role(s, out);
+    wide_grants(s, res, kind, out);
+}
+
+/// Whether `resource` is every resource: `"*"`, or an ARN whose resource part is only `*`
+/// (`arn:aws:s3:::*`, `arn:aws:ses:us-east-1:111122223333:*`, `arn:aws:s3:::*/*`).
+fn every_resource(resource: &str) -> bool {
+    resource == "*" || arn_resource_is_star(resource)
+}
+
+/// Whether `resource` is an ARN whose resource part is made of `*` alone (with `/` between).
+fn arn_resource_is_star(resource: &str) -> bool {
+    resource.starts_with("arn:")
+        && resource
+            .splitn(6, ':')
+            .nth(5)
+            .is_some_and(|r| r.contains('*') && r.bytes().all(|b| matches!(b, b'*' | b'/')))
+}
+
+/// `svc:*` or `*` on every resource (S012); a narrower action on an ARN that names every
+/// resource of its service (S013), unless the action accepts no resource type (then `"*"` is
+/// what it needs, see C005). Not in key and secret policies, where `"*"` is the key or secret
+/// the policy is attached to, nor in trust policies, which have no resource.
+fn wide_grants(s: &Stmt<'_>, res: &Resolved<'_>, kind: Option<PolicyKind>, out: &mut Vec<Finding>) {
+    if matches!(
+        kind,
+        Some(PolicyKind::Key | PolicyKind::Secret | PolicyKind::Trust)
+    ) {
+        return;
+    }
+    let (Some(actions), Some(resources)) = (&s.action, &s.resource) else {
+        return;
+    };
+    let Some((_, all)) = resources.items.iter().find(|(_, r)| every_resource(r)) else {
+        return;
+    };
+    for (ap, action) in &actions.items {
+        let service = action.split_once(':').map(|(svc, _)| svc);
+        let whole_service = match service {
+            None => *action == "*",
+            Some(svc) => action.len() == svc.len() + 2 && action.ends_with(":*"),
+        };
+        if !whole_service {
+            continue;
+        }
+        let what = match service {
+            None => "every action of every AWS service: full administrator access".to_owned(),
+            Some(svc) => format!("every action of `{svc}`, those AWS adds later included"),
+        };
+        out.push(Finding::new(
+            Rule::WildcardActionOnAllResources,
+            ap.clone(),
+            format!(
+                "`{action}` on `{all}` allows {what}, on every resource: list the actions the holder needs and name the resources they act on"
+            ),
+        ));
+    }
+    for item in &res.items {
+        let text = item.text.as_str();
+        if text.ends_with(":*") && !text[..text.len() - 2].contains(['*', '?']) {
+            continue;
+        }
+        // An action that accepts no resource type is authorized only against `"*"`.
+        if item.expansion.resource_types.is_empty() {
+            continue;
+        }
+        let prefix = item.service.prefix();
+        let wide = resources.items.iter().find(|(_, r)| {
+            arn_resource_is_star(r)
+                && r.split(':')
+                    .nth(2)
+                    .is_some_and(|svc| svc.eq_ignore_ascii_case(prefix))
+        });
+        if let Some((_, r)) = wide {
+            out.push(Finding::new(
+                Rule::ActionOnEveryResource,
+                item.ptr.clone(),
+                format!(
+                    "`{text}` on `{r}` reaches every `{prefix}` resource the ARN's region and account allow ({}): name the resources it acts on",
+                    if prefix.eq_ignore_ascii_case("s3") {
+                        "every bucket, in any account whose bucket policy lets it"
+                    } else {
+                        "not one you chose"
+                    }
+                ),
+            ));
+        }
+    }
 }
 
 /// How well the statement's conditions pin one key.

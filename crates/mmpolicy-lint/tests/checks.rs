@@ -1005,6 +1005,95 @@ fn s008_archive_export_does_not_support_confused_deputy_keys() {
 }
 
 #[test]
+fn s012_wildcard_action_on_all_resources() {
+    let grant = |action: Value, resource: Value| {
+        identity(json!({ "Effect": "Allow", "Action": action, "Resource": resource }))
+    };
+    for action in ["s3:*", "ses:*", "S3:*"] {
+        check(
+            "identity",
+            grant(json!(action), json!("*")),
+            &["S012 /Statement/0/Action"],
+        );
+    }
+    // The ARN form of every resource, and a list holding it.
+    check(
+        "identity",
+        grant(
+            json!("s3:*"),
+            json!(["arn:aws:s3:::bucket/*", "arn:aws:s3:::*"]),
+        ),
+        &["S012 /Statement/0/Action"],
+    );
+    // `*` on `*`: full access, beside the `iam:PassRole` finding.
+    check(
+        "identity",
+        grant(json!(["*"]), json!("*")),
+        &["S012 /Statement/0/Action/0", "S005 /Statement/0/Resource"],
+    );
+    // Named resources, a Deny, or a key policy (where `"*"` is the key): no finding.
+    check(
+        "identity",
+        grant(json!("s3:*"), json!("arn:aws:s3:::bucket/*")),
+        &[],
+    );
+    check(
+        "identity",
+        identity(json!({ "Effect": "Deny", "Action": "s3:*", "Resource": "*" })),
+        &[],
+    );
+    let root = json!({ "Sid": "EnableIamPolicies", "Effect": "Allow",
+        "Principal": { "AWS": "arn:aws:iam::111122223333:root" }, "Action": "kms:*", "Resource": "*" });
+    check("key", identity(root), &[]);
+}
+
+#[test]
+fn s013_action_on_every_resource() {
+    let grant = |action: Value, resource: Value| {
+        identity(json!({ "Effect": "Allow", "Action": action, "Resource": resource }))
+    };
+    check(
+        "identity",
+        grant(json!("s3:GetObject"), json!("arn:aws:s3:::*")),
+        &["S013 /Statement/0/Action"],
+    );
+    check(
+        "identity",
+        grant(
+            json!("ses:GetArchive"),
+            json!("arn:aws:ses:us-east-1:111122223333:*"),
+        ),
+        &["S013 /Statement/0/Action"],
+    );
+    // A named bucket, `"*"` itself for a named action, or an action of another service.
+    check(
+        "identity",
+        grant(json!("s3:GetObject"), json!("arn:aws:s3:::bucket/*")),
+        &[],
+    );
+    check("identity", grant(json!("s3:GetObject"), json!("*")), &[]);
+    // An action that accepts no resource type needs `"*"`: C005 tells, not S013.
+    check(
+        "identity",
+        grant(
+            json!("ses:ListArchives"),
+            json!("arn:aws:ses:us-east-1:111122223333:*"),
+        ),
+        &["C005 /Statement/0/Action"],
+    );
+    let report = lint(
+        &grant(json!("s3:GetObject"), json!("arn:aws:s3:::*")),
+        Some(PolicyKind::Identity),
+        Catalog::embedded(),
+    );
+    assert!(
+        report.findings[0].message.contains("every bucket"),
+        "{}",
+        report.findings[0].message
+    );
+}
+
+#[test]
 fn s002_unconditioned_star_principal() {
     let s = json!({ "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*" });
     check(

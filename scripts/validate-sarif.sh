@@ -92,7 +92,7 @@ lint "$work/relative.sarif" "$page/archiving-identity-policy.json" "./$page/ingr
 lint "$work/absolute.sarif" "$PWD/$page/archiving-identity-policy.json" "$PWD/$page/smtp-relay-key-policy.json"
 lint "$work/stdin.sarif" - <"$page/archiving-identity-policy.json"
 lint "$work/bundle.sarif" "$work/policies"
-lint "$work/no-findings.sarif" --kind key "$page/smtp-relay-key-policy.json"
+lint "$work/no-findings.sarif" --kind secret "$page/smtp-relay-secret-policy.json"
 lint "$work/every-rule.sarif" "$work/every-rule"
 
 failed=0

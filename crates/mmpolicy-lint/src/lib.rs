@@ -199,6 +199,7 @@ fn run(
         conditions::check(stmt, res, catalog, &mut out);
         security::check(stmt, res, kind, &mut out);
     }
+    security::key_administrator(&doc, kind, &mut out);
     suggest::check(&doc, &mut out);
     sort_findings(&mut out);
     Report {

@@ -414,6 +414,12 @@ rules! {
         fix: "Name the resources in the ARN: `arn:aws:s3:::bucket/*`, `arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1`.",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*"}]}"#),
     },
+    /// A key policy that lets no one of the account manage the key.
+    KeyWithoutAdministrator = ("S014", "key-without-administrator", Warning, "a key policy lets the account, or an administrator role or user of it, manage the key (`kms:PutKeyPolicy`, or `kms:*`)") {
+        why: r#"A key policy is the only thing that grants access to a KMS key: IAM policies count only when the key policy lets the account in. A key policy of service statements alone (SES may decrypt) leaves nobody able to change the policy, grant access or schedule the key's deletion: the account is locked out, and only AWS Support can help. KMS refuses such a policy unless its lockout safety check is bypassed. AWS's default key policy grants `kms:*` to `arn:aws:iam::ACCOUNT:root`; the rule is met by an Allow that grants `kms:PutKeyPolicy` (or a wildcard that covers it, `kms:*`, `*`) to the account root, the account id, or an IAM role or user of an account. A warning: the statements may be meant for merging into a policy that has one (then lint the merged policy)."#,
+        fix: r#"Keep the key's existing administrator statement: merge these statements into its policy (`mmpolicy merge`), or add AWS's default statement, `{"Sid": "EnableIamUserPermissions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}`."#,
+        example: (Key, r#"{"Version": "2012-10-17", "Statement": [{"Sid": "AllowSes", "Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}, "ArnLike": {"aws:SourceArn": "arn:aws:ses:us-east-1:111122223333:mailmanager-ingress-point/*"}}}]}"#),
+    },
     /// Two identical statements.
     DuplicateStatement = ("U001", "duplicate-statement", Suggestion, "no statement repeats another") {
         why: "A statement that repeats another adds nothing but length, and a later edit to one copy leaves the other behind.",

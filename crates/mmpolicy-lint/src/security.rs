@@ -16,7 +16,7 @@
 
 use crate::actions::Resolved;
 use crate::conditions::parse_operator;
-use crate::document::{Stmt, scalar_text};
+use crate::document::{Document, Stmt, scalar_text};
 use crate::{Finding, PolicyKind, Rule, ptr};
 use mmpolicy_catalog::pattern::wildcard_matches_ignore_case;
 use serde_json::Value;
@@ -496,6 +496,60 @@ fn pass_role(s: &Stmt<'_>, out: &mut Vec<Finding>) {
                 format!("`{action}` on `\"*\"` lets the holder pass any role, and gain its permissions: name the roles (`arn:aws:iam::111122223333:role/name`) and add `iam:PassedToService`"),
             ));
         }
+    }
+}
+
+/// A key policy in which no Allow lets the account, or a role or user of it, manage the key
+/// (`kms:PutKeyPolicy`, which `kms:*` includes): the key cannot be managed once the policy is
+/// in place, and KMS refuses such a policy unless its lockout safety check is bypassed.
+pub(crate) fn key_administrator(
+    doc: &Document<'_>,
+    kind: Option<PolicyKind>,
+    out: &mut Vec<Finding>,
+) {
+    // A bare statement is a fragment to add to a policy (E006 says so), not the policy.
+    if kind != Some(PolicyKind::Key) || doc.statements.is_empty() || doc.bare_statement {
+        return;
+    }
+    let manages = |s: &Stmt<'_>| {
+        let Some((p, v)) = &s.principal else {
+            return false;
+        };
+        s.is_allow()
+            && principal_values(p, v, "AWS")
+                .iter()
+                .any(|(_, a)| account_principal(a))
+            && s.action
+                .iter()
+                .flat_map(|a| &a.items)
+                .any(|(_, a)| wildcard_matches_ignore_case(a, "kms:PutKeyPolicy"))
+    };
+    if doc.statements.iter().any(manages) {
+        return;
+    }
+    out.push(Finding::new(
+        Rule::KeyWithoutAdministrator,
+        "/Statement",
+        "no statement lets the account or an administrator manage the key (`kms:PutKeyPolicy`): with this policy alone nobody can change it, and KMS refuses it unless its lockout safety check is bypassed; add AWS's default statement, `{\"Sid\": \"EnableIamUserPermissions\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::<your account>:root\"}, \"Action\": \"kms:*\", \"Resource\": \"*\"}`, or merge these statements into the key's existing policy with `mmpolicy merge`",
+    ));
+}
+
+/// The account (`111122223333`, `arn:aws:iam::111122223333:root`) or one of its roles or
+/// users, by ARN.
+fn account_principal(value: &str) -> bool {
+    let account_id = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
+    if account_id(value) {
+        return true;
+    }
+    let parts: Vec<&str> = value.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", _, "iam", "", account, resource] => {
+            account_id(account)
+                && (*resource == "root"
+                    || resource.starts_with("role/")
+                    || resource.starts_with("user/"))
+        }
+        _ => false,
     }
 }
 

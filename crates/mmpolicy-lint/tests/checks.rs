@@ -68,6 +68,17 @@ fn identity(statement: Value) -> Value {
     json!({ "Version": "2012-10-17", "Statement": [statement] })
 }
 
+/// A key policy of `statement` and AWS's default statement that lets the account manage the
+/// key (without which S014 fires).
+fn key_policy(statement: Value) -> Value {
+    json!({ "Version": "2012-10-17", "Statement": [statement, key_admin()] })
+}
+
+fn key_admin() -> Value {
+    json!({ "Sid": "EnableIamUserPermissions", "Effect": "Allow",
+        "Principal": { "AWS": "arn:aws:iam::111122223333:root" }, "Action": "kms:*", "Resource": "*" })
+}
+
 fn read_archive() -> Value {
     json!({ "Sid": "ReadArchive", "Effect": "Allow", "Action": "ses:GetArchive", "Resource": ARCHIVE })
 }
@@ -98,8 +109,8 @@ fn without(mut v: Value, key: &str) -> Value {
 #[test]
 fn clean_policies() {
     check("identity", identity(read_archive()), &[]);
-    check("key", identity(ses_key_statement()), &[]);
-    check("guess", identity(ses_key_statement()), &[]);
+    check("key", key_policy(ses_key_statement()), &[]);
+    check("guess", key_policy(ses_key_statement()), &[]);
 }
 
 // ---- grammar ----
@@ -230,7 +241,7 @@ fn e013_principal_in_identity_policy() {
 fn e014_missing_principal() {
     check(
         "key",
-        identity(without(ses_key_statement(), "Principal")),
+        key_policy(without(ses_key_statement(), "Principal")),
         &["E014 /Statement/0"],
     );
     let bucket =
@@ -250,7 +261,7 @@ fn e016_resource_not_star() {
     let key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     check(
         "key",
-        identity(with(ses_key_statement(), "/Resource", json!(key_arn))),
+        key_policy(with(ses_key_statement(), "/Resource", json!(key_arn))),
         &["E016 /Statement/0/Resource"],
     );
     let secret = with(
@@ -288,7 +299,7 @@ fn e017_e018_sid() {
     // Key policies accept spaces.
     check(
         "key",
-        identity(with(
+        key_policy(with(
             ses_key_statement(),
             "/Sid",
             json!("Allow SES to decrypt"),
@@ -345,9 +356,10 @@ fn e020_measures_the_text_as_written() {
     assert!(report.findings.is_empty(), "{:?}", report.findings);
     // For key policies, bytes count, white space included.
     let text = format!(
-        "{{\"Version\": \"2012-10-17\",{}\"Statement\": [{}]}}",
+        "{{\"Version\": \"2012-10-17\",{}\"Statement\": [{}, {}]}}",
         " ".repeat(33_000),
-        ses_key_statement()
+        ses_key_statement(),
+        key_admin()
     );
     let report = lint_str(&text, Some(PolicyKind::Key), Catalog::embedded()).unwrap();
     let codes: Vec<&str> = report.findings.iter().map(|f| f.rule.code()).collect();
@@ -398,7 +410,7 @@ fn e022_invalid_principal() {
     );
     check(
         "key",
-        identity(s),
+        key_policy(s),
         &["E022 /Statement/0/Principal/Services"],
     );
     let s = with(
@@ -406,19 +418,19 @@ fn e022_invalid_principal() {
         "/Principal",
         json!("ses.amazonaws.com"),
     );
-    check("key", identity(s), &["E022 /Statement/0/Principal"]);
+    check("key", key_policy(s), &["E022 /Statement/0/Principal"]);
     let s = with(
         ses_key_statement(),
         "/Principal",
         json!({ "AWS": "my-role" }),
     );
-    check("key", identity(s), &["E022 /Statement/0/Principal/AWS"]);
+    check("key", key_policy(s), &["E022 /Statement/0/Principal/AWS"]);
     let s = with(
         ses_key_statement(),
         "/Principal",
         json!({ "AWS": ["111122223333", "arn:aws:iam::111122223333:role/r"] }),
     );
-    check("key", identity(s), &[]);
+    check("key", key_policy(s), &[]);
 }
 
 #[test]
@@ -857,10 +869,14 @@ fn c010_condition_type_mismatch() {
 #[test]
 fn s001_missing_confused_deputy_keys() {
     let s = without(ses_key_statement(), "Condition");
-    check("key", identity(s), &["S001 /Statement/0/Principal/Service"]);
+    check(
+        "key",
+        key_policy(s),
+        &["S001 /Statement/0/Principal/Service"],
+    );
     // One of the keys keeps other accounts out, or names the resource: a warning, as AWS
     // recommends both.
-    let only = |c: Value| identity(with(ses_key_statement(), "/Condition", c));
+    let only = |c: Value| key_policy(with(ses_key_statement(), "/Condition", c));
     check(
         "key",
         only(json!({ "StringEquals": { "aws:SourceAccount": "111122223333" } })),
@@ -937,7 +953,7 @@ fn s001_missing_confused_deputy_keys() {
         "/Principal",
         json!({ "Service": "logs.us-east-1.amazonaws.com" }),
     );
-    check("key", identity(s), &[]);
+    check("key", key_policy(s), &[]);
 }
 
 #[test]
@@ -947,7 +963,7 @@ fn s010_message_names_the_arn_that_leaves_the_account_open() {
         "/Condition",
         json!({ "ArnLike": { "aws:SourceArn": "arn:aws:ses:us-east-1:*:mailmanager-ingress-point/*" } }),
     );
-    let report = lint(&identity(s), Some(PolicyKind::Key), Catalog::embedded());
+    let report = lint(&key_policy(s), Some(PolicyKind::Key), Catalog::embedded());
     assert_eq!(report.findings.len(), 1);
     let message = &report.findings[0].message;
     assert!(
@@ -966,7 +982,7 @@ fn s001_message_says_why_a_condition_protects_nothing() {
         "/Condition",
         json!({ "ArnLike": { "aws:SourceArn": "*" } }),
     );
-    let report = lint(&identity(s), Some(PolicyKind::Key), Catalog::embedded());
+    let report = lint(&key_policy(s), Some(PolicyKind::Key), Catalog::embedded());
     assert_eq!(report.findings.len(), 1);
     assert!(
         report.findings[0]
@@ -999,7 +1015,7 @@ fn s008_archive_export_does_not_support_confused_deputy_keys() {
         "Action": ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], "Resource": "*" });
     check(
         "key",
-        identity(archive_key),
+        key_policy(archive_key),
         &["S008 /Statement/0/Principal/Service"],
     );
 }
@@ -1091,6 +1107,47 @@ fn s013_action_on_every_resource() {
         "{}",
         report.findings[0].message
     );
+}
+
+#[test]
+fn s014_key_without_administrator() {
+    // Only the service statement: nobody of the account can manage the key.
+    check("key", identity(ses_key_statement()), &["S014 /Statement"]);
+    // The account root, its id, a role or a user of it, with `kms:*`, `*` or
+    // `kms:PutKeyPolicy` (or a wildcard that covers it).
+    for (principal, action) in [
+        ("arn:aws:iam::111122223333:root", "kms:*"),
+        ("111122223333", "kms:PutKeyPolicy"),
+        ("arn:aws:iam::111122223333:role/KeyAdmins", "kms:Put*"),
+        ("arn:aws-us-gov:iam::111122223333:user/admin", "kms:*"),
+    ] {
+        let admin = json!({ "Sid": "Admin", "Effect": "Allow", "Principal": { "AWS": principal },
+            "Action": action, "Resource": "*" });
+        let policy = json!({ "Version": "2012-10-17", "Statement": [ses_key_statement(), admin] });
+        check("key", policy, &[]);
+    }
+    // Use without management, a Deny, or a service: still no administrator.
+    for admin in [
+        json!({ "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+            "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": "*" }),
+        json!({ "Effect": "Deny", "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+            "Action": "kms:*", "Resource": "*" }),
+        json!({ "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111122223333:group/admins" },
+            "Action": "kms:*", "Resource": "*" }),
+    ] {
+        let policy = json!({ "Version": "2012-10-17", "Statement": [ses_key_statement(), admin] });
+        let report = lint(&policy, Some(PolicyKind::Key), Catalog::embedded());
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.rule == Rule::KeyWithoutAdministrator),
+            "{:?}",
+            report.findings
+        );
+    }
+    // Other kinds are not key policies.
+    check("identity", identity(read_archive()), &[]);
 }
 
 #[test]

@@ -433,8 +433,8 @@ rules! {
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ses:GetArchive", "ses:getarchive"], "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
     },
     /// Two statements that can merge.
-    MergeableStatements = ("U003", "mergeable-statements", Suggestion, "statements that differ only in actions (or only in resources) are one statement") {
-        why: "Two statements that differ only in their actions (or only in their resources) are one statement written twice; merging them keeps the policy short and its grants in one place.",
+    MergeableStatements = ("U003", "mergeable-statements", Suggestion, "statements that differ only in actions (or only in resources), not both named by a `Sid`, are one statement") {
+        why: "Two statements that differ only in their actions (or only in their resources) are one statement written twice; merging them keeps the policy short and its grants in one place. Not when both have a `Sid`: named statements are kept apart on purpose (each `Sid` says what its grant is for, as mmpolicy's own policies do), and tools that update a policy by `Sid` (`mmpolicy merge`, AWS's documented key-policy edits) need them apart.",
         fix: "Merge them: one statement with both lists of actions (or of resources).",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}, {"Effect": "Allow", "Action": "ses:UpdateArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
     },

@@ -18,17 +18,39 @@ pub(crate) fn check(doc: &Document<'_>, out: &mut Vec<Finding>) {
     // The first statement of each frame and action and resource sets: one pass with hash
     // maps, instead of comparing every pair.
     let mut same_all: HashMap<(&str, &BTreeSet<String>, &BTreeSet<String>), usize> = HashMap::new();
-    let mut same_resources: HashMap<(&str, &BTreeSet<String>), usize> = HashMap::new();
-    let mut same_actions: HashMap<(&str, &BTreeSet<String>), usize> = HashMap::new();
+    // Merging is suggested only when one of the two statements has no `Sid`: two named
+    // statements are kept apart on purpose (each `Sid` names what its grant is for, and
+    // `mmpolicy merge` replaces statements by `Sid`, which merging them would break). So the
+    // maps are kept twice: every statement, and the statements without a `Sid`.
+    type ByFrame<'s> = HashMap<(&'s str, &'s BTreeSet<String>), usize>;
+    let (mut same_resources, mut same_actions): (ByFrame<'_>, ByFrame<'_>) = Default::default();
+    let (mut unnamed_resources, mut unnamed_actions): (ByFrame<'_>, ByFrame<'_>) =
+        Default::default();
     for (j, b) in shapes.iter().enumerate() {
         let dup = *same_all
             .entry((&b.frame, &b.actions, &b.resources))
             .or_insert(j);
         let (by_resources, by_actions) = if b.plain {
-            (
-                *same_resources.entry((&b.frame, &b.resources)).or_insert(j),
-                *same_actions.entry((&b.frame, &b.actions)).or_insert(j),
-            )
+            let by_resources = (&b.frame as &str, &b.resources);
+            let by_actions = (&b.frame as &str, &b.actions);
+            let (resources, actions) = if b.named {
+                (
+                    unnamed_resources.get(&by_resources).copied().unwrap_or(j),
+                    unnamed_actions.get(&by_actions).copied().unwrap_or(j),
+                )
+            } else {
+                (
+                    same_resources.get(&by_resources).copied().unwrap_or(j),
+                    same_actions.get(&by_actions).copied().unwrap_or(j),
+                )
+            };
+            same_resources.entry(by_resources).or_insert(j);
+            same_actions.entry(by_actions).or_insert(j);
+            if !b.named {
+                unnamed_resources.entry(by_resources).or_insert(j);
+                unnamed_actions.entry(by_actions).or_insert(j);
+            }
+            (resources, actions)
         } else {
             (j, j)
         };
@@ -84,6 +106,8 @@ struct Shape {
     resources: BTreeSet<String>,
     /// `Action` and `Resource` (not `NotAction`/`NotResource`), so that merging is a union.
     plain: bool,
+    /// The statement has a `Sid`.
+    named: bool,
 }
 
 impl Shape {
@@ -113,6 +137,7 @@ impl Shape {
             actions: set(&s.action, true),
             resources: set(&s.resource, false),
             plain: s.action.is_some() && s.resource.is_some(),
+            named: s.sid.is_some(),
         }
     }
 }

@@ -1494,6 +1494,16 @@ fn u003_mergeable_statements() {
         json!({ "Version": "2012-10-17", "Statement": [read_archive(), other] }),
         &["U003 /Statement/1"],
     );
+    // Two statements with a `Sid` each are kept apart on purpose: no suggestion; a third
+    // without one merges with the first.
+    let named = |sid: &str, action: &str| json!({ "Sid": sid, "Effect": "Allow", "Action": action, "Resource": ARCHIVE });
+    check(
+        "identity",
+        json!({ "Version": "2012-10-17", "Statement": [
+            named("ReadArchive", "ses:GetArchive"), named("UpdateArchive", "ses:UpdateArchive"),
+            json!({ "Effect": "Allow", "Action": "ses:DeleteArchive", "Resource": ARCHIVE })] }),
+        &["U003 /Statement/2"],
+    );
     // Different conditions: not mergeable.
     let mut cond = json!({ "Effect": "Allow", "Action": "ses:UpdateArchive", "Resource": ARCHIVE });
     cond["Condition"] = json!({ "Bool": { "aws:MultiFactorAuthPresent": "true" } });

@@ -543,3 +543,144 @@ fn explain_takes_no_files() {
         .code(2)
         .stdout("");
 }
+
+/// The codes of the findings in a `--format json` output.
+fn json_codes(args: &[&str], file: &std::path::Path) -> Vec<String> {
+    let out = mmpolicy()
+        .arg("lint")
+        .args(args)
+        .args(["--format", "json"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let reports: Value = serde_json::from_slice(&out.stdout).unwrap();
+    reports[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn select_and_ignore_keep_and_drop_rules_by_code_name_or_prefix() {
+    let file = page("archiving-identity-policy");
+    let all = json_codes(&["--kind", "identity"], &file);
+    assert!(
+        all.contains(&"C005".to_owned()) && all.contains(&"U003".to_owned()),
+        "{all:?}"
+    );
+    let only_c005 = json_codes(&["--kind", "identity", "--select", "c005"], &file);
+    assert!(
+        !only_c005.is_empty() && only_c005.iter().all(|c| c == "C005"),
+        "{only_c005:?}"
+    );
+    // A prefix selects a group; names and comma lists work; --ignore applies after --select.
+    let catalog = json_codes(&["--kind", "identity", "--select", "C"], &file);
+    assert!(catalog.iter().all(|c| c.starts_with('C')), "{catalog:?}");
+    assert!(catalog.contains(&"C012".to_owned()), "{catalog:?}");
+    let ignored = json_codes(
+        &[
+            "--kind",
+            "identity",
+            "--select",
+            "C",
+            "--ignore",
+            "resource-needs-star,U",
+        ],
+        &file,
+    );
+    assert_eq!(ignored, ["C012"]);
+    // Only suggestions left: exit 0.
+    mmpolicy()
+        .args(["lint", "--kind", "identity", "--select", "U"])
+        .arg(&file)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn select_keeps_every_rule_in_the_sarif_driver_and_only_selected_results() {
+    let out = mmpolicy()
+        .args([
+            "lint", "--kind", "identity", "--format", "sarif", "--ignore", "U003",
+        ])
+        .arg(page("archiving-identity-policy"))
+        .output()
+        .unwrap();
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "U003"));
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|r| r["ruleId"] != "U003"), "{results:?}");
+}
+
+#[test]
+fn an_unknown_rule_in_select_or_ignore_is_a_usage_error_naming_the_closest() {
+    for flag in ["--select", "--ignore"] {
+        mmpolicy()
+            .args(["lint", flag, "S01O"])
+            .arg(page("archiving-identity-policy"))
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(
+                "unknown rule `S01O`: did you mean `S010`",
+            ));
+    }
+}
+
+/// What mmpolicy's own example bundle gets from `mmpolicy lint` with the defaults. Today: the
+/// key policies' `S014` (the key-policy providers render a whole document of the SES
+/// statement alone; their output is to become the statement alone) and the archiving
+/// policies' `S008` notes (archive export and encryption do not send the confused-deputy keys).
+#[test]
+fn the_example_bundle_lints_clean() {
+    let (_tmp, dir) = example_bundle();
+    let out = mmpolicy()
+        .args(["lint", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let reports: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found: Vec<String> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            let file = r["file"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned();
+            r["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |f| {
+                    format!(
+                        "{file} {} {}",
+                        f["code"].as_str().unwrap(),
+                        f["pointer"].as_str().unwrap()
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "archiving.export-bucket-policy.json S008 /Statement/0/Principal/Service",
+            "archiving.export-bucket-policy.json S008 /Statement/1/Principal/Service",
+            "archiving.key-policy.json S008 /Statement/1/Principal/Service",
+            "archiving.key-policy.json S014 /Statement",
+            "ingress.key-policy.json S014 /Statement",
+            "smtp-relay.key-policy.json S014 /Statement",
+        ]
+    );
+}

@@ -37,7 +37,7 @@ mod suggest;
 pub use kind::guess_kind;
 pub use mmpolicy_catalog::Catalog;
 pub use mmpolicy_core::PolicyKind;
-pub use rules::{DOCS_PATH, Example, Rule, Severity, plain};
+pub use rules::{DOCS_PATH, Example, Rule, Selection, Severity, plain};
 pub use security::{NO_SOURCE_KEYS, NoSourceKeys, SUPPORTS_SOURCE_KEYS};
 
 use serde::Serialize;

@@ -591,3 +591,82 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     row[b.len()]
 }
+
+/// Which rules a run reports, from `--select` and `--ignore` lists: each item a code (`C005`,
+/// any case), a rule name (`resource-needs-star`), a code prefix that selects a group (`S`,
+/// `C0`), or `ALL`. Without `select`, every rule is selected; `ignore` then drops rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    selected: Vec<Rule>,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Selection {
+            selected: Rule::ALL.to_vec(),
+        }
+    }
+}
+
+impl Selection {
+    /// The selection of `select` (every rule when empty) minus `ignore`. Items may be comma
+    /// lists (`S001,S010`). An item that names no rule is an error that names the closest.
+    pub fn new<S: AsRef<str>>(select: &[S], ignore: &[S]) -> Result<Selection, String> {
+        let select = expand(select)?;
+        let ignore = expand(ignore)?;
+        let selected = Rule::ALL
+            .iter()
+            .copied()
+            .filter(|r| (select.is_empty() || select.contains(r)) && !ignore.contains(r))
+            .collect();
+        Ok(Selection { selected })
+    }
+
+    /// Whether `rule` is selected.
+    pub fn contains(&self, rule: Rule) -> bool {
+        self.selected.contains(&rule)
+    }
+
+    /// The report with only the findings of selected rules.
+    pub fn apply(&self, report: &mut crate::Report) {
+        report.findings.retain(|f| self.contains(f.rule));
+    }
+}
+
+/// The rules the items name, or an error for the first that names none.
+fn expand<S: AsRef<str>>(items: &[S]) -> Result<Vec<Rule>, String> {
+    let mut rules = Vec::new();
+    for item in items
+        .iter()
+        .flat_map(|i| i.as_ref().split(','))
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+    {
+        if let Some(rule) = Rule::find(item) {
+            rules.push(rule);
+            continue;
+        }
+        let upper = item.to_ascii_uppercase();
+        let group: Vec<Rule> = Rule::ALL
+            .iter()
+            .copied()
+            .filter(|r| upper == "ALL" || r.code().starts_with(&upper))
+            .collect();
+        if group.is_empty() {
+            let closest: Vec<String> = Rule::closest(item)
+                .iter()
+                .map(|r| format!("`{}` ({})", r.code(), r.name()))
+                .collect();
+            let hint = if closest.is_empty() {
+                format!(
+                    "give codes such as `C005`, names such as `resource-needs-star`, or prefixes such as `S`, as listed in {DOCS_PATH}"
+                )
+            } else {
+                format!("did you mean {}?", closest.join(", "))
+            };
+            return Err(format!("unknown rule `{item}`: {hint}"));
+        }
+        rules.extend(group);
+    }
+    Ok(rules)
+}

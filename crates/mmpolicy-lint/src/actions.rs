@@ -316,6 +316,44 @@ fn strip_variables(s: &str) -> String {
 
 /// The service field of an ARN or ARN format (`s3` in `arn:aws:s3:::b`), when it is plain
 /// text (no wildcard, no variable).
+/// Reports a resource ARN whose service the catalog does not know, neither as a service prefix
+/// nor in any resource type's ARN format.
+fn unknown_resource_service(p: &str, arn: &str, catalog: &Catalog, out: &mut Vec<Finding>) {
+    let Some(service) = arn_service(arn) else {
+        return;
+    };
+    if service.is_empty() || service.contains(['*', '?', '$']) || catalog.has_service(service) {
+        return;
+    }
+    let in_a_format = catalog.prefixes().any(|prefix| {
+        catalog.service(prefix).is_some_and(|s| {
+            s.resource_types()
+                .iter()
+                .any(|t| arn_service(t.arn_format()).is_some_and(|f| f.eq_ignore_ascii_case(service)))
+        })
+    });
+    if in_a_format {
+        return;
+    }
+    let finding = match catalog.closest_prefix(service, NEAR_MISS_PREFIX) {
+        Some(near) => Finding::new(
+            Rule::UnknownResourceService,
+            p.to_owned(),
+            format!("unknown service `{service}` in the ARN `{arn}`: did you mean `{near}`?"),
+        )
+        .with_severity(Severity::Error),
+        None => Finding::new(
+            Rule::UnknownResourceService,
+            p.to_owned(),
+            format!(
+                "{} lists no service `{service}` (in the ARN `{arn}`): the service may be retired or newer than the data; check the ARN's service in AWS's documentation",
+                catalog.data_name()
+            ),
+        ),
+    };
+    out.push(finding);
+}
+
 fn arn_service(arn: &str) -> Option<&str> {
     // The fields, with the `:` inside `${...}` (`${aws:partition}`) not splitting them.
     let mut start = 0;
@@ -356,8 +394,12 @@ pub(crate) fn check_resources(
         for (p, r) in &list.items {
             match arn_problem(r) {
                 Some(msg) => out.push(Finding::new(Rule::MalformedArn, p.clone(), msg)),
-                None if is_resource => well_formed.push((p, r)),
-                None => {}
+                None => {
+                    unknown_resource_service(p, r, catalog, out);
+                    if is_resource {
+                        well_formed.push((p, r));
+                    }
+                }
             }
         }
     }

@@ -300,6 +300,7 @@ pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, catalog: &Catalog, out: &m
         let type_ok = key_type.is_none_or(|t| check_type(c, op, t, out));
         if type_ok {
             check_values(c, op, out);
+            check_service_principals(c, op, out);
         }
         if let Some(t) = key_type {
             if op.set == Some(SetOp::ForAllValues)
@@ -412,6 +413,51 @@ fn check_values(c: &Cond<'_>, op: Operator, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// The keys whose values are service principals.
+const SERVICE_PRINCIPAL_KEYS: [&str; 5] = [
+    "aws:calledvia",
+    "aws:calledviafirst",
+    "aws:calledvialast",
+    "aws:principalservicename",
+    "aws:principalservicenameslist",
+];
+
+/// Values of service-principal keys, compared exactly, must be in a service principal's form.
+fn check_service_principals(c: &Cond<'_>, op: Operator, out: &mut Vec<Finding>) {
+    if op.family != Family::String
+        || !SERVICE_PRINCIPAL_KEYS.contains(&c.key.to_ascii_lowercase().as_str())
+    {
+        return;
+    }
+    for (p, v) in &c.values {
+        let text = scalar_text(v);
+        if text.contains(['*', '?']) || text.contains("${") || is_service_principal(&text) {
+            continue;
+        }
+        out.push(Finding::new(
+            Rule::ServicePrincipalFormat,
+            p.clone(),
+            format!(
+                "`{text}` is not a service principal, so `{}` never equals it: write one name followed by `.amazonaws.com` (`athena.amazonaws.com`)",
+                c.key
+            ),
+        ));
+    }
+}
+
+/// `name.amazonaws.com`, `name.amazon.com` or `name.amazonaws.com.cn`, where the name is
+/// lowercase letters, digits and hyphens.
+fn is_service_principal(text: &str) -> bool {
+    let name = [".amazonaws.com.cn", ".amazonaws.com", ".amazon.com"]
+        .iter()
+        .find_map(|suffix| text.strip_suffix(suffix));
+    name.is_some_and(|n| {
+        !n.is_empty()
+            && n.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
 }
 
 /// A number as IAM's `Numeric...` operators read it: an integer or a decimal (`10`, `-3`,

@@ -258,11 +258,23 @@ rules! {
         fix: "Keep the key once, with every value in it: merge the two `Action` lists into one, or the two `Statement` lists.",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Action": "ses:DeleteArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
     },
+    /// A service principal value in a condition that is not in a service principal's form.
+    ServicePrincipalFormat = ("E026", "service-principal-format", Error, "a condition key that holds service principals (`aws:CalledVia`, `aws:PrincipalServiceName`, ...) is compared with values of the form `service.amazonaws.com`") {
+        why: "`aws:CalledVia`, `aws:CalledViaFirst`, `aws:CalledViaLast`, `aws:PrincipalServiceName` and `aws:PrincipalServiceNamesList` hold the service principal of the calling service, one name followed by `.amazonaws.com` (`.amazon.com` for a few services, `.amazonaws.com.cn` in China): a value with another shape never matches, so the condition does not do what it says. IAM Access Analyzer reports it as an error (`INVALID_SERVICE_PRINCIPAL_FORMAT`). Values with a wildcard or a policy variable are not checked.",
+        fix: "Write the service principal as AWS names it: `athena.amazonaws.com`, `cloudformation.amazonaws.com`.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*", "Condition": {"ForAnyValue:StringEquals": {"aws:CalledVia": "application-signals.cloudwatch.amazonaws.com"}}}]}"#),
+    },
     /// The service prefix is no AWS service.
     UnknownService = ("C001", "unknown-service", Warning, "the action's service prefix is an AWS service") {
         why: "An action of a service that does not exist grants nothing, and is usually a misspelt prefix. When the prefix is within one edit of a known one, the finding is an error that names it, as IAM Access Analyzer's `INVALID_SERVICE_IN_ACTION` is. Otherwise it rests only on the catalog's silence, and the catalog lacks services that AWS's own managed policies still name (retired ones, and new ones before the data lists them): the finding is then a warning that says which data it was checked against, where Access Analyzer, whose list differs, reports an error for the prefixes it does not know.",
         fix: "Correct the service prefix (`ses`, `kms`, `s3`, ...); for a prefix the data does not list, check AWS's service authorization reference, or lint with a newer snapshot (`--catalog`).",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sesv9:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
+    },
+    /// A resource ARN of a service the catalog does not know.
+    UnknownResourceService = ("C014", "unknown-resource-service", Warning, "the service named in a resource ARN is an AWS service") {
+        why: "A resource ARN of a service that does not exist matches no resource, and is usually a misspelt service (`arn:aws:s4:::bucket`). As for `C001`, the finding is an error naming the known service when the name is within one edit of one, like IAM Access Analyzer's `INVALID_SERVICE`; otherwise it rests only on the catalog's silence (retired services, services newer than the data) and is a warning that says which data it was checked against.",
+        fix: "Correct the service in the ARN (`arn:aws:s3:::bucket/*`); for a service the data does not list, check AWS's documentation of its ARNs, or lint with a newer snapshot (`--catalog`).",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s4:::bucket/*"}]}"#),
     },
     /// The action is not in the service.
     UnknownAction = ("C002", "unknown-action", Warning, "the action exists in its service") {

@@ -33,7 +33,10 @@ fn check(kind: &str, policy: Value, expect: &[&str]) {
         // when the name is a near miss of a known one (then they say which).
         let near_miss = matches!(
             f.rule,
-            Rule::UnknownService | Rule::UnknownAction | Rule::UnknownConditionKey
+            Rule::UnknownService
+                | Rule::UnknownAction
+                | Rule::UnknownConditionKey
+                | Rule::UnknownResourceService
         ) && f.message.contains("did you mean");
         let expected = if near_miss {
             Severity::Error
@@ -1264,6 +1267,62 @@ fn s011_string_like_on_an_arn_key() {
         cond(json!({ "StringLike": { "aws:PrincipalTag/team": "mail-*" } })),
         &[],
     );
+}
+
+#[test]
+fn e026_service_principal_format() {
+    let cond = |c: Value| {
+        let mut s = read_archive();
+        s["Condition"] = c;
+        identity(s)
+    };
+    check(
+        "identity",
+        cond(json!({ "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com", "application-signals.cloudwatch.amazonaws.com"] } })),
+        &["E026 /Statement/0/Condition/ForAnyValue:StringEquals/aws:CalledVia/1"],
+    );
+    check(
+        "identity",
+        cond(json!({ "StringEquals": { "aws:PrincipalServiceName": "Athena" } })),
+        &["E026 /Statement/0/Condition/StringEquals/aws:PrincipalServiceName"],
+    );
+    // The three suffixes AWS uses, a wildcard, a variable, and another key pass.
+    check(
+        "identity",
+        cond(json!({ "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com", "quicksight.amazon.com", "s3.amazonaws.com.cn"] } })),
+        &[],
+    );
+    check(
+        "identity",
+        cond(json!({ "StringLike": { "aws:CalledViaFirst": "*.amazonaws.com" } })),
+        &[],
+    );
+    check(
+        "identity",
+        cond(json!({ "StringEquals": { "aws:PrincipalTag/team": "not.a.service" } })),
+        &[],
+    );
+}
+
+#[test]
+fn c014_unknown_resource_service() {
+    let get = |resource: &str| {
+        identity(json!({ "Effect": "Allow", "Action": "s3:GetObject", "Resource": resource }))
+    };
+    // Within one edit of `s3`: an error naming it (and the action matches no resource).
+    check(
+        "identity",
+        get("arn:aws:s4:::bucket/*"),
+        &["C004 /Statement/0/Action", "C014 /Statement/0/Resource"],
+    );
+    // Far from every known service: a warning resting on the data's silence.
+    check(
+        "identity",
+        get("arn:aws:zzqfoo:us-east-1:111122223333:thing/*"),
+        &["C004 /Statement/0/Action", "C014 /Statement/0/Resource"],
+    );
+    check("identity", get("arn:aws:s3:::bucket/*"), &[]);
+    check("identity", get("arn:aws:*:::bucket/*"), &[]);
 }
 
 #[test]

@@ -18,7 +18,7 @@ use mmpolicy_core::types::{
     PrincipalKind, Region, Scope, TagKey, TagValue, example, resolve_partition,
 };
 use mmpolicy_core::{
-    ParamError, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
+    InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
     register_bundle_section, register_provider, texts,
 };
 use schemars::JsonSchema;
@@ -192,7 +192,7 @@ impl Provider for Identity {
         ArchivingParams::example()
     }
 
-    fn render(p: &ArchivingParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &ArchivingParams) -> Result<PolicyDocument, InvalidValue> {
         let partition = resolve_partition(p.region, p.partition)?;
         let every_archive = ses_arn(
             partition,
@@ -217,7 +217,7 @@ impl Provider for Identity {
                 .resources([every_archive]),
             Some(tags) => {
                 if tags.is_empty() {
-                    return Err(ParamError::new(
+                    return Err(InvalidValue::new(
                         "create_tags",
                         "{}",
                         "give at least one tag key with its allowed values, or leave `create_tags` out",
@@ -229,7 +229,7 @@ impl Provider for Identity {
                     .resources([every_archive]);
                 for (key, values) in tags {
                     if values.is_empty() {
-                        return Err(ParamError::new(
+                        return Err(InvalidValue::new(
                             "create_tags",
                             key.as_str(),
                             "list at least one allowed value for the tag key",
@@ -350,7 +350,7 @@ impl Provider for ExportIdentity {
         ExportParams::example()
     }
 
-    fn render(p: &ExportParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &ExportParams) -> Result<PolicyDocument, InvalidValue> {
         let (bucket, objects) = p.arns();
         let mut statements = vec![p.bucket_statement(bucket, None, "ExportDestinationBucket")];
         statements.push(
@@ -389,7 +389,7 @@ impl Provider for ExportBucketPolicy {
         ExportParams::example()
     }
 
-    fn render(p: &ExportParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &ExportParams) -> Result<PolicyDocument, InvalidValue> {
         let (bucket, objects) = p.arns();
         let ses = || Principal::service(SES_SERVICE_PRINCIPAL);
         let mut statements =
@@ -444,7 +444,7 @@ impl Provider for KmsIdentity {
         }
     }
 
-    fn render(p: &KmsIdentityParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &KmsIdentityParams) -> Result<PolicyDocument, InvalidValue> {
         Ok(PolicyDocument::new(vec![
             Statement::allow()
                 .sid("UseArchiveKey")
@@ -502,10 +502,10 @@ impl Provider for KeyPolicy {
         }
     }
 
-    fn render(p: &KeyPolicyParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &KeyPolicyParams) -> Result<PolicyDocument, InvalidValue> {
         let key = &p.kms_key_arn;
         if p.principal_arn.partition() != key.partition() {
-            return Err(ParamError::new(
+            return Err(InvalidValue::new(
                 "principal_arn",
                 p.principal_arn.as_str(),
                 format!(
@@ -603,9 +603,9 @@ impl Section for ArchivingSection {
     fn plan(
         common: &BundleCommon,
         c: &ArchivingSectionConfig,
-    ) -> Result<Vec<PlannedPolicy>, ParamError> {
+    ) -> Result<Vec<PlannedPolicy>, InvalidValue> {
         if c.principal_arn.partition() != common.partition {
-            return Err(ParamError::new(
+            return Err(InvalidValue::new(
                 "principal_arn",
                 c.principal_arn.as_str(),
                 format!(
@@ -643,7 +643,7 @@ impl Section for ArchivingSection {
         }
         if let Some(key) = &c.kms_key_arn {
             if key.region() != common.region {
-                return Err(ParamError::new(
+                return Err(InvalidValue::new(
                     "kms_key_arn",
                     key.as_str(),
                     format!(

@@ -14,7 +14,7 @@
 //! refused values are reported by the deserialiser at the key's position; values that do not
 //! fit together (a key in another region) are reported at the line of the key named.
 
-use crate::error::{ParamError, ParamsError, quote_value};
+use crate::error::{InvalidParams, InvalidValue, quote_value};
 use crate::model::PolicyDocument;
 use crate::provider::{PolicyKind, Provider};
 use crate::types::{AccountId, Partition, Region, resolve_partition};
@@ -67,7 +67,7 @@ impl PlannedPolicy {
     pub fn render<P: Provider>(
         params: &P::Params,
         attach_to: impl Into<String>,
-    ) -> Result<Self, ParamError> {
+    ) -> Result<Self, InvalidValue> {
         Ok(PlannedPolicy {
             file: format!("{}.json", P::ID),
             providers: vec![P::ID],
@@ -323,8 +323,10 @@ pub trait Section: Send + Sync + 'static {
     /// Renders the table's policies. Fails only when values that are each valid do not fit
     /// together; the error's field is relative to the table, or empty when the table as a
     /// whole is refused (its rule then reads after the table's name: "names no action ...").
-    fn plan(common: &BundleCommon, config: &Self::Config)
-    -> Result<Vec<PlannedPolicy>, ParamError>;
+    fn plan(
+        common: &BundleCommon,
+        config: &Self::Config,
+    ) -> Result<Vec<PlannedPolicy>, InvalidValue>;
 }
 
 /// The object-safe face of a [`Section`], as the bundle registry holds it.
@@ -342,7 +344,7 @@ pub trait BundleSection: Send + Sync + 'static {
         text: &str,
         format: BundleFormat,
         common: &BundleCommon,
-    ) -> Result<Option<Vec<PlannedPolicy>>, ParamsError>;
+    ) -> Result<Option<Vec<PlannedPolicy>>, InvalidParams>;
 }
 
 impl<S: Section> BundleSection for S {
@@ -362,7 +364,7 @@ impl<S: Section> BundleSection for S {
         text: &str,
         format: BundleFormat,
         common: &BundleCommon,
-    ) -> Result<Option<Vec<PlannedPolicy>>, ParamsError> {
+    ) -> Result<Option<Vec<PlannedPolicy>>, InvalidParams> {
         let seed = OnlyKey::<S::Config> {
             key: S::NAME,
             _marker: PhantomData,
@@ -373,7 +375,7 @@ impl<S: Section> BundleSection for S {
         S::plan(common, &config).map(Some).map_err(|e| {
             if e.field.is_empty() {
                 // A refusal of the table as a whole: its rule says what is missing.
-                return ParamsError {
+                return InvalidParams {
                     path: S::NAME.to_owned(),
                     message: format!("`[{}]` {}", S::NAME, e.rule),
                     line: locate(text, format, S::NAME),
@@ -381,9 +383,9 @@ impl<S: Section> BundleSection for S {
             }
             let field = format!("{}.{}", S::NAME, e.field);
             let line = locate(text, format, &field);
-            ParamsError {
+            InvalidParams {
                 line,
-                ..ParamsError::from(e.with_field(field))
+                ..InvalidParams::from(e.with_field(field))
             }
         })
     }
@@ -537,7 +539,7 @@ pub fn index_files(text: &str) -> Option<Vec<String>> {
 
 /// Reads a bundle file and plans every policy it asks for, with the sections registered in
 /// this program.
-pub fn plan_bundle(text: &str, format: BundleFormat) -> Result<Bundle, ParamsError> {
+pub fn plan_bundle(text: &str, format: BundleFormat) -> Result<Bundle, InvalidParams> {
     plan_bundle_with(text, format, bundle_sections())
 }
 
@@ -546,7 +548,7 @@ pub fn plan_bundle_with(
     text: &str,
     format: BundleFormat,
     sections: &[&'static dyn BundleSection],
-) -> Result<Bundle, ParamsError> {
+) -> Result<Bundle, InvalidParams> {
     // A byte order mark, as some editors write it, is not part of the file.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let names: Vec<&'static str> = sections.iter().map(|s| s.name()).collect();
@@ -558,7 +560,7 @@ pub fn plan_bundle_with(
         } else {
             "region"
         };
-        return Err(ParamsError::from_parts(
+        return Err(InvalidParams::from_parts(
             String::new(),
             format!(
                 "missing key `{missing}`: the bundle file gives `account_id` and `region` once, at the top"
@@ -566,7 +568,7 @@ pub fn plan_bundle_with(
             None,
         ));
     };
-    let partition = resolve_partition(region, raw.partition).map_err(ParamsError::from)?;
+    let partition = resolve_partition(region, raw.partition).map_err(InvalidParams::from)?;
     let common = BundleCommon {
         account_id,
         region,
@@ -583,7 +585,7 @@ pub fn plan_bundle_with(
     }
     if policies.is_empty() {
         let tables: Vec<String> = names.iter().map(|n| format!("`[{n}]`")).collect();
-        return Err(ParamsError::from_parts(
+        return Err(InvalidParams::from_parts(
             String::new(),
             format!(
                 "the bundle asks for no policy: add at least one of {}",
@@ -595,7 +597,7 @@ pub fn plan_bundle_with(
     let mut seen = BTreeSet::new();
     for p in &policies {
         if p.file == INDEX_FILE || !seen.insert(p.file.as_str()) {
-            return Err(ParamsError::from_parts(
+            return Err(InvalidParams::from_parts(
                 String::new(),
                 format!(
                     "two policies would be written to `{}`: a feature crate plans the same file twice",
@@ -615,12 +617,12 @@ fn check_size(
     format: BundleFormat,
     section: &str,
     p: &PlannedPolicy,
-) -> Result<(), ParamsError> {
+) -> Result<(), InvalidParams> {
     let size = p.size();
     if !size.is_over() {
         return Ok(());
     }
-    Err(ParamsError {
+    Err(InvalidParams {
         path: section.to_owned(),
         message: format!(
             "`[{section}]` plans `{}` ({} policy) of {} {}, over AWS's limit of {}: split `[{section}]` so that fewer tables feed one policy (for rule actions, spread them over several rule sets, each with its own role and bundle file)",
@@ -682,7 +684,7 @@ fn deserialize_seed<'de, T: DeserializeSeed<'de>>(
     text: &'de str,
     format: BundleFormat,
     seed: T,
-) -> Result<T::Value, ParamsError> {
+) -> Result<T::Value, InvalidParams> {
     match format {
         BundleFormat::Json => {
             let mut de = serde_json::Deserializer::from_str(text);
@@ -695,7 +697,7 @@ fn deserialize_seed<'de, T: DeserializeSeed<'de>>(
                     bundle_error(path, json_message(&e), line)
                 })?;
             de.end().map_err(|e| {
-                ParamsError::from_parts(String::new(), json_message(&e), Some(e.line()))
+                InvalidParams::from_parts(String::new(), json_message(&e), Some(e.line()))
             })?;
             Ok(value)
         }
@@ -724,7 +726,7 @@ fn deserialize_seed<'de, T: DeserializeSeed<'de>>(
 
 /// The error of reading a bundle file: unknown keys say which table they are in; refused
 /// values name their path (`archiving.export.bucket`).
-fn bundle_error(path: String, inner: String, line: Option<usize>) -> ParamsError {
+fn bundle_error(path: String, inner: String, line: Option<usize>) -> InvalidParams {
     let path = if path == "." || path == "?" {
         String::new()
     } else {
@@ -753,7 +755,7 @@ fn bundle_error(path: String, inner: String, line: Option<usize>) -> ParamsError
         } else {
             format!("unknown key {key} in {}: {expected}", table_name(&path))
         };
-        return ParamsError {
+        return InvalidParams {
             path,
             message,
             line,
@@ -765,20 +767,20 @@ fn bundle_error(path: String, inner: String, line: Option<usize>) -> ParamsError
         } else {
             format!("missing key {key} in {}", table_name(&path))
         };
-        return ParamsError {
+        return InvalidParams {
             path,
             message,
             line,
         };
     }
     if path.is_empty() || inner.starts_with("unknown key") || inner.starts_with("duplicate key") {
-        return ParamsError {
+        return InvalidParams {
             path,
             message: inner,
             line,
         };
     }
-    ParamsError::from_parts(path, inner, line)
+    InvalidParams::from_parts(path, inner, line)
 }
 
 /// How a message names the table at `path`: `[archiving.export]`, or for the third of an
@@ -1144,9 +1146,9 @@ mod tests {
         fn plan(
             common: &BundleCommon,
             config: &StoreConfig,
-        ) -> Result<Vec<PlannedPolicy>, ParamError> {
+        ) -> Result<Vec<PlannedPolicy>, InvalidValue> {
             if config.bucket.as_str() == "forbidden" {
-                return Err(ParamError::new(
+                return Err(InvalidValue::new(
                     "bucket",
                     "forbidden",
                     "pick another bucket",
@@ -1179,7 +1181,7 @@ mod tests {
         vec![&STORE]
     }
 
-    fn plan(text: &str, format: BundleFormat) -> Result<Bundle, ParamsError> {
+    fn plan(text: &str, format: BundleFormat) -> Result<Bundle, InvalidParams> {
         plan_bundle_with(text, format, &sections())
     }
 

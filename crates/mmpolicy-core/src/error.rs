@@ -3,13 +3,14 @@
 use std::borrow::Cow;
 use thiserror::Error;
 
-/// A value that a parameter type refused.
+/// One value that was refused: by its parameter type, or because it does not fit with the
+/// other values of the set ([`InvalidParams`] is the error of a whole set).
 ///
 /// Its message names the field, the value and the rule:
 /// ``invalid `account_id` `12345`: expected exactly 12 digits``.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("invalid `{}` {}", escape(&self.field), self.detail())]
-pub struct ParamError {
+pub struct InvalidValue {
     /// The parameter name (`account_id`), or the path to it (`archive.kms_key_arn`).
     pub field: Cow<'static, str>,
     /// The value as given, escaped and shortened by [`quote_value`].
@@ -18,14 +19,14 @@ pub struct ParamError {
     pub rule: Cow<'static, str>,
 }
 
-impl ParamError {
+impl InvalidValue {
     /// A refusal of `value` for `field` because of `rule`.
     pub fn new(
         field: impl Into<Cow<'static, str>>,
         value: &str,
         rule: impl Into<Cow<'static, str>>,
     ) -> Self {
-        ParamError {
+        InvalidValue {
             field: field.into(),
             value: quote_value(value),
             rule: rule.into(),
@@ -102,7 +103,7 @@ pub fn quote_value(value: &str) -> String {
 /// value that a parameter type refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("{}", escape(&self.message))]
-pub struct ParamsError {
+pub struct InvalidParams {
     /// The path of the offending field (`account_id`, `create_tags.env`); empty for the whole set.
     pub path: String,
     /// The complete one-line message.
@@ -111,7 +112,7 @@ pub struct ParamsError {
     pub line: Option<usize>,
 }
 
-impl ParamsError {
+impl InvalidParams {
     /// Builds the error of a failed deserialisation from the serde path and the inner message.
     pub fn from_parts(path: String, inner: String, line: Option<usize>) -> Self {
         // `serde_path_to_error` writes `.` for the whole set and `?` where it could not tell
@@ -143,7 +144,7 @@ impl ParamsError {
         } else {
             format!("invalid `{shown}`: {inner}")
         };
-        ParamsError {
+        InvalidParams {
             path,
             message,
             line,
@@ -170,19 +171,19 @@ impl ParamsError {
             inner.classify(),
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof
         ) {
-            return ParamsError {
+            return InvalidParams {
                 path: String::new(),
                 message: format!("invalid parameters: not valid JSON: {inner}"),
                 line,
             };
         }
-        ParamsError::from_parts(path, strip_json_location(inner), line)
+        InvalidParams::from_parts(path, strip_json_location(inner), line)
     }
 }
 
-impl From<ParamError> for ParamsError {
-    fn from(e: ParamError) -> Self {
-        ParamsError {
+impl From<InvalidValue> for InvalidParams {
+    fn from(e: InvalidValue) -> Self {
+        InvalidParams {
             path: e.field.to_string(),
             message: e.to_string(),
             line: None,
@@ -264,11 +265,11 @@ fn strip_json_location(err: &serde_json::Error) -> String {
 pub enum RenderError {
     /// The parameters could not be read.
     #[error(transparent)]
-    Params(#[from] ParamsError),
+    Params(#[from] InvalidParams),
     /// The parameters were read but do not fit together (a key in another region, a partition
     /// that does not match the region).
     #[error(transparent)]
-    Invalid(#[from] ParamError),
+    Invalid(#[from] InvalidValue),
 }
 
 impl RenderError {
@@ -308,7 +309,7 @@ mod tests {
 
     #[test]
     fn param_error_message_names_field_value_and_rule() {
-        let e = ParamError::new("account_id", "12345", "expected exactly 12 digits");
+        let e = InvalidValue::new("account_id", "12345", "expected exactly 12 digits");
         assert_eq!(
             e.to_string(),
             "invalid `account_id` `12345`: expected exactly 12 digits"
@@ -317,7 +318,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped() {
-        let e = ParamError::new("bucket", "a\nb", "x");
+        let e = InvalidValue::new("bucket", "a\nb", "x");
         assert_eq!(e.to_string(), "invalid `bucket` `a\\nb`: x");
     }
 
@@ -328,11 +329,11 @@ mod tests {
         assert_eq!(escape(forged), escaped);
         assert_eq!(escape(escaped), escaped, "escaping twice changes nothing");
         // In a value, in a field name (a key of the input), and in a whole message.
-        let e = ParamError::new("bucket", forged, "x");
+        let e = InvalidValue::new("bucket", forged, "x");
         assert_eq!(e.to_string(), format!("invalid `bucket` `{escaped}`: x"));
-        let e = ParamError::new(forged.to_owned(), "v", "x");
+        let e = InvalidValue::new(forged.to_owned(), "v", "x");
         assert_eq!(e.to_string(), format!("invalid `{escaped}` `v`: x"));
-        let e = ParamsError::from_parts(
+        let e = InvalidParams::from_parts(
             forged.to_owned(),
             format!("unknown field `{forged}`, expected `a`"),
             None,
@@ -347,8 +348,8 @@ mod tests {
         };
         assert!(e.to_string().contains(escaped), "{e}");
         for e in [
-            ParamError::new(forged.to_owned(), forged, "x").to_string(),
-            ParamsError::from_parts(forged.to_owned(), "`v`: x".into(), None).to_string(),
+            InvalidValue::new(forged.to_owned(), forged, "x").to_string(),
+            InvalidParams::from_parts(forged.to_owned(), "`v`: x".into(), None).to_string(),
         ] {
             assert!(
                 !e.chars()
@@ -361,7 +362,7 @@ mod tests {
     #[test]
     fn a_huge_value_is_shortened_with_its_length() {
         let huge = "a".repeat(5000);
-        let e = ParamError::new("bucket", &huge, "x");
+        let e = InvalidValue::new("bucket", &huge, "x");
         assert_eq!(
             e.to_string(),
             format!(
@@ -369,14 +370,14 @@ mod tests {
                 "a".repeat(64)
             )
         );
-        let e = ParamsError::from_parts(
+        let e = InvalidParams::from_parts(
             "create_tags".into(),
             format!("invalid type: string \"{huge}\", expected a map"),
             None,
         );
         assert!(e.message.len() < 200, "{}", e.message);
         assert!(e.message.contains("… (5000 characters)"), "{}", e.message);
-        let e = ParamsError::from_parts(
+        let e = InvalidParams::from_parts(
             huge.clone(),
             format!("unknown field `{huge}`, expected `a`"),
             None,
@@ -388,7 +389,7 @@ mod tests {
     #[test]
     fn a_null_is_refused_naming_the_field() {
         assert_eq!(
-            ParamsError::from_parts(
+            InvalidParams::from_parts(
                 "region".into(),
                 "invalid type: null, expected a string".into(),
                 None
@@ -397,7 +398,7 @@ mod tests {
             "invalid `region`: `null` is not allowed; give a value"
         );
         assert_eq!(
-            ParamsError::from_parts(
+            InvalidParams::from_parts(
                 "ingress_point_id".into(),
                 "`null` is not allowed; give an id".into(),
                 None
@@ -410,20 +411,21 @@ mod tests {
     #[test]
     fn params_error_from_type_and_from_serde() {
         assert_eq!(
-            ParamsError::from_parts("region".into(), "`mars-1`: no such region".into(), None)
+            InvalidParams::from_parts("region".into(), "`mars-1`: no such region".into(), None)
                 .message,
             "invalid `region` `mars-1`: no such region"
         );
         assert_eq!(
-            ParamsError::from_parts(".".into(), "missing field `region`".into(), None).message,
+            InvalidParams::from_parts(".".into(), "missing field `region`".into(), None).message,
             "missing parameter `region`: add it"
         );
         assert_eq!(
-            ParamsError::from_parts("export".into(), "missing field `bucket`".into(), None).message,
+            InvalidParams::from_parts("export".into(), "missing field `bucket`".into(), None)
+                .message,
             "missing parameter `export.bucket`: add it"
         );
         assert_eq!(
-            ParamsError::from_parts(
+            InvalidParams::from_parts(
                 ".".into(),
                 "invalid length 0, expected struct IngressParams with 4 elements".into(),
                 None
@@ -432,7 +434,7 @@ mod tests {
             "invalid parameters: invalid length 0, expected an object of named parameters"
         );
         assert_eq!(
-            ParamsError::from_parts(
+            InvalidParams::from_parts(
                 "account_id".into(),
                 "invalid type: integer `111122223333`, expected a string".into(),
                 None
@@ -441,7 +443,7 @@ mod tests {
             "invalid `account_id`: invalid type: integer `111122223333`, expected a string: write the value in quotes"
         );
         assert_eq!(
-            ParamsError::from_parts(
+            InvalidParams::from_parts(
                 "archive.x".into(),
                 "unknown field `x`, expected `a` or `b`".into(),
                 None
@@ -449,7 +451,7 @@ mod tests {
             .message,
             "unknown field `archive.x`: expected `a` or `b`"
         );
-        let unknown = ParamsError::from_parts("?".into(), "key must be a string".into(), None);
+        let unknown = InvalidParams::from_parts("?".into(), "key must be a string".into(), None);
         assert_eq!(unknown.message, "invalid parameters: key must be a string");
         assert_eq!(unknown.path, "");
     }

@@ -18,7 +18,7 @@ mod text;
 pub mod types;
 
 pub use bundle::deployment_schema;
-pub use error::{ParamError, ParamsError, RenderError, UnknownProvider};
+pub use error::{InvalidParams, InvalidValue, RenderError, UnknownProvider};
 pub use model::{
     Condition, ConditionValue, Effect, KeyMap, OneOrMany, PolicyDocument, Principal, PrincipalMap,
     Statement, Text, Version,

@@ -6,7 +6,7 @@
 //! [`PolicyProvider`] turns it into the object-safe form the registry, the CLI and the
 //! generators use.
 
-use crate::error::{ParamError, ParamsError, RenderError};
+use crate::error::{InvalidParams, InvalidValue, RenderError};
 use crate::model::PolicyDocument;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -75,13 +75,13 @@ impl fmt::Display for PolicyKind {
 }
 
 impl std::str::FromStr for PolicyKind {
-    type Err = ParamError;
+    type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         PolicyKind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
             .ok_or_else(|| {
-                ParamError::new(
+                InvalidValue::new(
                     "kind",
                     s,
                     "expected `identity`, `trust`, `key`, `secret` or `bucket`",
@@ -118,7 +118,7 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Renders the policy document. Fails only when parameters that are each valid do not fit
     /// together.
-    fn render(params: &Self::Params) -> Result<PolicyDocument, ParamError>;
+    fn render(params: &Self::Params) -> Result<PolicyDocument, InvalidValue>;
 }
 
 /// The object-safe face of a provider, as the registry holds it.
@@ -196,7 +196,7 @@ impl<P: Provider> PolicyProvider for P {
             return Err(not_an_object(json_kind(params)).into());
         }
         let params: P::Params = serde_path_to_error::deserialize(params)
-            .map_err(|e| ParamsError::from_json(e).for_provider(P::ID))?;
+            .map_err(|e| InvalidParams::from_json(e).for_provider(P::ID))?;
         Ok(P::render(&params)?)
     }
     fn render_str(&self, params: &str) -> Result<PolicyDocument, RenderError> {
@@ -207,9 +207,9 @@ impl<P: Provider> PolicyProvider for P {
         }
         let mut de = serde_json::Deserializer::from_str(params);
         let parsed: P::Params = serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| ParamsError::from_json(e).for_provider(P::ID))?;
+            .map_err(|e| InvalidParams::from_json(e).for_provider(P::ID))?;
         de.end()
-            .map_err(|e| ParamsError::from_parts(String::new(), e.to_string(), Some(e.line())))?;
+            .map_err(|e| InvalidParams::from_parts(String::new(), e.to_string(), Some(e.line())))?;
         Ok(P::render(&parsed)?)
     }
     fn render_compact_into(&self, params: &str, out: &mut Vec<u8>) -> Result<(), RenderError> {
@@ -268,8 +268,8 @@ pub fn refuse_null_in_schema(value: &mut serde_json::Value) {
 
 /// A parameter set must be a JSON object: serde's derived structs would also take a list of
 /// values in field order, which no schema allows and no one means.
-fn not_an_object(kind: &str) -> ParamsError {
-    ParamsError::from_parts(
+fn not_an_object(kind: &str) -> InvalidParams {
+    InvalidParams::from_parts(
         String::new(),
         format!("expected an object of named parameters (`{{\"account_id\": ...}}`), not {kind}"),
         None,
@@ -580,7 +580,7 @@ mod tests {
                 loud: false,
             }
         }
-        fn render(_: &SampleParams) -> Result<PolicyDocument, ParamError> {
+        fn render(_: &SampleParams) -> Result<PolicyDocument, InvalidValue> {
             Ok(PolicyDocument::new(Vec::new()))
         }
     }

@@ -3,7 +3,7 @@
 //! names.
 
 use mmpolicy_core::types::*;
-use mmpolicy_core::{ParamError, PolicyKind};
+use mmpolicy_core::{InvalidValue, PolicyKind};
 
 /// Rust type names that must never reach a user.
 const TYPE_NAMES: &[&str] = &[
@@ -43,7 +43,7 @@ fn check(message: &str) {
     }
 }
 
-fn all_refusals() -> Vec<ParamError> {
+fn all_refusals() -> Vec<InvalidValue> {
     let mut v = Vec::new();
     let bad = [
         "",

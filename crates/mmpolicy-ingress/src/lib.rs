@@ -14,7 +14,7 @@ use mmpolicy_core::types::{
     AccountId, IngressPointId, Partition, Region, Scope, example, resolve_partition,
 };
 use mmpolicy_core::{
-    ParamError, PolicyDocument, PolicyKind, Provider, Text, register_provider, texts,
+    InvalidValue, PolicyDocument, PolicyKind, Provider, Text, register_provider, texts,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -50,7 +50,7 @@ pub struct IngressParams {
 
 impl IngressParams {
     /// `aws:SourceArn`: the one ingress point, or all of them in the account and region.
-    fn source_arn(&self) -> Result<String, ParamError> {
+    fn source_arn(&self) -> Result<String, InvalidValue> {
         let partition = resolve_partition(self.region, self.partition)?;
         Ok(ses_arn(
             partition,
@@ -97,7 +97,7 @@ impl Provider for SecretPolicy {
         IngressParams::example()
     }
 
-    fn render(p: &IngressParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &IngressParams) -> Result<PolicyDocument, InvalidValue> {
         Ok(PolicyDocument::new(vec![ses_secret_statement(
             "AllowMailManagerIngressToReadSecret",
             READ_SECRET_ACTIONS,
@@ -135,7 +135,7 @@ impl Provider for KeyPolicy {
         IngressParams::example()
     }
 
-    fn render(p: &IngressParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &IngressParams) -> Result<PolicyDocument, InvalidValue> {
         Ok(PolicyDocument::new(vec![ses_secret_key_statement(
             "AllowMailManagerIngressToDecryptSecret",
             DECRYPT_SECRET_ACTIONS,
@@ -297,7 +297,7 @@ impl mmpolicy_core::bundle::Section for IngressSection {
     fn plan(
         common: &mmpolicy_core::bundle::BundleCommon,
         config: &IngressSectionConfig,
-    ) -> Result<Vec<mmpolicy_core::bundle::PlannedPolicy>, ParamError> {
+    ) -> Result<Vec<mmpolicy_core::bundle::PlannedPolicy>, InvalidValue> {
         use mmpolicy_core::bundle::PlannedPolicy;
         let params = IngressParams {
             account_id: common.account_id,

@@ -19,7 +19,7 @@ use mmpolicy_core::types::{
     example, resolve_partition,
 };
 use mmpolicy_core::{
-    ParamError, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
+    InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
     register_bundle_section, register_provider, texts,
 };
 use schemars::JsonSchema;
@@ -75,7 +75,7 @@ impl Place {
         account: AccountId,
         region: Region,
         partition: Option<Partition>,
-    ) -> Result<Self, ParamError> {
+    ) -> Result<Self, InvalidValue> {
         Ok(Place {
             partition: resolve_partition(region, partition)?,
             region,
@@ -93,11 +93,11 @@ impl Place {
 }
 
 /// Refuses a KMS key that is not in `region`, where the service using it runs.
-fn key_in_region(key: &KmsKeyArn, region: Region, what: &str) -> Result<(), ParamError> {
+fn key_in_region(key: &KmsKeyArn, region: Region, what: &str) -> Result<(), InvalidValue> {
     if key.region() == region {
         return Ok(());
     }
-    Err(ParamError::new(
+    Err(InvalidValue::new(
         "kms_key_arn",
         key.as_str(),
         format!("the key must be in the region of the {what} (`{region}`)"),
@@ -162,7 +162,7 @@ impl Provider for TrustPolicy {
         }
     }
 
-    fn render(p: &TrustParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &TrustParams) -> Result<PolicyDocument, InvalidValue> {
         let partition = resolve_partition(p.region, p.partition)?;
         let source = ses_arn(
             partition,
@@ -277,10 +277,10 @@ impl Provider for WriteToS3 {
         }
     }
 
-    fn render(p: &WriteToS3Params) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &WriteToS3Params) -> Result<PolicyDocument, InvalidValue> {
         let kms = match (&p.kms_key_arn, &p.kms_key_alias) {
             (Some(arn), Some(_)) => {
-                return Err(ParamError::new(
+                return Err(InvalidValue::new(
                     "kms_key_alias",
                     p.kms_key_alias.as_ref().map_or("", KmsKeyAlias::as_str),
                     format!(
@@ -290,14 +290,14 @@ impl Provider for WriteToS3 {
             }
             (Some(arn), None) => {
                 if let Some(account) = p.account_id {
-                    return Err(ParamError::new(
+                    return Err(InvalidValue::new(
                         "account_id",
                         account.as_str(),
                         "`account_id` and `region` only go with `kms_key_alias`: the key ARN already names them",
                     ));
                 }
                 if let Some(region) = p.region {
-                    return Err(ParamError::new(
+                    return Err(InvalidValue::new(
                         "region",
                         region.as_str(),
                         "`account_id` and `region` only go with `kms_key_alias`: the key ARN already names them",
@@ -318,7 +318,7 @@ impl Provider for WriteToS3 {
             }
             (None, Some(alias)) => {
                 let (Some(account), Some(region)) = (p.account_id, p.region) else {
-                    return Err(ParamError::new(
+                    return Err(InvalidValue::new(
                         "kms_key_alias",
                         alias.as_str(),
                         "a key given by alias needs `account_id` and `region` (the key's) to be named in the policy",
@@ -345,14 +345,14 @@ impl Provider for WriteToS3 {
             }
             (None, None) => {
                 if let Some(account) = p.account_id {
-                    return Err(ParamError::new(
+                    return Err(InvalidValue::new(
                         "account_id",
                         account.as_str(),
                         "`account_id` and `region` only go with `kms_key_alias`",
                     ));
                 }
                 if let Some(region) = p.region {
-                    return Err(ParamError::new(
+                    return Err(InvalidValue::new(
                         "region",
                         region.as_str(),
                         "`account_id` and `region` only go with `kms_key_alias`",
@@ -363,7 +363,7 @@ impl Provider for WriteToS3 {
         };
         let partition = match (p.partition, kms.as_ref().map(|k| k.0)) {
             (Some(given), Some(key)) if given != key => {
-                return Err(ParamError::new(
+                return Err(InvalidValue::new(
                     "partition",
                     given.as_str(),
                     format!(
@@ -444,7 +444,7 @@ impl Provider for DeliverToMailbox {
         }
     }
 
-    fn render(p: &DeliverToMailboxParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &DeliverToMailboxParams) -> Result<PolicyDocument, InvalidValue> {
         let place = Place::new(p.account_id, p.region, p.partition)?;
         Ok(PolicyDocument::new(vec![
             Statement::allow()
@@ -515,7 +515,7 @@ impl Provider for SendToInternet {
         }
     }
 
-    fn render(p: &SendToInternetParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &SendToInternetParams) -> Result<PolicyDocument, InvalidValue> {
         let partition = resolve_partition(p.region, p.partition)?;
         let mut resources = vec![ses_arn(
             partition,
@@ -610,7 +610,7 @@ impl Provider for DeliverToQBusiness {
         }
     }
 
-    fn render(p: &DeliverToQBusinessParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &DeliverToQBusinessParams) -> Result<PolicyDocument, InvalidValue> {
         let place = Place::new(p.account_id, p.region, p.partition)?;
         let application = format!("application/{}", p.application_id);
         let mut statements = vec![
@@ -688,7 +688,7 @@ impl Provider for PublishToSns {
         }
     }
 
-    fn render(p: &PublishToSnsParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &PublishToSnsParams) -> Result<PolicyDocument, InvalidValue> {
         let mut statements = vec![
             Statement::allow()
                 .sid("PublishToSns")
@@ -751,7 +751,7 @@ impl Provider for InvokeLambda {
         }
     }
 
-    fn render(p: &InvokeLambdaParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &InvokeLambdaParams) -> Result<PolicyDocument, InvalidValue> {
         Ok(PolicyDocument::new(vec![
             Statement::allow()
                 .sid("InvokeLambda")
@@ -890,10 +890,10 @@ impl Section for RuleActionsSection {
     fn plan(
         common: &BundleCommon,
         c: &RuleActionsSectionConfig,
-    ) -> Result<Vec<PlannedPolicy>, ParamError> {
+    ) -> Result<Vec<PlannedPolicy>, InvalidValue> {
         let role = match &c.role_arn {
             Some(arn) if arn.kind() != PrincipalKind::Role => {
-                return Err(ParamError::new(
+                return Err(InvalidValue::new(
                     "role_arn",
                     arn.as_str(),
                     "SES assumes a role to run rule actions: give the ARN of an IAM role, not a user",
@@ -1003,7 +1003,7 @@ impl Section for RuleActionsSection {
             );
         }
         if actions.is_empty() {
-            return Err(ParamError::new(
+            return Err(InvalidValue::new(
                 "",
                 "",
                 "names no action that needs the execution role: add at least one of `[rule-actions.write-to-s3]`, `[rule-actions.deliver-to-mailbox]`, `[rule-actions.send-to-internet]`, `[rule-actions.deliver-to-q-business]`, `[rule-actions.publish-to-sns]`, `[rule-actions.invoke-lambda]`",
@@ -1029,7 +1029,7 @@ impl Section for RuleActionsSection {
 
 /// Puts a rule action's field under its table: `write-to-s3.kms_key_arn`, or
 /// `publish-to-sns[1].kms_key_arn` for the second of an array of tables.
-fn prefixed(table: &str, e: ParamError) -> ParamError {
+fn prefixed(table: &str, e: InvalidValue) -> InvalidValue {
     let field = format!("{table}.{}", e.field);
     e.with_field(field)
 }

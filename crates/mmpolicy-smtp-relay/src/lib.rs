@@ -14,7 +14,7 @@ use mmpolicy_core::types::{
     AccountId, Partition, Region, RelayId, Scope, example, resolve_partition,
 };
 use mmpolicy_core::{
-    ParamError, PolicyDocument, PolicyKind, Provider, Text, register_provider, texts,
+    InvalidValue, PolicyDocument, PolicyKind, Provider, Text, register_provider, texts,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -53,7 +53,7 @@ pub struct RelayParams {
 
 impl RelayParams {
     /// `aws:SourceArn`: the one relay, or all of them in the account and region.
-    fn source_arn(&self) -> Result<String, ParamError> {
+    fn source_arn(&self) -> Result<String, InvalidValue> {
         let partition = resolve_partition(self.region, self.partition)?;
         let suffix = self.relay_id.arn_suffix();
         Ok(ses_arn(
@@ -101,7 +101,7 @@ impl Provider for SecretPolicy {
         RelayParams::example()
     }
 
-    fn render(p: &RelayParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &RelayParams) -> Result<PolicyDocument, InvalidValue> {
         Ok(PolicyDocument::new(vec![ses_secret_statement(
             "AllowMailManagerRelayToReadSecret",
             READ_SECRET_ACTIONS,
@@ -139,7 +139,7 @@ impl Provider for KeyPolicy {
         RelayParams::example()
     }
 
-    fn render(p: &RelayParams) -> Result<PolicyDocument, ParamError> {
+    fn render(p: &RelayParams) -> Result<PolicyDocument, InvalidValue> {
         Ok(PolicyDocument::new(vec![ses_secret_key_statement(
             "AllowMailManagerRelayToDecryptSecret",
             DECRYPT_SECRET_ACTIONS,
@@ -258,7 +258,7 @@ impl mmpolicy_core::bundle::Section for RelaySection {
     fn plan(
         common: &mmpolicy_core::bundle::BundleCommon,
         config: &RelaySectionConfig,
-    ) -> Result<Vec<mmpolicy_core::bundle::PlannedPolicy>, ParamError> {
+    ) -> Result<Vec<mmpolicy_core::bundle::PlannedPolicy>, InvalidValue> {
         use mmpolicy_core::bundle::PlannedPolicy;
         let params = RelayParams {
             account_id: common.account_id,

@@ -8,12 +8,12 @@
 )]
 
 use mmpolicy::bundle::{Bundle, BundleFormat, bundle_sections, deployment_schema, plan_bundle};
-use mmpolicy::{ParamsError, PolicyKind};
+use mmpolicy::{InvalidParams, PolicyKind};
 use serde_json::{Value, json};
 
 const EXAMPLE: &str = include_str!("../../../examples/deployment.toml");
 
-fn plan_toml(text: &str) -> Result<Bundle, ParamsError> {
+fn plan_toml(text: &str) -> Result<Bundle, InvalidParams> {
     plan_bundle(text, BundleFormat::Toml)
 }
 

@@ -2,7 +2,7 @@
 //! for every resource.
 
 use super::{refusal, reject_widening, string_newtype};
-use crate::ParamError;
+use crate::InvalidValue;
 use schemars::{JsonSchema, json_schema};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -20,7 +20,7 @@ fn id_rule(prefix: Option<&str>) -> String {
 
 /// Checks a Mail Manager resource id: `prefix` followed by 24 to 62 lowercase letters or digits
 /// when the prefix is known, else lowercase letters, digits and hyphens (1 to 100).
-fn check_id(field: &'static str, value: &str, prefix: Option<&str>) -> Result<(), ParamError> {
+fn check_id(field: &'static str, value: &str, prefix: Option<&str>) -> Result<(), InvalidValue> {
     let ok = match prefix {
         Some(prefix) => value.strip_prefix(prefix).is_some_and(|rest| {
             (24..=62).contains(&rest.len())
@@ -53,7 +53,7 @@ macro_rules! mail_manager_id {
 
         impl $ty {
             /// Parses the id.
-            pub fn new(value: &str) -> Result<Self, ParamError> {
+            pub fn new(value: &str) -> Result<Self, InvalidValue> {
                 check_id(Self::FIELD, value, $prefix)?;
                 Ok($ty(value.to_owned()))
             }
@@ -111,7 +111,7 @@ pub struct WorkMailOrganizationId(String);
 
 impl WorkMailOrganizationId {
     /// Parses the id.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         reject_widening(Self::FIELD, value)?;
         let ok = value.strip_prefix("m-").is_some_and(|hex| {
             hex.len() == 32
@@ -120,7 +120,7 @@ impl WorkMailOrganizationId {
                     .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         });
         if !ok {
-            return Err(ParamError::new(
+            return Err(InvalidValue::new(
                 Self::FIELD,
                 value,
                 "expected `m-` followed by 32 lowercase hexadecimal digits (the organization id shown in the WorkMail console)",
@@ -187,7 +187,7 @@ impl<T: Serialize> Serialize for Scope<T> {
     }
 }
 
-impl<'de, T: std::str::FromStr<Err = ParamError>> Deserialize<'de> for Scope<T> {
+impl<'de, T: std::str::FromStr<Err = InvalidValue>> Deserialize<'de> for Scope<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = scope_text(
             d,

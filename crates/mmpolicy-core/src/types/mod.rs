@@ -2,7 +2,7 @@
 //!
 //! Each type has a private field and one way in, its checking constructor (also used by
 //! `FromStr` and `Deserialize`), so a value that exists is a value that is safe to put into a
-//! policy. `Display` prints the AWS form. Every refusal is a [`ParamError`]
+//! policy. `Display` prints the AWS form. Every refusal is a [`InvalidValue`]
 //! naming the field, the value and the rule.
 //!
 //! Nothing here accepts a value that would widen a policy (`*`, `?`, quotes, control characters,
@@ -35,14 +35,14 @@ pub use targets::{
     SnsTopicArn,
 };
 
-use crate::ParamError;
+use crate::InvalidValue;
 
 /// Rejects the characters that would widen a policy or break out of a JSON string, whatever
 /// the type: wildcards, quotes, backslashes, control characters, white space and non-ASCII.
 /// Types then apply their own, narrower rules.
-pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), ParamError> {
+pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), InvalidValue> {
     if value.is_empty() {
-        return Err(ParamError::new(field, value, "must not be empty"));
+        return Err(InvalidValue::new(field, value, "must not be empty"));
     }
     // The usual case, checked byte by byte: printable ASCII without wildcards or quotes.
     if value
@@ -63,7 +63,7 @@ pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), Pa
             _ => None,
         };
         if let Some(why) = why {
-            return Err(ParamError::new(field, value, why));
+            return Err(InvalidValue::new(field, value, why));
         }
     }
     reject_policy_variable(field, value)
@@ -71,9 +71,9 @@ pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), Pa
 
 /// Refuses `${`: IAM reads `${...}` in a policy as a policy variable (`${aws:username}`), so a
 /// value holding it would name a resource that depends on the request, not the one given.
-fn reject_policy_variable(field: &'static str, value: &str) -> Result<(), ParamError> {
+fn reject_policy_variable(field: &'static str, value: &str) -> Result<(), InvalidValue> {
     if value.contains("${") {
-        return Err(ParamError::new(
+        return Err(InvalidValue::new(
             field,
             value,
             "`${` starts an IAM policy variable, which would make the policy name other resources than the one given; give the literal value",
@@ -90,10 +90,10 @@ pub(crate) fn refusal(
     field: &'static str,
     value: &str,
     rule: impl Into<std::borrow::Cow<'static, str>>,
-) -> ParamError {
+) -> InvalidValue {
     match reject_widening(field, value) {
         Err(widening) => widening,
-        Ok(()) => ParamError::new(field, value, rule),
+        Ok(()) => InvalidValue::new(field, value, rule),
     }
 }
 
@@ -144,7 +144,7 @@ macro_rules! string_newtype {
         }
 
         impl ::std::str::FromStr for $ty {
-            type Err = $crate::ParamError;
+            type Err = $crate::InvalidValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 $ty::new(s)
             }
@@ -241,7 +241,7 @@ mod tests {
 
     #[test]
     fn types_that_check_their_own_characters_first_still_explain_widening() {
-        let rule = |e: crate::ParamError| e.rule.into_owned();
+        let rule = |e: crate::InvalidValue| e.rule.into_owned();
         assert!(rule(AccountId::new("11112222333*").unwrap_err()).contains("wildcards"));
         assert!(rule(AccountId::new("1111222233").unwrap_err()).contains("12 digits"));
         assert!(rule(TagKey::new("te am").unwrap_err()).contains("white space"));
@@ -267,7 +267,7 @@ mod tests {
 
     /// The words of a refusal's rule that the type's description must repeat: the rule without
     /// its lead-in (`expected`, `a bucket name`) and without the value-specific suggestion.
-    fn rule_words(e: &ParamError) -> String {
+    fn rule_words(e: &InvalidValue) -> String {
         let rule = e.rule.split(": did you mean").next().unwrap_or_default();
         ["expected ", "a bucket name ", "a key prefix ", "not a "]
             .iter()
@@ -277,7 +277,7 @@ mod tests {
 
     #[test]
     fn schema_descriptions_state_the_validation_rule() {
-        fn check<T: schemars::JsonSchema>(refusals: &[Result<T, ParamError>]) {
+        fn check<T: schemars::JsonSchema>(refusals: &[Result<T, InvalidValue>]) {
             let desc = description::<T>().to_lowercase();
             for r in refusals {
                 let Err(e) = r else {

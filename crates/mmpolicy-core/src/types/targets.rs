@@ -6,7 +6,7 @@ use super::arn::split_arn;
 use super::{
     AccountId, Partition, Region, regional_arn_accessors, reject_widening, string_newtype,
 };
-use crate::ParamError;
+use crate::InvalidValue;
 use schemars::json_schema;
 
 /// A KMS alias name, `alias/<name>`: letters, digits and `/ _ -`, 1 to 256 characters in all.
@@ -17,9 +17,9 @@ pub struct KmsKeyAlias(String);
 
 impl KmsKeyAlias {
     /// Parses an alias name.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         reject_widening(Self::FIELD, value)?;
-        let fail = |rule: &'static str| Err(ParamError::new(Self::FIELD, value, rule));
+        let fail = |rule: &'static str| Err(InvalidValue::new(Self::FIELD, value, rule));
         if value.starts_with("arn:") {
             return fail("give the alias name (`alias/<name>`), not its ARN");
         }
@@ -73,7 +73,7 @@ pub struct SnsTopicArn {
 
 impl SnsTopicArn {
     /// Parses a topic ARN.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         const RULE: &str =
             "expected an SNS topic ARN `arn:aws:sns:<region>:<account id>:<topic name>`";
         reject_widening(Self::FIELD, value)?;
@@ -85,7 +85,7 @@ impl SnsTopicArn {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !ok {
-            return Err(ParamError::new(
+            return Err(InvalidValue::new(
                 Self::FIELD,
                 value,
                 "a topic name has 1 to 256 letters, digits, `-` or `_` (and `.fifo` at the end of a FIFO topic)",
@@ -127,13 +127,13 @@ pub struct LambdaFunctionArn {
 
 impl LambdaFunctionArn {
     /// Parses a function ARN.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         const RULE: &str =
             "expected a Lambda function ARN `arn:aws:lambda:<region>:<account id>:function:<name>`";
         reject_widening(Self::FIELD, value)?;
         let (partition, region, account, rest) = split_arn(Self::FIELD, value, "lambda", RULE)?;
         let Some(rest) = rest.strip_prefix("function:") else {
-            return Err(ParamError::new(Self::FIELD, value, RULE));
+            return Err(InvalidValue::new(Self::FIELD, value, RULE));
         };
         let (name, qualifier) = match rest.split_once(':') {
             Some((n, q)) => (n, Some(q)),
@@ -144,7 +144,7 @@ impl LambdaFunctionArn {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !name_ok {
-            return Err(ParamError::new(
+            return Err(InvalidValue::new(
                 Self::FIELD,
                 value,
                 "a function name has 1 to 64 letters, digits, `-` or `_`",
@@ -156,7 +156,7 @@ impl LambdaFunctionArn {
                     && q.bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
             if !q_ok {
-                return Err(ParamError::new(
+                return Err(InvalidValue::new(
                     Self::FIELD,
                     value,
                     "a qualifier is a version number, `$LATEST` or an alias name (letters, digits, `-` or `_`)",
@@ -188,7 +188,7 @@ string_newtype!(
 
 /// Checks an Amazon Q Business id: exactly 36 lowercase letters, digits or hyphens (the
 /// Mail Manager API's pattern for both ids).
-fn check_qbusiness_id(field: &'static str, value: &str) -> Result<(), ParamError> {
+fn check_qbusiness_id(field: &'static str, value: &str) -> Result<(), InvalidValue> {
     reject_widening(field, value)?;
     let ok = value.len() == 36
         && value
@@ -197,7 +197,7 @@ fn check_qbusiness_id(field: &'static str, value: &str) -> Result<(), ParamError
     if ok {
         Ok(())
     } else {
-        Err(ParamError::new(
+        Err(InvalidValue::new(
             field,
             value,
             "expected exactly 36 lowercase letters, digits or hyphens (the id shown in the Amazon Q Business console)",
@@ -211,7 +211,7 @@ pub struct QBusinessApplicationId(String);
 
 impl QBusinessApplicationId {
     /// Parses the id.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         check_qbusiness_id(Self::FIELD, value)?;
         Ok(QBusinessApplicationId(value.to_owned()))
     }
@@ -240,7 +240,7 @@ pub struct QBusinessIndexId(String);
 
 impl QBusinessIndexId {
     /// Parses the id.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         check_qbusiness_id(Self::FIELD, value)?;
         Ok(QBusinessIndexId(value.to_owned()))
     }
@@ -269,14 +269,14 @@ pub struct ConfigurationSetName(String);
 
 impl ConfigurationSetName {
     /// Parses the name.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         reject_widening(Self::FIELD, value)?;
         let ok = (1..=64).contains(&value.len())
             && value
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         if !ok {
-            return Err(ParamError::new(
+            return Err(InvalidValue::new(
                 Self::FIELD,
                 value,
                 "a configuration set name has 1 to 64 letters, digits, `_` or `-`",
@@ -308,7 +308,7 @@ mod tests {
     use super::*;
 
     fn check_bad<T: std::fmt::Debug>(
-        parse: impl Fn(&str) -> Result<T, ParamError>,
+        parse: impl Fn(&str) -> Result<T, InvalidValue>,
         field: &str,
         cases: &[(&str, &str)],
     ) {

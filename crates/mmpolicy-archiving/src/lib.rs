@@ -12,14 +12,14 @@
 //! `[archiving]` table of the deployment bundle.
 
 use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, s3_arn, ses_arn, shared_ses_arn};
-use mmpolicy_core::bundle::{BundleCommon, PlannedPolicy, Section};
+use mmpolicy_core::section::{BundleCommon, PlannedPolicy, Section};
 use mmpolicy_core::types::{
     AccountId, ArchiveId, BucketName, KeyPrefixScope, KmsKeyArn, Partition, PrincipalArn,
     PrincipalKind, Region, Scope, TagKey, TagValue, example, resolve_partition,
 };
 use mmpolicy_core::{
     InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
-    register_bundle_section, register_provider, texts,
+    register_provider, register_section, texts,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -564,7 +564,7 @@ pub struct ArchivingSectionConfig {
     pub kms_key_arn: Option<KmsKeyArn>,
     /// Where archive exports are written; adds `archiving.export-identity` and
     /// `archiving.export-bucket-policy`.
-    #[serde(default, deserialize_with = "mmpolicy_core::bundle::optional_table")]
+    #[serde(default, deserialize_with = "mmpolicy_core::section::optional_table")]
     pub export: Option<ExportSectionConfig>,
 }
 
@@ -673,4 +673,4 @@ impl Section for ArchivingSection {
     }
 }
 
-register_bundle_section!(ArchivingSection);
+register_section!(ArchivingSection);

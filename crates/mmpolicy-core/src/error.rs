@@ -112,9 +112,28 @@ pub struct InvalidParams {
     pub line: Option<usize>,
 }
 
+/// What a message calls the names of the input it reads: the parameters of a provider
+/// (`render`, `bulk`) or the keys of a deployment file (`bundle`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noun {
+    /// A provider's parameters: ``missing parameter `region`: add it``.
+    Parameter,
+    /// A deployment file's keys, in tables: ``missing key `bucket` in `[archiving.export]`: add it``.
+    Key,
+}
+
 impl InvalidParams {
-    /// Builds the error of a failed deserialisation from the serde path and the inner message.
-    pub fn from_parts(path: String, inner: String, line: Option<usize>) -> Self {
+    /// The one mapper from serde's messages to mmpolicy's: builds the error of a failed
+    /// deserialisation from the serde path, serde's message and the line, naming the input's
+    /// names with `noun`. Rust type names never reach the message, a missing name says to add
+    /// it, an unknown one lists the valid ones, and a refused value names its path.
+    pub fn from_serde(
+        noun: Noun,
+        path: impl Into<String>,
+        inner: &str,
+        line: Option<usize>,
+    ) -> Self {
+        let path = path.into();
         // `serde_path_to_error` writes `.` for the whole set and `?` where it could not tell
         // (a syntax error before any key); neither names a field.
         let path = if path == "." || path == "?" {
@@ -122,22 +141,30 @@ impl InvalidParams {
         } else {
             path
         };
-        let inner = humanize(&inner);
+        let inner = humanize(inner, noun);
+        if let Some(rest) = unknown_field_tail(&inner) {
+            return unknown(noun, path, &inner, &rest, line);
+        }
         // The path holds the user's keys: a huge one is shortened where the message names it.
         let shown = quote_value(&path);
-        let message = if let Some(rest) = unknown_field_tail(&inner) {
-            // serde: "unknown field `x`, expected one of `a`, `b`"; the path names `x` in full.
-            let name = if path.is_empty() { "?" } else { shown.as_str() };
-            format!("unknown field `{name}`{rest}")
-        } else if let Some(field) = missing_field(&inner) {
-            let full = if path.is_empty() {
-                field.to_owned()
-            } else {
-                format!("{path}.{field}")
-            };
-            format!("missing parameter `{full}`: add it")
+        let message = if let Some(field) = missing_field(&inner) {
+            match noun {
+                Noun::Parameter if path.is_empty() => {
+                    format!("missing parameter `{field}`: add it")
+                }
+                Noun::Parameter => format!("missing parameter `{shown}.{field}`: add it"),
+                Noun::Key if path.is_empty() => format!("missing key `{field}`: add it"),
+                Noun::Key => format!("missing key `{field}` in {}: add it", table_name(&shown)),
+            }
         } else if path.is_empty() {
-            format!("invalid parameters: {inner}")
+            match noun {
+                Noun::Parameter => format!("invalid parameters: {inner}"),
+                Noun::Key => inner,
+            }
+        } else if noun == Noun::Key
+            && (inner.starts_with("unknown key") || inner.starts_with("duplicate key"))
+        {
+            inner
         } else if inner.starts_with('`') && !inner.starts_with(NULL_REFUSED) {
             // A value refused by a parameter type: "`value`: rule".
             format!("invalid `{shown}` {inner}")
@@ -177,7 +204,7 @@ impl InvalidParams {
                 line,
             };
         }
-        InvalidParams::from_parts(path, strip_json_location(inner), line)
+        InvalidParams::from_serde(Noun::Parameter, path, &strip_json_location(inner), line)
     }
 }
 
@@ -196,7 +223,7 @@ impl From<InvalidValue> for InvalidParams {
 pub const NULL_REFUSED: &str = "`null` is not allowed";
 
 /// Rewrites serde's wording where it would show a Rust type or leave the fix unsaid.
-fn humanize(inner: &str) -> String {
+fn humanize(inner: &str, noun: Noun) -> String {
     if inner.starts_with("invalid type: null,") {
         return format!("{NULL_REFUSED}; give a value");
     }
@@ -204,7 +231,13 @@ fn humanize(inner: &str) -> String {
     // "expected struct IngressParams" / "expected struct IngressParams with 4 elements".
     if let Some(at) = text.find("expected struct ") {
         text.truncate(at);
-        text.push_str("expected an object of named parameters");
+        text.push_str(match noun {
+            Noun::Parameter => "expected an object of named parameters",
+            Noun::Key => "expected a table",
+        });
+    }
+    if text.contains("expected a sequence") {
+        text = text.replace("expected a sequence", "expected a list");
     }
     if let Some(at) = text.find("expected a map") {
         text.truncate(at);
@@ -245,6 +278,73 @@ fn unknown_field_tail(inner: &str) -> Option<String> {
         Some(expected) => format!(": {expected}"),
         None => rest.to_owned(),
     })
+}
+
+/// The error of a name the input may not hold. A parameter is named by its whole path
+/// (``unknown field `archive.x`: expected `a` or `b` ``); a key by its name and its table
+/// (``unknown key `x` in `[archive]`: expected `a` or `b` ``).
+fn unknown(
+    noun: Noun,
+    path: String,
+    inner: &str,
+    rest: &str,
+    line: Option<usize>,
+) -> InvalidParams {
+    match noun {
+        Noun::Parameter => {
+            let name = if path.is_empty() {
+                "?".to_owned()
+            } else {
+                quote_value(&path)
+            };
+            InvalidParams {
+                message: format!("unknown field `{name}`{rest}"),
+                path,
+                line,
+            }
+        }
+        Noun::Key => {
+            let key = inner
+                .strip_prefix("unknown field `")
+                .and_then(|k| k.split_once('`'))
+                .map_or("", |(k, _)| k);
+            // Some deserialisers track the unknown key itself as part of the path.
+            let path = if path == key {
+                String::new()
+            } else {
+                path.strip_suffix(&format!(".{key}"))
+                    .map(str::to_owned)
+                    .unwrap_or(path)
+            };
+            let message = if path.is_empty() {
+                format!("unknown key `{}`{rest}", quote_value(key))
+            } else {
+                format!(
+                    "unknown key `{}` in {}{rest}",
+                    quote_value(key),
+                    table_name(&quote_value(&path))
+                )
+            };
+            InvalidParams {
+                path,
+                message,
+                line,
+            }
+        }
+    }
+}
+
+/// How a message names the table at `path`: `[archiving.export]`, or for the third of an
+/// array of tables, `[[rule-actions.publish-to-sns]]` number 3.
+fn table_name(path: &str) -> String {
+    let indexed = path
+        .strip_suffix(']')
+        .and_then(|p| p.rsplit_once('['))
+        .and_then(|(base, i)| i.parse::<usize>().ok().map(|i| (base, i)));
+    match indexed {
+        Some((base, i)) => format!("`[[{base}]]` number {}", i + 1),
+        None => format!("`[{path}]`"),
+    }
 }
 
 /// `serde_json` appends " at line L column C" to its messages; the path says more, so drop it.
@@ -333,9 +433,10 @@ mod tests {
         assert_eq!(e.to_string(), format!("invalid `bucket` `{escaped}`: x"));
         let e = InvalidValue::new(forged.to_owned(), "v", "x");
         assert_eq!(e.to_string(), format!("invalid `{escaped}` `v`: x"));
-        let e = InvalidParams::from_parts(
+        let e = InvalidParams::from_serde(
+            Noun::Parameter,
             forged.to_owned(),
-            format!("unknown field `{forged}`, expected `a`"),
+            &format!("unknown field `{forged}`, expected `a`"),
             None,
         );
         assert_eq!(
@@ -349,7 +450,8 @@ mod tests {
         assert!(e.to_string().contains(escaped), "{e}");
         for e in [
             InvalidValue::new(forged.to_owned(), forged, "x").to_string(),
-            InvalidParams::from_parts(forged.to_owned(), "`v`: x".into(), None).to_string(),
+            InvalidParams::from_serde(Noun::Parameter, forged.to_owned(), "`v`: x", None)
+                .to_string(),
         ] {
             assert!(
                 !e.chars()
@@ -370,16 +472,18 @@ mod tests {
                 "a".repeat(64)
             )
         );
-        let e = InvalidParams::from_parts(
-            "create_tags".into(),
-            format!("invalid type: string \"{huge}\", expected a map"),
+        let e = InvalidParams::from_serde(
+            Noun::Parameter,
+            "create_tags",
+            &format!("invalid type: string \"{huge}\", expected a map"),
             None,
         );
         assert!(e.message.len() < 200, "{}", e.message);
         assert!(e.message.contains("… (5000 characters)"), "{}", e.message);
-        let e = InvalidParams::from_parts(
+        let e = InvalidParams::from_serde(
+            Noun::Parameter,
             huge.clone(),
-            format!("unknown field `{huge}`, expected `a`"),
+            &format!("unknown field `{huge}`, expected `a`"),
             None,
         );
         assert!(e.message.len() < 200, "{}", e.message);
@@ -389,18 +493,20 @@ mod tests {
     #[test]
     fn a_null_is_refused_naming_the_field() {
         assert_eq!(
-            InvalidParams::from_parts(
-                "region".into(),
-                "invalid type: null, expected a string".into(),
+            InvalidParams::from_serde(
+                Noun::Parameter,
+                "region",
+                "invalid type: null, expected a string",
                 None
             )
             .message,
             "invalid `region`: `null` is not allowed; give a value"
         );
         assert_eq!(
-            InvalidParams::from_parts(
-                "ingress_point_id".into(),
-                "`null` is not allowed; give an id".into(),
+            InvalidParams::from_serde(
+                Noun::Parameter,
+                "ingress_point_id",
+                "`null` is not allowed; give an id",
                 None
             )
             .message,
@@ -411,47 +517,50 @@ mod tests {
     #[test]
     fn params_error_from_type_and_from_serde() {
         assert_eq!(
-            InvalidParams::from_parts("region".into(), "`mars-1`: no such region".into(), None)
+            InvalidParams::from_serde(Noun::Parameter, "region", "`mars-1`: no such region", None)
                 .message,
             "invalid `region` `mars-1`: no such region"
         );
         assert_eq!(
-            InvalidParams::from_parts(".".into(), "missing field `region`".into(), None).message,
+            InvalidParams::from_serde(Noun::Parameter, ".", "missing field `region`", None).message,
             "missing parameter `region`: add it"
         );
         assert_eq!(
-            InvalidParams::from_parts("export".into(), "missing field `bucket`".into(), None)
+            InvalidParams::from_serde(Noun::Parameter, "export", "missing field `bucket`", None)
                 .message,
             "missing parameter `export.bucket`: add it"
         );
         assert_eq!(
-            InvalidParams::from_parts(
-                ".".into(),
-                "invalid length 0, expected struct IngressParams with 4 elements".into(),
+            InvalidParams::from_serde(
+                Noun::Parameter,
+                ".",
+                "invalid length 0, expected struct IngressParams with 4 elements",
                 None
             )
             .message,
             "invalid parameters: invalid length 0, expected an object of named parameters"
         );
         assert_eq!(
-            InvalidParams::from_parts(
-                "account_id".into(),
-                "invalid type: integer `111122223333`, expected a string".into(),
+            InvalidParams::from_serde(
+                Noun::Parameter,
+                "account_id",
+                "invalid type: integer `111122223333`, expected a string",
                 None
             )
             .message,
             "invalid `account_id`: invalid type: integer `111122223333`, expected a string: write the value in quotes"
         );
         assert_eq!(
-            InvalidParams::from_parts(
-                "archive.x".into(),
-                "unknown field `x`, expected `a` or `b`".into(),
+            InvalidParams::from_serde(
+                Noun::Parameter,
+                "archive.x",
+                "unknown field `x`, expected `a` or `b`",
                 None
             )
             .message,
             "unknown field `archive.x`: expected `a` or `b`"
         );
-        let unknown = InvalidParams::from_parts("?".into(), "key must be a string".into(), None);
+        let unknown = InvalidParams::from_serde(Noun::Parameter, "?", "key must be a string", None);
         assert_eq!(unknown.message, "invalid parameters: key must be a string");
         assert_eq!(unknown.path, "");
     }

@@ -6,7 +6,7 @@
 //! [`PolicyProvider`] turns it into the object-safe form the registry, the CLI and the
 //! generators use.
 
-use crate::error::{InvalidParams, InvalidValue, RenderError};
+use crate::error::{InvalidParams, InvalidValue, Noun, RenderError};
 use crate::model::PolicyDocument;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -208,8 +208,14 @@ impl<P: Provider> PolicyProvider for P {
         let mut de = serde_json::Deserializer::from_str(params);
         let parsed: P::Params = serde_path_to_error::deserialize(&mut de)
             .map_err(|e| InvalidParams::from_json(e).for_provider(P::ID))?;
-        de.end()
-            .map_err(|e| InvalidParams::from_parts(String::new(), e.to_string(), Some(e.line())))?;
+        de.end().map_err(|e| {
+            InvalidParams::from_serde(
+                Noun::Parameter,
+                String::new(),
+                &e.to_string(),
+                Some(e.line()),
+            )
+        })?;
         Ok(P::render(&parsed)?)
     }
     fn render_compact_into(&self, params: &str, out: &mut Vec<u8>) -> Result<(), RenderError> {
@@ -269,9 +275,10 @@ pub fn refuse_null_in_schema(value: &mut serde_json::Value) {
 /// A parameter set must be a JSON object: serde's derived structs would also take a list of
 /// values in field order, which no schema allows and no one means.
 fn not_an_object(kind: &str) -> InvalidParams {
-    InvalidParams::from_parts(
+    InvalidParams::from_serde(
+        Noun::Parameter,
         String::new(),
-        format!("expected an object of named parameters (`{{\"account_id\": ...}}`), not {kind}"),
+        &format!("expected an object of named parameters (`{{\"account_id\": ...}}`), not {kind}"),
         None,
     )
 }

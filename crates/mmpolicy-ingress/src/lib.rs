@@ -287,7 +287,7 @@ pub struct IngressSectionConfig {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IngressSection;
 
-impl mmpolicy_core::bundle::Section for IngressSection {
+impl mmpolicy_core::section::Section for IngressSection {
     type Config = IngressSectionConfig;
     const NAME: &'static str = FEATURE;
     const DESCRIPTION: &'static str = "An authenticated ingress endpoint whose SMTP credentials \
@@ -295,10 +295,10 @@ impl mmpolicy_core::bundle::Section for IngressSection {
         secret's resource policy and the key's policy statement.";
 
     fn plan(
-        common: &mmpolicy_core::bundle::BundleCommon,
+        common: &mmpolicy_core::section::BundleCommon,
         config: &IngressSectionConfig,
-    ) -> Result<Vec<mmpolicy_core::bundle::PlannedPolicy>, InvalidValue> {
-        use mmpolicy_core::bundle::PlannedPolicy;
+    ) -> Result<Vec<mmpolicy_core::section::PlannedPolicy>, InvalidValue> {
+        use mmpolicy_core::section::PlannedPolicy;
         let params = IngressParams {
             account_id: common.account_id,
             region: common.region,
@@ -324,4 +324,4 @@ impl mmpolicy_core::bundle::Section for IngressSection {
     }
 }
 
-mmpolicy_core::register_bundle_section!(IngressSection);
+mmpolicy_core::register_section!(IngressSection);

@@ -11,7 +11,7 @@
 //! its trust policy, and one permission policy merging every action's statements.
 
 use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, s3_arn, ses_arn};
-use mmpolicy_core::bundle::{BundleCommon, PlannedPolicy, Section, TableOrList};
+use mmpolicy_core::section::{BundleCommon, PlannedPolicy, Section, TableOrList};
 use mmpolicy_core::types::{
     AccountId, BucketName, ConfigurationSetName, KeyPrefixScope, KmsKeyAlias, KmsKeyArn,
     LambdaFunctionArn, Partition, PrincipalArn, PrincipalKind, QBusinessApplicationId,
@@ -20,7 +20,7 @@ use mmpolicy_core::types::{
 };
 use mmpolicy_core::{
     InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
-    register_bundle_section, register_provider, texts,
+    register_provider, register_section, texts,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -1018,12 +1018,15 @@ impl Section for RuleActionsSection {
             },
             format!("{role}, as its trust policy"),
         )?;
-        let permissions = PlannedPolicy::merge(
-            ROLE_POLICY_FILE,
-            format!("{role}, as a permission policy"),
-            actions,
-        );
-        Ok(vec![trust, permissions])
+        // Every action's policy goes to the role's one permission policy: the bundle merges
+        // the policies a section plans under one file.
+        let attach_to = format!("{role}, as a permission policy");
+        let mut planned = vec![trust];
+        planned.extend(actions.into_iter().map(|a| PlannedPolicy {
+            attach_to: attach_to.clone(),
+            ..a.in_file(ROLE_POLICY_FILE)
+        }));
+        Ok(planned)
     }
 }
 
@@ -1034,4 +1037,4 @@ fn prefixed(table: &str, e: InvalidValue) -> InvalidValue {
     e.with_field(field)
 }
 
-register_bundle_section!(RuleActionsSection);
+register_section!(RuleActionsSection);

@@ -248,7 +248,7 @@ pub struct RelaySectionConfig {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RelaySection;
 
-impl mmpolicy_core::bundle::Section for RelaySection {
+impl mmpolicy_core::section::Section for RelaySection {
     type Config = RelaySectionConfig;
     const NAME: &'static str = FEATURE;
     const DESCRIPTION: &'static str = "An SMTP relay whose credentials for the downstream server \
@@ -256,10 +256,10 @@ impl mmpolicy_core::bundle::Section for RelaySection {
         secret's resource policy and the key's policy statement.";
 
     fn plan(
-        common: &mmpolicy_core::bundle::BundleCommon,
+        common: &mmpolicy_core::section::BundleCommon,
         config: &RelaySectionConfig,
-    ) -> Result<Vec<mmpolicy_core::bundle::PlannedPolicy>, InvalidValue> {
-        use mmpolicy_core::bundle::PlannedPolicy;
+    ) -> Result<Vec<mmpolicy_core::section::PlannedPolicy>, InvalidValue> {
+        use mmpolicy_core::section::PlannedPolicy;
         let params = RelayParams {
             account_id: common.account_id,
             region: common.region,
@@ -285,4 +285,4 @@ impl mmpolicy_core::bundle::Section for RelaySection {
     }
 }
 
-mmpolicy_core::register_bundle_section!(RelaySection);
+mmpolicy_core::register_section!(RelaySection);

@@ -7,8 +7,9 @@
     reason = "test helpers fail the test on an unexpected error"
 )]
 
-use mmpolicy::bundle::{Bundle, BundleFormat, bundle_sections, deployment_schema, plan_bundle};
+use mmpolicy::sections as bundle_sections;
 use mmpolicy::{InvalidParams, PolicyKind};
+use mmpolicy_bundle::{Bundle, Format as BundleFormat, deployment_schema, plan_bundle};
 use serde_json::{Value, json};
 
 const EXAMPLE: &str = include_str!("../../../examples/deployment.toml");

@@ -313,7 +313,7 @@ mod tests {
         }
     }
 
-    /// Files an editor accepted although the tool refused them (issue 4's audit), and their
+    /// Files an editor accepted although the tool refused them (found by an audit of the schemas), and their
     /// neighbours that both accept.
     #[test]
     fn schemas_agree_with_the_validators_on_the_edge_cases() {

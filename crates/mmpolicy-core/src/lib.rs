@@ -32,4 +32,6 @@ pub use section::{DeploymentSection, PlannedPolicy, Section, sections};
 #[doc(hidden)]
 pub mod __private {
     pub use inventory;
+    pub use schemars;
+    pub use serde;
 }

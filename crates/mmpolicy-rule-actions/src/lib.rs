@@ -13,10 +13,8 @@
 use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, s3_arn, ses_arn};
 use mmpolicy_core::section::{BundleCommon, PlannedPolicy, Section, TableOrList};
 use mmpolicy_core::types::{
-    AccountId, BucketName, ConfigurationSetName, KeyPrefixScope, KmsKeyAlias, KmsKeyArn,
-    LambdaFunctionArn, Partition, PrincipalArn, PrincipalKind, QBusinessApplicationId,
-    QBusinessIndexId, Region, RuleSetId, Scope, SesIdentity, SnsTopicArn, WorkMailOrganizationId,
-    example, resolve_partition,
+    AccountId, BucketName, KeyPrefixScope, KmsKeyArn, Partition, PrincipalArn, PrincipalKind,
+    Region, RuleSetId, Scope, SesIdentity, example, resolve_partition,
 };
 use mmpolicy_core::{
     InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
@@ -24,6 +22,13 @@ use mmpolicy_core::{
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+pub mod types;
+
+pub use types::{
+    ConfigurationSetName, KmsKeyAlias, LambdaFunctionArn, QBusinessApplicationId, QBusinessIndexId,
+    SnsTopicArn, WorkMailOrganizationId,
+};
 
 /// The feature name of this crate's providers.
 pub const FEATURE: &str = "rule-actions";

@@ -112,7 +112,6 @@ mod tests {
             "Partition" => "aws-iso",
             "IngressPointId" => "inp-123",
             "RuleSetId" => "rs-1",
-            "TrafficPolicyId" => "tp-1",
             "ArchiveId" => "MyArchiveID",
             "RelayId" => "R_1",
             "WorkMailOrganizationId" => "m-123",

@@ -1,7 +1,8 @@
 //! AWS account ids.
 
-use super::{refusal, string_newtype};
+use super::refusal;
 use crate::InvalidValue;
+use crate::string_newtype;
 use schemars::json_schema;
 
 /// An AWS account id: exactly twelve digits, leading zeros kept (`012345678901`).

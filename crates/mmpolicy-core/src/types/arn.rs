@@ -1,14 +1,15 @@
 //! ARNs that parameters take whole: KMS keys and IAM principals.
 
-use super::{
-    AccountId, Partition, Region, regional_arn_accessors, reject_widening, string_newtype,
-};
+use super::{AccountId, Partition, Region, reject_widening};
 use crate::InvalidValue;
+use crate::{regional_arn_accessors, string_newtype};
 use schemars::json_schema;
 
 /// Splits `arn:<partition>:<service>:<region>:<account>:<rest>` and checks every part, so
-/// that an ARN taken whole carries a real partition, region and account.
-pub(crate) fn split_arn<'a>(
+/// that an ARN taken whole carries a real partition, region and account; refuses anything
+/// else for `field` with `rule` (what the ARN should look like). For feature crates declaring
+/// their own ARN types.
+pub fn split_arn<'a>(
     field: &'static str,
     value: &'a str,
     service: &str,

@@ -1,7 +1,7 @@
 //! AWS regions and partitions.
 
-use super::string_newtype;
 use crate::InvalidValue;
+use crate::string_newtype;
 use schemars::json_schema;
 use std::fmt;
 

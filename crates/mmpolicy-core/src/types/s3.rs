@@ -1,7 +1,8 @@
 //! S3 bucket names and object key prefixes.
 
-use super::{reject_widening, string_newtype};
+use super::reject_widening;
 use crate::InvalidValue;
+use crate::string_newtype;
 use schemars::{JsonSchema, json_schema};
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,8 @@
 //! SES identities: a domain or an email address.
 
-use super::{reject_widening, string_newtype};
+use super::reject_widening;
 use crate::InvalidValue;
+use crate::string_newtype;
 use schemars::json_schema;
 
 /// A verified SES identity: a domain (`example.com`) or an email address

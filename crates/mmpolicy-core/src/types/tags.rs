@@ -1,6 +1,7 @@
 //! Resource tag keys and values, as a policy names them in `aws:RequestTag/<key>` conditions.
 
-use super::{refusal, string_newtype};
+use super::refusal;
+use crate::string_newtype;
 use crate::{InvalidValue, Text};
 use schemars::json_schema;
 

@@ -1,12 +1,11 @@
-//! The targets of rule actions and the names that appear beside them: KMS key aliases, SNS
-//! topic ARNs, Lambda function ARNs, Amazon Q Business application and index ids, and SES
-//! configuration set names.
+//! The validated types only rule actions use: the targets of rule actions and the names that
+//! appear beside them (KMS key aliases, SNS topic ARNs, Lambda function ARNs, Amazon Q Business
+//! application and index ids, SES configuration set names, WorkMail organization ids), declared
+//! with core's public macros.
 
-use super::arn::split_arn;
-use super::{
-    AccountId, Partition, Region, regional_arn_accessors, reject_widening, string_newtype,
-};
-use crate::InvalidValue;
+use mmpolicy_core::InvalidValue;
+use mmpolicy_core::types::{AccountId, Partition, Region, reject_widening, split_arn};
+use mmpolicy_core::{regional_arn_accessors, string_newtype};
 use schemars::json_schema;
 
 /// A KMS alias name, `alias/<name>`: letters, digits and `/ _ -`, 1 to 256 characters in all.
@@ -303,6 +302,48 @@ string_newtype!(
     })
 );
 
+/// An Amazon WorkMail organization id: `m-` and 32 lowercase hexadecimal digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WorkMailOrganizationId(String);
+
+impl WorkMailOrganizationId {
+    /// Parses the id.
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
+        reject_widening(Self::FIELD, value)?;
+        let ok = value.strip_prefix("m-").is_some_and(|hex| {
+            hex.len() == 32
+                && hex
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        });
+        if !ok {
+            return Err(InvalidValue::new(
+                Self::FIELD,
+                value,
+                "expected `m-` followed by 32 lowercase hexadecimal digits (the organization id shown in the WorkMail console)",
+            ));
+        }
+        Ok(WorkMailOrganizationId(value.to_owned()))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_newtype!(
+    WorkMailOrganizationId,
+    field = "workmail_organization_id",
+    schema = json_schema!({
+        "title": "WorkMail organization id",
+        "type": "string",
+        "description": "An Amazon WorkMail organization id: `m-` followed by 32 lowercase hexadecimal digits (the organization id shown in the WorkMail console).",
+        "pattern": "^m-[0-9a-f]{32}$",
+        "examples": ["m-0123456789abcdef0123456789abcdef"]
+    })
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,6 +475,33 @@ mod tests {
                 ("a/b", "1 to 64"),
                 ("*", "wildcards"),
             ],
+        );
+    }
+    #[test]
+    fn workmail_organization_ids() {
+        assert!(WorkMailOrganizationId::new("m-0123456789abcdef0123456789abcdef").is_ok());
+        for bad in [
+            "m-0123456789abcdef0123456789abcde",
+            "m-0123456789ABCDEF0123456789abcdef",
+            "MyWorkMailOrganizationID>",
+            "m-0123456789abcdef0123456789abcdeg",
+        ] {
+            assert!(WorkMailOrganizationId::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn policy_variables_are_refused() {
+        assert!(
+            LambdaFunctionArn::new(
+                "arn:aws:lambda:us-east-1:111122223333:function:f:${aws:username}"
+            )
+            .is_err()
+        );
+        assert!(KmsKeyAlias::new("alias/${x}").is_err());
+        assert!(
+            LambdaFunctionArn::new("arn:aws:lambda:us-east-1:111122223333:function:f:$LATEST")
+                .is_ok()
         );
     }
 }

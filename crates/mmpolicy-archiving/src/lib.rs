@@ -11,7 +11,7 @@
 //! `aws:SourceArn`): AWS's page says so, and none is added here. The crate also contributes the
 //! `[archiving]` table of the deployment bundle.
 
-use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, s3_arn, ses_arn, shared_ses_arn};
+use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, s3_arn, ses_arn};
 use mmpolicy_core::section::{BundleCommon, PlannedPolicy, Section};
 use mmpolicy_core::types::{
     AccountId, ArchiveId, BucketName, KeyPrefixScope, KmsKeyArn, Partition, PrincipalArn,
@@ -19,7 +19,7 @@ use mmpolicy_core::types::{
 };
 use mmpolicy_core::{
     InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
-    register_provider, register_section, texts,
+    register_provider, register_section,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -30,63 +30,18 @@ pub const FEATURE: &str = "archiving";
 
 /// The actions that list archives, searches and exports. They accept no resource type, so
 /// they only work with `"Resource": "*"`, in a statement of their own.
-pub const LIST_ACTIONS: &[Text] = texts![
+pub const LIST_ACTIONS: &[&str] = &[
     "ses:ListArchives",
     "ses:ListArchiveSearches",
     "ses:ListArchiveExports",
 ];
 
-/// Creating archives, without and with the tags they must carry.
-const CREATE_ACTIONS: &[Text] = texts!["ses:CreateArchive"];
-const CREATE_TAGGED_ACTIONS: &[Text] = texts!["ses:CreateArchive", "ses:TagResource"];
-
-/// What `archiving.identity` allows on the archive it names, statement by statement.
-static ON_ARCHIVE: [(Text, &[Text]); 5] = [
-    (
-        Text::from_static("ManageArchive"),
-        texts!["ses:GetArchive", "ses:DeleteArchive", "ses:UpdateArchive"],
-    ),
-    (
-        Text::from_static("SearchArchive"),
-        texts![
-            "ses:GetArchiveSearch",
-            "ses:GetArchiveSearchResults",
-            "ses:StartArchiveSearch",
-            "ses:StopArchiveSearch",
-        ],
-    ),
-    (
-        Text::from_static("ReadArchivedMessages"),
-        texts!["ses:GetArchiveMessage", "ses:GetArchiveMessageContent"],
-    ),
-    (
-        Text::from_static("ExportArchive"),
-        texts![
-            "ses:GetArchiveExport",
-            "ses:StartArchiveExport",
-            "ses:StopArchiveExport",
-        ],
-    ),
-    (
-        Text::from_static("ManageArchiveTags"),
-        texts!["ses:ListTagsForResource", "ses:UntagResource"],
-    ),
-];
-
 /// The KMS actions SES uses on an archive's customer managed key, as the page's key policy
 /// lists them.
-const KEY_POLICY_ACTIONS: &[Text] =
-    texts!["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"];
-
-/// The KMS actions archive users need on the archive's key, through SES.
-const USE_ARCHIVE_KEY_ACTIONS: &[Text] =
-    texts!["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"];
-
-/// The S3 actions an export needs on the destination bucket itself.
-const EXPORT_BUCKET_ACTIONS: &[Text] = texts!["s3:ListBucket", "s3:GetBucketLocation"];
+const KEY_POLICY_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
 /// The S3 actions an export needs on the objects it writes.
-const EXPORT_OBJECT_ACTIONS: &[Text] = texts![
+const EXPORT_OBJECT_ACTIONS: &[&str] = &[
     "s3:PutObject",
     "s3:PutObjectAcl",
     "s3:PutObjectTagging",
@@ -201,69 +156,93 @@ impl Provider for Identity {
             "mailmanager-archive",
             "*",
         );
-        // Five statements hold it: shared, not copied.
-        let this_archive = shared_ses_arn(
+        let this_archive = ses_arn(
             partition,
             p.region,
             p.account_id,
             "mailmanager-archive",
             p.archive_id.arn_suffix(),
         );
-
-        let create = match &p.create_tags {
-            None => Statement::allow()
-                .sid("CreateArchives")
-                .fixed_actions(CREATE_ACTIONS)
-                .resources([every_archive]),
-            Some(tags) => {
-                if tags.is_empty() {
-                    return Err(InvalidValue::new(
-                        "create_tags",
-                        "{}",
-                        "give at least one tag key with its allowed values, or leave `create_tags` out",
-                    ));
-                }
-                let mut st = Statement::allow()
-                    .sid("CreateArchivesWithRequiredTags")
-                    .fixed_actions(CREATE_TAGGED_ACTIONS)
-                    .resources([every_archive]);
-                for (key, values) in tags {
-                    if values.is_empty() {
-                        return Err(InvalidValue::new(
-                            "create_tags",
-                            key.as_str(),
-                            "list at least one allowed value for the tag key",
-                        ));
-                    }
-                    st = st.condition_list(
-                        "StringEquals",
-                        ["aws:RequestTag/", key.as_str()].concat(),
-                        values.iter().map(TagValue::as_text),
-                    );
-                }
-                st.condition_list(
-                    "ForAllValues:StringEquals",
-                    "aws:TagKeys",
-                    tags.keys().map(TagKey::as_text),
-                )
-            }
-        };
-        let mut statements = Vec::with_capacity(2 + ON_ARCHIVE.len());
-        statements.push(create);
-        statements.push(
+        Ok(PolicyDocument::new(vec![
+            create_archives(every_archive, p.create_tags.as_ref())?,
             Statement::allow()
                 .sid("ListArchivesSearchesAndExports")
-                .fixed_actions(LIST_ACTIONS)
+                .actions(LIST_ACTIONS)
                 .resources(["*"]),
-        );
-        statements.extend(ON_ARCHIVE.iter().map(|(sid, actions)| {
             Statement::allow()
-                .sid(sid)
-                .fixed_actions(actions)
-                .resources([this_archive.clone()])
-        }));
-        Ok(PolicyDocument::new(statements))
+                .sid("ManageArchive")
+                .actions(&["ses:GetArchive", "ses:DeleteArchive", "ses:UpdateArchive"])
+                .resources([&this_archive]),
+            Statement::allow()
+                .sid("SearchArchive")
+                .actions(&[
+                    "ses:GetArchiveSearch",
+                    "ses:GetArchiveSearchResults",
+                    "ses:StartArchiveSearch",
+                    "ses:StopArchiveSearch",
+                ])
+                .resources([&this_archive]),
+            Statement::allow()
+                .sid("ReadArchivedMessages")
+                .actions(&["ses:GetArchiveMessage", "ses:GetArchiveMessageContent"])
+                .resources([&this_archive]),
+            Statement::allow()
+                .sid("ExportArchive")
+                .actions(&[
+                    "ses:GetArchiveExport",
+                    "ses:StartArchiveExport",
+                    "ses:StopArchiveExport",
+                ])
+                .resources([&this_archive]),
+            Statement::allow()
+                .sid("ManageArchiveTags")
+                .actions(&["ses:ListTagsForResource", "ses:UntagResource"])
+                .resources([this_archive]),
+        ]))
     }
+}
+
+/// The statement creating archives: untagged, or only with the tags `create_tags` requires.
+fn create_archives(
+    every_archive: Text,
+    create_tags: Option<&CreateTags>,
+) -> Result<Statement, InvalidValue> {
+    let Some(tags) = create_tags else {
+        return Ok(Statement::allow()
+            .sid("CreateArchives")
+            .actions(&["ses:CreateArchive"])
+            .resources([every_archive]));
+    };
+    if tags.is_empty() {
+        return Err(InvalidValue::new(
+            "create_tags",
+            "{}",
+            "give at least one tag key with its allowed values, or leave `create_tags` out",
+        ));
+    }
+    let mut st = Statement::allow()
+        .sid("CreateArchivesWithRequiredTags")
+        .actions(&["ses:CreateArchive", "ses:TagResource"])
+        .resources([every_archive]);
+    for (key, values) in tags {
+        if values.is_empty() {
+            return Err(InvalidValue::new(
+                "create_tags",
+                key.as_str(),
+                "list at least one allowed value for the tag key",
+            ));
+        }
+        st = st.condition_list(
+            "StringEquals",
+            ["aws:RequestTag/", key.as_str()].concat(),
+            values.iter().map(TagValue::as_text),
+        );
+    }
+    Ok(st.condition_list(
+        "ForAllValues:StringEquals",
+        "aws:TagKeys",
+        tags.keys().map(TagKey::as_text),
+    ))
 }
 
 /// Parameters of the two export policies.
@@ -294,7 +273,7 @@ impl ExportParams {
     }
 
     /// The bucket ARN and the ARN pattern of the objects exports write.
-    fn arns(&self) -> (String, String) {
+    fn arns(&self) -> (Text, Text) {
         let partition = self.partition.unwrap_or(Partition::Aws);
         let objects = self.key_prefix.objects_in(&self.bucket);
         (
@@ -309,13 +288,13 @@ impl ExportParams {
     /// so a condition there could break exports that work with AWS's policy.
     fn bucket_statement(
         &self,
-        bucket_arn: String,
+        bucket_arn: Text,
         principal: Option<Principal>,
         sid: &'static str,
     ) -> Statement {
         let st = Statement::allow()
             .sid(sid)
-            .fixed_actions(EXPORT_BUCKET_ACTIONS)
+            .actions(&["s3:ListBucket", "s3:GetBucketLocation"])
             .resources([bucket_arn]);
         match principal {
             Some(p) => st.principal(p),
@@ -356,7 +335,7 @@ impl Provider for ExportIdentity {
         statements.push(
             Statement::allow()
                 .sid("ExportDestinationObjects")
-                .fixed_actions(EXPORT_OBJECT_ACTIONS)
+                .actions(EXPORT_OBJECT_ACTIONS)
                 .resources([objects]),
         );
         Ok(PolicyDocument::new(statements))
@@ -398,7 +377,7 @@ impl Provider for ExportBucketPolicy {
             Statement::allow()
                 .sid("AllowSesToWriteExports")
                 .principal(ses())
-                .fixed_actions(EXPORT_OBJECT_ACTIONS)
+                .actions(EXPORT_OBJECT_ACTIONS)
                 .resources([objects]),
         );
         Ok(PolicyDocument::new(statements))
@@ -448,7 +427,7 @@ impl Provider for KmsIdentity {
         Ok(PolicyDocument::new(vec![
             Statement::allow()
                 .sid("UseArchiveKey")
-                .fixed_actions(USE_ARCHIVE_KEY_ACTIONS)
+                .actions(&["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"])
                 .resources([p.kms_key_arn.as_str().to_owned()])
                 .condition(
                     "StringEquals",
@@ -519,7 +498,7 @@ impl Provider for KeyPolicy {
             Statement::allow()
                 .sid("AllowArchiveUsersThroughSes")
                 .principal(Principal::aws(p.principal_arn.as_str().to_owned()))
-                .fixed_actions(KEY_POLICY_ACTIONS)
+                .actions(KEY_POLICY_ACTIONS)
                 .resources(["*"])
                 .condition(
                     "StringEquals",
@@ -529,7 +508,7 @@ impl Provider for KeyPolicy {
             Statement::allow()
                 .sid("AllowSesToUseArchiveKey")
                 .principal(Principal::service(SES_SERVICE_PRINCIPAL))
-                .fixed_actions(KEY_POLICY_ACTIONS)
+                .actions(KEY_POLICY_ACTIONS)
                 .resources(["*"]),
         ]))
     }

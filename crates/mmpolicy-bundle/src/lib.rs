@@ -557,7 +557,7 @@ mod tests {
             }
             let st = Statement::allow()
                 .sid("Put")
-                .actions(["s3:PutObject"])
+                .actions(&["s3:PutObject"])
                 .resources([match &config.export {
                     Some(e) => format!(
                         "arn:{}:s3:::{}",
@@ -814,11 +814,11 @@ mod tests {
         };
         let s1 = Statement::allow()
             .sid("Kms")
-            .actions(["kms:Decrypt"])
+            .actions(&["kms:Decrypt"])
             .resources(["k1"]);
         let s2 = Statement::allow()
             .sid("Kms")
-            .actions(["kms:Decrypt"])
+            .actions(&["kms:Decrypt"])
             .resources(["k2"])
             .condition(
                 "StringEquals",
@@ -827,7 +827,7 @@ mod tests {
             );
         let s3 = Statement::allow()
             .sid("Put")
-            .actions(["s3:PutObject"])
+            .actions(&["s3:PutObject"])
             .resources(["b"]);
         let mut second = doc(vec![s1.clone(), s2, s3.clone()]);
         second.providers = vec!["a.y"];
@@ -855,18 +855,18 @@ mod tests {
         let put = |r: &'static str| {
             Statement::allow()
                 .sid("Put")
-                .actions(["s3:PutObject", "s3:PutObjectAcl"])
+                .actions(&["s3:PutObject", "s3:PutObjectAcl"])
                 .resources([r])
         };
         // The same actions in another order are the same set.
         let put_reordered = Statement::allow()
             .sid("Put")
-            .actions(["s3:PutObjectAcl", "s3:PutObject"])
+            .actions(&["s3:PutObjectAcl", "s3:PutObject"])
             .resources(["c", "a"]);
         let for_sns = Statement::allow()
             .sid("Put")
             .principal(Principal::service("sns.amazonaws.com"))
-            .actions(["s3:PutObject", "s3:PutObjectAcl"])
+            .actions(&["s3:PutObject", "s3:PutObjectAcl"])
             .resources(["a"]);
         let merged = merge(
             "m.json",
@@ -898,7 +898,7 @@ mod tests {
             attach_to: String::new(),
             policy: PolicyDocument::new(vec![
                 Statement::allow()
-                    .actions(["s3:PutObject"])
+                    .actions(&["s3:PutObject"])
                     .resources((0..n).map(|i| format!("arn:aws:s3:::bucket-{i:04}/*"))),
             ]),
         };

@@ -96,7 +96,7 @@ fn group_key(st: &Statement) -> Option<String> {
     if st.not_action.is_some() || st.not_resource.is_some() || st.resource.is_none() {
         return None;
     }
-    let mut actions: Vec<&str> = st.action.as_ref()?.iter().map(Text::as_str).collect();
+    let mut actions: Vec<&str> = st.action.as_ref()?.iter().collect();
     actions.sort_unstable();
     actions.dedup();
     let principal =

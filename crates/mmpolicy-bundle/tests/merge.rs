@@ -13,9 +13,7 @@ use std::collections::BTreeSet;
 fn pairwise(parts: Vec<PlannedPolicy>) -> Vec<Statement> {
     fn same_but_resource(a: &Statement, b: &Statement) -> bool {
         fn actions(s: &Statement) -> Option<BTreeSet<&str>> {
-            s.action
-                .as_ref()
-                .map(|a| a.iter().map(|x| x.as_ref()).collect())
+            s.action.as_ref().map(|a| a.iter().collect())
         }
         a.effect == b.effect
             && a.principal == b.principal
@@ -69,7 +67,7 @@ fn pool() -> Vec<Statement> {
     let put = |r: &'static str| {
         Statement::allow()
             .sid("Put")
-            .actions(["s3:PutObject", "s3:PutObjectAcl"])
+            .actions(&["s3:PutObject", "s3:PutObjectAcl"])
             .resources([r])
     };
     vec![
@@ -77,16 +75,16 @@ fn pool() -> Vec<Statement> {
         put("b"),
         Statement::allow()
             .sid("Put")
-            .actions(["s3:PutObjectAcl", "s3:PutObject"])
+            .actions(&["s3:PutObjectAcl", "s3:PutObject"])
             .resources(["c", "a"]),
         Statement::allow()
             .sid("Put")
             .principal(Principal::service("sns.amazonaws.com"))
-            .actions(["s3:PutObject"])
+            .actions(&["s3:PutObject"])
             .resources(["a"]),
         Statement::allow()
             .sid("Kms")
-            .actions(["kms:Decrypt"])
+            .actions(&["kms:Decrypt"])
             .resources(["k1"])
             .condition(
                 "StringEquals",
@@ -96,7 +94,7 @@ fn pool() -> Vec<Statement> {
             .condition("StringEquals", "aws:SourceAccount", ["111122223333"]),
         Statement::allow()
             .sid("Kms")
-            .actions(["kms:Decrypt"])
+            .actions(&["kms:Decrypt"])
             .resources(["k2"])
             .condition("StringEquals", "aws:SourceAccount", ["111122223333"])
             .condition(
@@ -106,13 +104,13 @@ fn pool() -> Vec<Statement> {
             ),
         Statement::allow()
             .sid("Kms2")
-            .actions(["kms:Decrypt"])
+            .actions(&["kms:Decrypt"])
             .resources(["k3"]),
-        Statement::allow().sid("Any").actions(["sts:AssumeRole"]),
-        Statement::allow().actions(["sts:AssumeRole"]),
+        Statement::allow().sid("Any").actions(&["sts:AssumeRole"]),
+        Statement::allow().actions(&["sts:AssumeRole"]),
         Statement::allow()
             .resources(["x"])
-            .actions(["s3:GetObject"]),
+            .actions(&["s3:GetObject"]),
     ]
 }
 

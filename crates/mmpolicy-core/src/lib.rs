@@ -20,8 +20,8 @@ pub mod types;
 
 pub use error::{InvalidParams, InvalidValue, RenderError, UnknownProvider};
 pub use model::{
-    Condition, ConditionValue, Effect, KeyMap, OneOrMany, PolicyDocument, Principal, PrincipalMap,
-    Statement, Text, Version,
+    Actions, Condition, ConditionValue, Effect, KeyMap, OneOrMany, PolicyDocument, Principal,
+    PrincipalMap, Statement, Text, Version,
 };
 pub use provider::{ParamDoc, PolicyKind, PolicyProvider, Provider, param_docs};
 pub use provider::{join_description_lines, published_schema, schema_id};

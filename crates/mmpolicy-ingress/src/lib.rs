@@ -13,20 +13,12 @@ use mmpolicy_core::arns::{ses_arn, ses_secret_key_statement, ses_secret_statemen
 use mmpolicy_core::types::{
     AccountId, IngressPointId, Partition, Region, Scope, example, resolve_partition,
 };
-use mmpolicy_core::{
-    InvalidValue, PolicyDocument, PolicyKind, Provider, Text, register_provider, texts,
-};
+use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Text, register_provider};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The feature name of this crate's providers.
 pub const FEATURE: &str = "ingress";
-
-/// Reading the ingress endpoint's secret, for SES.
-const READ_SECRET_ACTIONS: &[Text] = texts!["secretsmanager:GetSecretValue"];
-
-/// Decrypting the secret with its KMS key, for SES through Secrets Manager.
-const DECRYPT_SECRET_ACTIONS: &[Text] = texts!["kms:Decrypt"];
 
 /// Parameters of both ingress endpoint policies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -50,7 +42,7 @@ pub struct IngressParams {
 
 impl IngressParams {
     /// `aws:SourceArn`: the one ingress point, or all of them in the account and region.
-    fn source_arn(&self) -> Result<String, InvalidValue> {
+    fn source_arn(&self) -> Result<Text, InvalidValue> {
         let partition = resolve_partition(self.region, self.partition)?;
         Ok(ses_arn(
             partition,
@@ -100,7 +92,7 @@ impl Provider for SecretPolicy {
     fn render(p: &IngressParams) -> Result<PolicyDocument, InvalidValue> {
         Ok(PolicyDocument::new(vec![ses_secret_statement(
             "AllowMailManagerIngressToReadSecret",
-            READ_SECRET_ACTIONS,
+            &["secretsmanager:GetSecretValue"],
             p.account_id,
             p.source_arn()?,
         )]))
@@ -138,7 +130,7 @@ impl Provider for KeyPolicy {
     fn render(p: &IngressParams) -> Result<PolicyDocument, InvalidValue> {
         Ok(PolicyDocument::new(vec![ses_secret_key_statement(
             "AllowMailManagerIngressToDecryptSecret",
-            DECRYPT_SECRET_ACTIONS,
+            &["kms:Decrypt"],
             p.region,
             p.account_id,
             p.source_arn()?,

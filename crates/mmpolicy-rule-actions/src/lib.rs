@@ -17,8 +17,8 @@ use mmpolicy_core::types::{
     Region, RuleSetId, Scope, SesIdentity, example, resolve_partition,
 };
 use mmpolicy_core::{
-    InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
-    register_provider, register_section, texts,
+    InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement, register_provider,
+    register_section,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -38,34 +38,10 @@ pub const ROLE_POLICY_FILE: &str = "rule-actions.role-policy.json";
 
 /// The KMS actions a role needs to publish to an encrypted SNS topic or deliver to an
 /// encrypted Amazon Q Business application.
-const ENCRYPT_ACTIONS: &[Text] = texts!["kms:Decrypt", "kms:GenerateDataKey*"];
-
-/// Assuming the rule set's execution role, for SES.
-const ASSUME_ROLE_ACTIONS: &[Text] = texts!["sts:AssumeRole"];
+const ENCRYPT_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey*"];
 
 /// Generating the data keys of SSE-KMS for the objects the Write to S3 action writes.
-const WRITE_TO_S3_KEY_ACTIONS: &[Text] = texts!["kms:GenerateDataKey*"];
-
-/// Writing received messages to the bucket as objects.
-const WRITE_OBJECT_ACTIONS: &[Text] = texts!["s3:PutObject"];
-
-/// Listing the bucket the Write to S3 action writes to.
-const LIST_BUCKET_ACTIONS: &[Text] = texts!["s3:ListBucket"];
-
-/// Delivering messages to the mailboxes of a WorkMail organization.
-const DELIVER_TO_MAILBOX_ACTIONS: &[Text] = texts!["workmail:DeliverToMailbox"];
-
-/// Sending messages on to the internet from a verified SES identity.
-const SEND_EMAIL_ACTIONS: &[Text] = texts!["ses:SendEmail", "ses:SendRawEmail"];
-
-/// Storing messages as documents in an Amazon Q Business index.
-const PUT_DOCUMENT_ACTIONS: &[Text] = texts!["qbusiness:BatchPutDocument"];
-
-/// Publishing messages to an SNS topic.
-const PUBLISH_ACTIONS: &[Text] = texts!["sns:Publish"];
-
-/// Invoking a Lambda function.
-const INVOKE_FUNCTION_ACTIONS: &[Text] = texts!["lambda:InvokeFunction"];
+const WRITE_TO_S3_KEY_ACTIONS: &[&str] = &["kms:GenerateDataKey*"];
 
 /// The account, region and optional partition that most rule-action policies take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,7 +156,7 @@ impl Provider for TrustPolicy {
             Statement::allow()
                 .sid("AllowMailManagerRuleSetToAssumeRole")
                 .principal(Principal::service(SES_SERVICE_PRINCIPAL))
-                .fixed_actions(ASSUME_ROLE_ACTIONS)
+                .actions(&["sts:AssumeRole"])
                 .source_conditions(p.account_id, source),
         ]))
     }
@@ -312,7 +288,7 @@ impl Provider for WriteToS3 {
                     arn.partition(),
                     Statement::allow()
                         .sid("WriteToS3EncryptWithKey")
-                        .fixed_actions(WRITE_TO_S3_KEY_ACTIONS)
+                        .actions(WRITE_TO_S3_KEY_ACTIONS)
                         .resources([arn.as_str().to_owned()])
                         .condition(
                             "StringEquals",
@@ -334,7 +310,7 @@ impl Provider for WriteToS3 {
                     place.partition,
                     Statement::allow()
                         .sid("WriteToS3EncryptWithKeyAlias")
-                        .fixed_actions(WRITE_TO_S3_KEY_ACTIONS)
+                        .actions(WRITE_TO_S3_KEY_ACTIONS)
                         .resources([place.arn("kms", "key/*")])
                         .condition_list(
                             "ForAnyValue:StringEquals",
@@ -384,13 +360,13 @@ impl Provider for WriteToS3 {
         let mut statements = vec![
             Statement::allow()
                 .sid("WriteToS3PutObject")
-                .fixed_actions(WRITE_OBJECT_ACTIONS)
+                .actions(&["s3:PutObject"])
                 .resources([s3_arn(partition, &objects)]),
             // Not narrowed with `s3:prefix`: `s3:ListBucket` also authorizes `HeadBucket`,
             // which carries no prefix, and AWS does not say which of them SES makes.
             Statement::allow()
                 .sid("WriteToS3ListBucket")
-                .fixed_actions(LIST_BUCKET_ACTIONS)
+                .actions(&["s3:ListBucket"])
                 .resources([s3_arn(partition, p.bucket.as_str())]),
         ];
         if let Some((_, st)) = kms {
@@ -454,7 +430,7 @@ impl Provider for DeliverToMailbox {
         Ok(PolicyDocument::new(vec![
             Statement::allow()
                 .sid("DeliverToMailbox")
-                .fixed_actions(DELIVER_TO_MAILBOX_ACTIONS)
+                .actions(&["workmail:DeliverToMailbox"])
                 .resources([place.arn(
                     "workmail",
                     &format!("organization/{}", p.workmail_organization_id),
@@ -541,7 +517,7 @@ impl Provider for SendToInternet {
         Ok(PolicyDocument::new(vec![
             Statement::allow()
                 .sid("SendToInternet")
-                .fixed_actions(SEND_EMAIL_ACTIONS)
+                .actions(&["ses:SendEmail", "ses:SendRawEmail"])
                 .resources(resources),
         ]))
     }
@@ -621,7 +597,7 @@ impl Provider for DeliverToQBusiness {
         let mut statements = vec![
             Statement::allow()
                 .sid("DeliverToQBusiness")
-                .fixed_actions(PUT_DOCUMENT_ACTIONS)
+                .actions(&["qbusiness:BatchPutDocument"])
                 .resources([
                     place.arn("qbusiness", &application),
                     place.arn("qbusiness", &format!("{application}/index/{}", p.index_id)),
@@ -632,7 +608,7 @@ impl Provider for DeliverToQBusiness {
             statements.push(
                 Statement::allow()
                     .sid("DeliverToQBusinessUseKey")
-                    .fixed_actions(ENCRYPT_ACTIONS)
+                    .actions(ENCRYPT_ACTIONS)
                     .resources([key.as_str().to_owned()])
                     .condition(
                         "StringEquals",
@@ -697,7 +673,7 @@ impl Provider for PublishToSns {
         let mut statements = vec![
             Statement::allow()
                 .sid("PublishToSns")
-                .fixed_actions(PUBLISH_ACTIONS)
+                .actions(&["sns:Publish"])
                 .resources([p.topic_arn.as_str().to_owned()]),
         ];
         if let Some(key) = &p.kms_key_arn {
@@ -705,7 +681,7 @@ impl Provider for PublishToSns {
             statements.push(
                 Statement::allow()
                     .sid("PublishToSnsUseKey")
-                    .fixed_actions(ENCRYPT_ACTIONS)
+                    .actions(ENCRYPT_ACTIONS)
                     .resources([key.as_str().to_owned()])
                     .condition(
                         "StringEquals",
@@ -760,7 +736,7 @@ impl Provider for InvokeLambda {
         Ok(PolicyDocument::new(vec![
             Statement::allow()
                 .sid("InvokeLambda")
-                .fixed_actions(INVOKE_FUNCTION_ACTIONS)
+                .actions(&["lambda:InvokeFunction"])
                 .resources([p.function_arn.as_str().to_owned()]),
         ]))
     }

@@ -13,23 +13,12 @@ use mmpolicy_core::arns::{ses_arn, ses_secret_key_statement, ses_secret_statemen
 use mmpolicy_core::types::{
     AccountId, Partition, Region, RelayId, Scope, example, resolve_partition,
 };
-use mmpolicy_core::{
-    InvalidValue, PolicyDocument, PolicyKind, Provider, Text, register_provider, texts,
-};
+use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Text, register_provider};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The feature name of this crate's providers.
 pub const FEATURE: &str = "smtp-relay";
-
-/// Reading the relay's secret and its metadata, for SES.
-const READ_SECRET_ACTIONS: &[Text] = texts![
-    "secretsmanager:GetSecretValue",
-    "secretsmanager:DescribeSecret"
-];
-
-/// Decrypting the secret and describing its KMS key, for SES through Secrets Manager.
-const DECRYPT_SECRET_ACTIONS: &[Text] = texts!["kms:Decrypt", "kms:DescribeKey"];
 
 /// Parameters of both SMTP relay policies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -53,7 +42,7 @@ pub struct RelayParams {
 
 impl RelayParams {
     /// `aws:SourceArn`: the one relay, or all of them in the account and region.
-    fn source_arn(&self) -> Result<String, InvalidValue> {
+    fn source_arn(&self) -> Result<Text, InvalidValue> {
         let partition = resolve_partition(self.region, self.partition)?;
         let suffix = self.relay_id.arn_suffix();
         Ok(ses_arn(
@@ -104,7 +93,10 @@ impl Provider for SecretPolicy {
     fn render(p: &RelayParams) -> Result<PolicyDocument, InvalidValue> {
         Ok(PolicyDocument::new(vec![ses_secret_statement(
             "AllowMailManagerRelayToReadSecret",
-            READ_SECRET_ACTIONS,
+            &[
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:DescribeSecret",
+            ],
             p.account_id,
             p.source_arn()?,
         )]))
@@ -142,7 +134,7 @@ impl Provider for KeyPolicy {
     fn render(p: &RelayParams) -> Result<PolicyDocument, InvalidValue> {
         Ok(PolicyDocument::new(vec![ses_secret_key_statement(
             "AllowMailManagerRelayToDecryptSecret",
-            DECRYPT_SECRET_ACTIONS,
+            &["kms:Decrypt", "kms:DescribeKey"],
             p.region,
             p.account_id,
             p.source_arn()?,

@@ -24,7 +24,7 @@ fn example(id: &str) -> PolicyDocument {
 fn actions(st: &Statement) -> Vec<&str> {
     st.action
         .as_ref()
-        .map(|a| a.iter().map(|s| s.as_ref()).collect())
+        .map(|a| a.iter().collect())
         .unwrap_or_default()
 }
 

@@ -175,13 +175,14 @@ impl Region {
 
     /// `<service>.<region>.<dns suffix>`, the value of `kms:ViaService` for a service here.
     pub fn service_endpoint(&self, service: &str) -> String {
-        crate::arns::concat(&[
+        [
             service,
             ".",
             self.as_str(),
             ".",
             self.partition().dns_suffix(),
-        ])
+        ]
+        .concat()
     }
 }
 

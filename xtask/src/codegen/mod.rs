@@ -7,8 +7,8 @@
 
 mod catalog;
 mod lint_rules;
-mod reference;
-mod schemas;
+pub mod reference;
+pub mod schemas;
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};

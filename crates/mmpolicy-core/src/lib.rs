@@ -8,6 +8,7 @@
 
 pub mod arns;
 mod compact;
+pub mod docs;
 pub mod error;
 pub mod json;
 mod keymap;
@@ -18,13 +19,13 @@ pub mod section;
 mod text;
 pub mod types;
 
+pub use docs::{ParamDoc, join_description_lines, param_docs, published_schema, schema_id};
 pub use error::{InvalidParams, InvalidValue, RenderError, UnknownProvider};
 pub use model::{
     Actions, Condition, ConditionValue, Effect, KeyMap, OneOrMany, PolicyDocument, Principal,
     PrincipalMap, Statement, Text, Version,
 };
-pub use provider::{ParamDoc, PolicyKind, PolicyProvider, Provider, param_docs};
-pub use provider::{join_description_lines, published_schema, schema_id};
+pub use provider::{PolicyKind, PolicyProvider, Provider};
 pub use registry::{DuplicateId, ProviderEntry, Registry, registry};
 pub use section::{DeploymentSection, PlannedPolicy, Section, sections};
 

@@ -1,7 +1,7 @@
 //! Outputs that appear whole or not at all: a file or a directory is written under a temporary
 //! name beside its destination and renamed into place only when the run succeeds. A failed or
 //! interrupted run leaves nothing behind (the temporary is removed when dropped, or by the
-//! signal handler through [`cleanup`](crate::cleanup)).
+//! signal handler through [`cleanup`]).
 //!
 //! What is written gets the permissions a shell's `>` would give it: an existing file keeps its
 //! own, a new one gets `0666` less the umask (`0644` under umask `022`), a new folder `0777`

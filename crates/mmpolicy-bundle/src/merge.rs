@@ -41,7 +41,13 @@ pub fn merge(
             if let Some(key) = group_key(st) {
                 if let Some((at, set)) = groups.get_mut(&key) {
                     if let Some(into) = statements.get_mut(*at) {
-                        let mut all: Vec<Text> = into.resource.iter().flatten().cloned().collect();
+                        // Extended in place: copying the list at each merge would make
+                        // merging quadratic in the number of resources.
+                        let mut all = match into.resource.take() {
+                            Some(OneOrMany::Many(all)) => all,
+                            Some(OneOrMany::One(one)) => vec![one],
+                            None => Vec::new(),
+                        };
                         for r in st.resource.iter().flatten() {
                             if set.insert(r.clone()) {
                                 all.push(r.clone());

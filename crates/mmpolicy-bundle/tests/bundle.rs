@@ -34,7 +34,10 @@ fn sections_are_named_after_features() {
         "{names:?} against {:?}",
         mmpolicy::FEATURES
     );
-    assert_eq!(names, ["archiving", "ingress", "rule-actions", "smtp-relay"]);
+    assert_eq!(
+        names,
+        ["archiving", "ingress", "rule-actions", "smtp-relay"]
+    );
     assert_eq!(mmpolicy::registry().features(), mmpolicy::FEATURES);
 }
 

@@ -153,8 +153,35 @@ fn actions(out: &mut Vec<u8>, values: &Actions) {
     match values {
         Actions::One(one) => text(out, one),
         Actions::Many(many) => list(out, many, text),
+        Actions::Fixed(fixed) if fixed_list_is_plain(fixed) => {
+            list(out, fixed, |out, s| quoted(out, s.as_bytes()));
+        }
         Actions::Fixed(fixed) => list(out, fixed, |out, s| string(out, s)),
     }
+}
+
+/// Whether no action of a constant list needs escaping, remembered per list: a provider's
+/// lists are constants, so each is checked once per thread rather than at each policy. A
+/// `&'static` slice never changes and its memory is never reused, so its address and length
+/// name its contents for the life of the program; a slot taken by another list is checked
+/// again.
+fn fixed_list_is_plain(list: &'static [&'static str]) -> bool {
+    const SLOTS: usize = 64;
+    type Slot = std::cell::Cell<(usize, usize, bool)>;
+    thread_local! {
+        static SEEN: [Slot; SLOTS] = const { [const { std::cell::Cell::new((0, 0, false)) }; SLOTS] };
+    }
+    let key = (list.as_ptr() as usize, list.len());
+    SEEN.with(|seen| {
+        let slot = &seen[(key.0 >> 3) % SLOTS];
+        let (ptr, len, plain) = slot.get();
+        if (ptr, len) == key && ptr != 0 {
+            return plain;
+        }
+        let plain = list.iter().all(|s| is_plain(s.as_bytes()));
+        slot.set((key.0, key.1, plain));
+        plain
+    })
 }
 
 /// Values in a JSON array.
@@ -340,9 +367,12 @@ mod tests {
                     [Text::shared("v\u{1}")],
                 ),
         ]);
-        let mut out = Vec::new();
-        document.write_compact_json(&mut out);
-        assert_eq!(String::from_utf8(out).unwrap(), document.to_compact_json());
+        // Twice: the second time, the constant list's check is remembered.
+        for _ in 0..2 {
+            let mut out = Vec::new();
+            document.write_compact_json(&mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), document.to_compact_json());
+        }
     }
 
     #[test]

@@ -92,6 +92,21 @@ fn the_command_of_a_tool_linking_the_feature_renders_it() {
     let policy: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(policy["Statement"][0]["Sid"], "ReadAddressList");
 
+    // The policy lints clean against AWS's catalog: its actions and resource type exist.
+    let mut lint = tool()
+        .args(["lint", "-", "--kind", "identity"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut lint.stdin.take().unwrap(), &out.stdout).unwrap();
+    let linted = lint.wait_with_output().unwrap();
+    assert!(
+        linted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&linted.stdout)
+    );
+
     let out = tool().arg("list").output().unwrap();
     let list = String::from_utf8(out.stdout).unwrap();
     assert!(list.contains("address-lists.reader"), "{list}");

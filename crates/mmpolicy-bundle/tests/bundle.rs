@@ -7,7 +7,7 @@
     reason = "test helpers fail the test on an unexpected error"
 )]
 
-use mmpolicy::sections as bundle_sections;
+use mmpolicy::sections;
 use mmpolicy::{InvalidParams, PolicyKind};
 use mmpolicy_bundle::{Bundle, Format as BundleFormat, deployment_schema, plan_bundle};
 use serde_json::{Value, json};
@@ -28,7 +28,7 @@ fn files(b: &Bundle) -> Vec<&str> {
 /// all have one.
 #[test]
 fn sections_are_named_after_features() {
-    let names: Vec<&str> = bundle_sections().iter().map(|s| s.name()).collect();
+    let names: Vec<&str> = sections().iter().map(|s| s.name()).collect();
     assert!(
         names.iter().all(|n| mmpolicy::FEATURES.contains(n)),
         "{names:?} against {:?}",

@@ -6,7 +6,7 @@
 //!   authorization data (`xtask/data/aws-iam-data.tar.gz`) with the download in `DIR`, then
 //!   regenerate everything from it.
 
-mod codegen;
+use xtask::codegen;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

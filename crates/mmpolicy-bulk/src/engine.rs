@@ -7,10 +7,11 @@
 //! thread.
 
 use crate::input::{Batch, BatchReader, CellKinds, InputFormat};
+use mmpolicy::error::quote_value;
 use mmpolicy::{PolicyProvider, RenderError};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::io::BufRead;
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -34,7 +35,8 @@ impl Default for Options {
 }
 
 /// A line that could not be rendered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
 pub struct LineError {
     /// The line in the input (for CSV, the line where the record starts).
     pub line: u64,
@@ -78,40 +80,135 @@ impl LineError {
     }
 }
 
-impl fmt::Display for LineError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
-}
-
 /// Why a bulk run stopped.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BulkError {
     /// A bad line, without `keep_going`.
+    #[error(transparent)]
     Line(LineError),
     /// The input could not be read.
-    Read(std::io::Error),
-    /// The input is not in the format given (a bad CSV header).
-    Input(String),
+    #[error("cannot read the input: {0}")]
+    Read(#[source] std::io::Error),
+    /// The input is not in the format given (a bad CSV header, an overlong line).
+    #[error(transparent)]
+    Input(#[from] InputError),
     /// The output could not be written.
-    Write(std::io::Error),
+    #[error("cannot write the output: {0}")]
+    Write(#[source] std::io::Error),
     /// The output could not be set up or finished (an existing directory, a failed rename).
-    Output(String),
+    #[error(transparent)]
+    Output(#[from] OutputError),
 }
 
-impl fmt::Display for BulkError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BulkError::Line(e) => e.fmt(f),
-            BulkError::Read(e) => write!(f, "cannot read the input: {e}"),
-            BulkError::Input(m) | BulkError::Output(m) => f.write_str(m),
-            BulkError::Write(e) => write!(f, "cannot write the output: {e}"),
-        }
-    }
+/// Input that is not in the format given.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// A line over [`MAX_LINE_BYTES`](crate::input::MAX_LINE_BYTES).
+    #[error(
+        "line {line} is longer than 1 MiB, the limit for one line: give one parameter set per line (is `--input` the right file?)"
+    )]
+    LineTooLong {
+        /// The line.
+        line: u64,
+    },
+    /// The CSV reader failed for a reason that is not one record's fault.
+    #[error("cannot read the CSV input: {0}")]
+    Csv(String),
+    /// A column of the CSV header is not UTF-8.
+    #[error("the CSV header's column {column} is not valid UTF-8: save the input as UTF-8")]
+    HeaderNotUtf8 {
+        /// The column, from 1.
+        column: usize,
+    },
+    /// A column of the CSV header is empty.
+    #[error("the CSV header's column {column} is empty: name the parameter it holds")]
+    HeaderEmpty {
+        /// The column, from 1.
+        column: usize,
+    },
+    /// The CSV header names a parameter twice.
+    #[error("the CSV header names `{}` twice: give each parameter one column", quote_value(.name))]
+    HeaderTwice {
+        /// The parameter.
+        name: String,
+    },
+    /// The thread reading the input stopped without an answer.
+    #[error("the input reader failed")]
+    ReaderFailed,
 }
 
-impl std::error::Error for BulkError {}
+/// An output that could not be set up or finished.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputError {
+    /// A symbolic link to a file that cannot be reached.
+    #[error("`{}` is a symbolic link that cannot be followed ({source}): point it to an existing file, or remove it", .path.display())]
+    BrokenLink {
+        /// The link.
+        path: PathBuf,
+        /// Why it cannot be followed.
+        source: std::io::Error,
+    },
+    /// A file that cannot be opened.
+    #[error("cannot open `{}`: {source}", .path.display())]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The temporary file or directory beside the destination cannot be created.
+    #[error("cannot create a {what} beside `{}`: {source}", .path.display())]
+    CreateBeside {
+        /// `file` or `directory`.
+        what: &'static str,
+        /// The destination.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A file that cannot be written.
+    #[error("cannot write `{}`: {source}", .path.display())]
+    WriteFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The finished output cannot be renamed into place.
+    #[error("cannot rename the output to `{}`: {source}", .path.display())]
+    Rename {
+        /// The destination.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// `--out-dir` names something that is not a directory.
+    #[error("`{}` exists and is not a directory: choose another `--out-dir`", .path.display())]
+    NotADirectory {
+        /// The destination.
+        path: PathBuf,
+    },
+    /// `--out-dir` names a directory that holds something.
+    #[error("`{}` is not empty: choose a new `--out-dir`, or remove the old one first", .path.display())]
+    NotEmpty {
+        /// The destination.
+        path: PathBuf,
+    },
+    /// A rendered policy could not be read back to be written pretty.
+    #[error("cannot re-read a rendered policy: {0}")]
+    ReRead(String),
+    /// The errors file cannot be written.
+    #[error("cannot write the errors file `{path}`: {reason}")]
+    ErrorsFile {
+        /// The errors file, as given.
+        path: String,
+        /// Why, in words.
+        reason: String,
+    },
+}
 
 /// One rendered policy, as the sink receives it.
 #[derive(Debug, Clone, Copy)]
@@ -200,7 +297,7 @@ pub fn run<R: BufRead + Send>(
         let written = writer.write_in_order(done_rx, free_tx);
         let read = read
             .join()
-            .unwrap_or_else(|_| Err(BulkError::Input("the input reader failed".to_owned())));
+            .unwrap_or_else(|_| Err(InputError::ReaderFailed.into()));
         // A read error explains a short output better than anything after it.
         read?;
         written

@@ -1,7 +1,7 @@
 //! Outputs that appear whole or not at all: a file or a directory is written under a temporary
 //! name beside its destination and renamed into place only when the run succeeds. A failed or
 //! interrupted run leaves nothing behind (the temporary is removed when dropped, or by the
-//! signal handler through [`cleanup`](crate::cleanup)).
+//! signal handler through [`cleanup`]).
 //!
 //! What is written gets the permissions a shell's `>` would give it: an existing file keeps its
 //! own, a new one gets `0666` less the umask (`0644` under umask `022`), a new folder `0777`
@@ -11,7 +11,7 @@
 //! new contents (that last copy is not atomic).
 
 use crate::cleanup;
-use crate::engine::BulkError;
+use crate::engine::{BulkError, OutputError};
 use std::fs::File;
 use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
@@ -53,10 +53,10 @@ pub fn is_special(path: &Path) -> bool {
 pub fn through_links(dest: &Path) -> Result<PathBuf, BulkError> {
     match std::fs::symlink_metadata(dest) {
         Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(dest).map_err(|e| {
-            BulkError::Output(format!(
-                "`{}` is a symbolic link that cannot be followed ({e}): point it to an existing file, or remove it",
-                dest.display()
-            ))
+            BulkError::from(OutputError::BrokenLink {
+                path: dest.to_owned(),
+                source: e,
+            })
         }),
         _ => Ok(dest.to_owned()),
     }
@@ -99,7 +99,10 @@ impl AtomicFile {
             let file = std::fs::OpenOptions::new()
                 .write(true)
                 .open(dest)
-                .map_err(|e| BulkError::Output(format!("cannot open `{}`: {e}", dest.display())))?;
+                .map_err(|e| OutputError::Open {
+                    path: dest.to_owned(),
+                    source: e,
+                })?;
             return Ok(AtomicFile {
                 target: Target::Direct(file),
                 dest: dest.to_owned(),
@@ -125,10 +128,11 @@ impl AtomicFile {
                 builder.permissions(permissions);
             }
             let temp = builder.tempfile_in(folder).map_err(|e| {
-                BulkError::Output(format!(
-                    "cannot create a file beside `{}`: {e}",
-                    dest.display()
-                ))
+                BulkError::from(OutputError::CreateBeside {
+                    what: "file",
+                    path: dest.to_owned(),
+                    source: e,
+                })
             })?;
             registry.push(temp.path().to_owned());
             temp
@@ -160,7 +164,10 @@ impl AtomicFile {
     pub fn commit(self) -> Result<(), BulkError> {
         let dest = self.dest;
         let cannot = |e: std::io::Error| {
-            BulkError::Output(format!("cannot write `{}`: {e}", dest.display()))
+            BulkError::from(OutputError::WriteFile {
+                path: dest.clone(),
+                source: e,
+            })
         };
         match self.target {
             Target::Direct(mut file) => file.flush().map_err(cannot),
@@ -169,11 +176,10 @@ impl AtomicFile {
                 let mut registry = cleanup::lock();
                 registry.retain(|p| p != temp.path());
                 temp.persist(&dest).map_err(|e| {
-                    BulkError::Output(format!(
-                        "cannot rename the output to `{}`: {}",
-                        dest.display(),
-                        e.error
-                    ))
+                    BulkError::from(OutputError::Rename {
+                        path: dest.clone(),
+                        source: e.error,
+                    })
                 })?;
                 Ok(())
             }
@@ -223,10 +229,11 @@ impl AtomicDir {
             builder.permissions(permissions);
         }
         let temp = builder.tempdir_in(folder).map_err(|e| {
-            BulkError::Output(format!(
-                "cannot create a directory beside `{}`: {e}",
-                dest.display()
-            ))
+            BulkError::from(OutputError::CreateBeside {
+                what: "directory",
+                path: dest.clone(),
+                source: e,
+            })
         })?;
         registry.push(temp.path().to_owned());
         Ok(AtomicDir { temp, dest })
@@ -252,10 +259,10 @@ impl AtomicDir {
         }
         renamed.map_err(|e| {
             let _ = std::fs::remove_dir_all(&temp);
-            BulkError::Output(format!(
-                "cannot rename the output to `{}`: {e}",
-                self.dest.display()
-            ))
+            BulkError::from(OutputError::Rename {
+                path: self.dest.clone(),
+                source: e,
+            })
         })
     }
 }
@@ -303,18 +310,18 @@ pub fn rename_new(from: &Path, to: &Path) -> std::io::Result<()> {
 fn check_dir_free(dest: &Path) -> Result<(), BulkError> {
     let Ok(mut entries) = std::fs::read_dir(dest) else {
         if dest.exists() {
-            return Err(BulkError::Output(format!(
-                "`{}` exists and is not a directory: choose another `--out-dir`",
-                dest.display()
-            )));
+            return Err(OutputError::NotADirectory {
+                path: dest.to_owned(),
+            }
+            .into());
         }
         return Ok(());
     };
     if entries.next().is_some() {
-        return Err(BulkError::Output(format!(
-            "`{}` is not empty: choose a new `--out-dir`, or remove the old one first",
-            dest.display()
-        )));
+        return Err(OutputError::NotEmpty {
+            path: dest.to_owned(),
+        }
+        .into());
     }
     Ok(())
 }

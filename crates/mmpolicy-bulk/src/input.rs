@@ -23,7 +23,7 @@
 //! header is line 1). A UTF-8 byte order mark at the start of the input (as spreadsheets write
 //! it) is skipped.
 
-use crate::engine::{BulkError, LineError};
+use crate::engine::{BulkError, InputError, LineError};
 use std::io::BufRead;
 use std::ops::Range;
 
@@ -56,10 +56,8 @@ const BOM: &[u8] = b"\xef\xbb\xbf";
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
 /// The error of a line over [`MAX_LINE_BYTES`].
-fn too_long(line: u64) -> String {
-    format!(
-        "line {line} is longer than 1 MiB, the limit for one line: give one parameter set per line (is `--input` the right file?)"
-    )
+fn too_long(line: u64) -> InputError {
+    InputError::LineTooLong { line }
 }
 
 /// A reader that fails once a line grows over [`MAX_LINE_BYTES`], for the CSV reader (which
@@ -85,7 +83,7 @@ impl<R: std::io::Read> std::io::Read for LineLimited<R> {
         }
         self.current += rest.len();
         if self.current > MAX_LINE_BYTES {
-            return Err(std::io::Error::other(too_long(self.line + 1)));
+            return Err(std::io::Error::other(too_long(self.line + 1).to_string()));
         }
         Ok(n)
     }
@@ -218,7 +216,7 @@ impl<R: BufRead> BatchReader<R> {
                         content = rest;
                     }
                     if content.len() > MAX_LINE_BYTES {
-                        return Err(BulkError::Input(too_long(*line)));
+                        return Err(too_long(*line).into());
                     }
                     if content.iter().all(u8::is_ascii_whitespace) {
                         continue;
@@ -282,7 +280,7 @@ fn csv_fatal(e: csv::Error) -> BulkError {
     let message = e.to_string();
     match e.into_kind() {
         csv::ErrorKind::Io(e) => BulkError::Read(e),
-        _ => BulkError::Input(format!("cannot read the CSV input: {message}")),
+        _ => InputError::Csv(message).into(),
     }
 }
 
@@ -398,24 +396,17 @@ fn header_columns(header: &csv::ByteRecord, kinds: &CellKinds) -> Result<Vec<Col
     let mut columns: Vec<Column> = Vec::with_capacity(header.len());
     for (i, raw) in header.iter().enumerate() {
         let name = std::str::from_utf8(raw)
-            .map_err(|_| {
-                BulkError::Input(format!(
-                    "the CSV header's column {} is not valid UTF-8: save the input as UTF-8",
-                    i + 1
-                ))
-            })?
+            .map_err(|_| BulkError::from(InputError::HeaderNotUtf8 { column: i + 1 }))?
             .trim_start_matches('\u{feff}')
             .trim();
         if name.is_empty() {
-            return Err(BulkError::Input(format!(
-                "the CSV header's column {} is empty: name the parameter it holds",
-                i + 1
-            )));
+            return Err(InputError::HeaderEmpty { column: i + 1 }.into());
         }
         if columns.iter().any(|c| c.name == name) {
-            return Err(BulkError::Input(format!(
-                "the CSV header names `{name}` twice: give each parameter one column"
-            )));
+            return Err(InputError::HeaderTwice {
+                name: name.to_owned(),
+            }
+            .into());
         }
         let mut key = json_string(name);
         key.push(':');

@@ -22,5 +22,7 @@ pub mod progress;
 pub mod sink;
 pub mod testdata;
 
-pub use engine::{BulkError, LineError, Options, Rendered, Sink, Summary, run};
+pub use engine::{
+    BulkError, InputError, LineError, Options, OutputError, Rendered, Sink, Summary, run,
+};
 pub use input::InputFormat;

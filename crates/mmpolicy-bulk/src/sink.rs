@@ -1,6 +1,6 @@
 //! Where rendered policies go: an NDJSON stream, or one file per parameter set with an index.
 
-use crate::engine::{BulkError, LineError, Rendered, Sink};
+use crate::engine::{BulkError, LineError, OutputError, Rendered, Sink};
 use mmpolicy::PolicyDocument;
 use std::collections::HashSet;
 use std::io::Write;
@@ -180,8 +180,8 @@ pub fn check_file_name(name: &str) -> Result<(), &'static str> {
 impl<E: Write> Sink for DirSink<E> {
     fn policy(&mut self, policy: &Rendered<'_>) -> Result<(), BulkError> {
         let name = self.name_of(policy).map_err(BulkError::Line)?;
-        let document: PolicyDocument = serde_json::from_slice(policy.json)
-            .map_err(|e| BulkError::Output(format!("cannot re-read a rendered policy: {e}")))?;
+        let document: PolicyDocument =
+            serde_json::from_slice(policy.json).map_err(|e| OutputError::ReRead(e.to_string()))?;
         let file = format!("{name}.json");
         std::fs::write(self.dir.join(&file), document.to_pretty_json())
             .map_err(BulkError::Write)?;

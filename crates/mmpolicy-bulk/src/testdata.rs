@@ -323,9 +323,9 @@ mod tests {
             }
         }
 
-        fn render(p: &EastParams) -> Result<mmpolicy::PolicyDocument, mmpolicy::ParamError> {
+        fn render(p: &EastParams) -> Result<mmpolicy::PolicyDocument, mmpolicy::InvalidValue> {
             if p.region.as_str() != "us-east-1" {
-                return Err(mmpolicy::ParamError::new(
+                return Err(mmpolicy::InvalidValue::new(
                     "region",
                     p.region.as_str(),
                     "east only",

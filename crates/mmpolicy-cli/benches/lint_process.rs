@@ -1,5 +1,5 @@
 //! Criterion bench: a whole `mmpolicy lint` process on a small policy, as a user or a CI job
-//! runs it: start, load the embedded catalog, lint, print, exit. Issue 5 asks for well under
+//! runs it: start, load the embedded catalog, lint, print, exit. The goal is well under
 //! 50 ms.
 #![allow(
     missing_docs,

@@ -40,13 +40,11 @@ pub fn read_text(path: &str) -> Result<String, CliError> {
 
 /// Parses a parameter file: TOML when its name ends in `.toml`, else JSON.
 pub fn parse_params(path: &str, text: &str) -> Result<serde_json::Value, CliError> {
-    if mmpolicy::bundle::BundleFormat::from_path(Path::new(path))
-        == mmpolicy::bundle::BundleFormat::Toml
-    {
+    if mmpolicy_bundle::Format::from_path(Path::new(path)) == mmpolicy_bundle::Format::Toml {
         let value = toml::from_str::<serde_json::Value>(text).map_err(|e| {
             let line = e
                 .span()
-                .map(|span| mmpolicy::bundle::line_of(text, span.start))
+                .map(|span| mmpolicy_bundle::position::line_of(text, span.start))
                 .map(|line| format!(":{line}"))
                 .unwrap_or_default();
             CliError::usage(format!(
@@ -55,7 +53,7 @@ pub fn parse_params(path: &str, text: &str) -> Result<serde_json::Value, CliErro
             ))
         })?;
         if let Some(key) = toml_datetime(&value, "") {
-            let line = mmpolicy::bundle::locate(text, mmpolicy::bundle::BundleFormat::Toml, &key)
+            let line = mmpolicy_bundle::position::locate(text, mmpolicy_bundle::Format::Toml, &key)
                 .map(|line| format!(":{line}"))
                 .unwrap_or_default();
             return Err(CliError::usage(format!(

@@ -511,7 +511,7 @@ fn help_lists_every_registered_section_with_its_description() {
     let out = mmpolicy().args(["bundle", "--help"]).output().unwrap();
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
-    let sections = mmpolicy::bundle::bundle_sections();
+    let sections = mmpolicy::sections();
     assert!(sections.len() >= 4);
     // Help lines are wrapped: compare with white space collapsed.
     let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -154,7 +154,7 @@ fn describe_all_is_the_whole_reference() {
 fn the_deployment_file_is_described_with_its_example() {
     let (code, out, _) = run(&["describe", "deployment"]);
     assert_eq!(code, 0);
-    for section in mmpolicy::bundle::bundle_sections() {
+    for section in mmpolicy::sections() {
         assert!(out.contains(&format!("  [{}]", section.name())), "{out}");
     }
     let example = std::fs::read_to_string(

@@ -8,33 +8,16 @@ use crate::types::{AccountId, Partition, Region};
 pub const SES_SERVICE_PRINCIPAL: &str = "ses.amazonaws.com";
 
 /// `arn:<partition>:ses:<region>:<account>:<resource type>/<suffix>`: a Mail Manager or SES
-/// resource (`mailmanager-ingress-point`, `mailmanager-archive`, `identity`, ...).
+/// resource (`mailmanager-ingress-point`, `mailmanager-archive`, `identity`, ...). A shared
+/// text: the statements of a policy that name it hold one copy.
 pub fn ses_arn(
     partition: Partition,
     region: Region,
     account: AccountId,
     resource_type: &str,
     suffix: &str,
-) -> String {
-    // Concatenated rather than `format!`ed: this runs once per policy on the bulk path.
-    concat(&ses_arn_pieces(
-        partition,
-        region,
-        &account,
-        resource_type,
-        suffix,
-    ))
-}
-
-/// The pieces of [`ses_arn`], in order.
-fn ses_arn_pieces<'a>(
-    partition: Partition,
-    region: Region,
-    account: &'a AccountId,
-    resource_type: &'a str,
-    suffix: &'a str,
-) -> [&'a str; 10] {
-    [
+) -> Text {
+    Text::concat(&[
         "arn:",
         partition.as_str(),
         ":ses:",
@@ -45,42 +28,12 @@ fn ses_arn_pieces<'a>(
         resource_type,
         "/",
         suffix,
-    ]
+    ])
 }
 
-/// [`ses_arn`] as a [`Text::shared`], for an ARN that several statements of a policy hold:
-/// built in a buffer the thread reuses, so the shared copy is the only allocation.
-pub fn shared_ses_arn(
-    partition: Partition,
-    region: Region,
-    account: AccountId,
-    resource_type: &str,
-    suffix: &str,
-) -> Text {
-    thread_local! {
-        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-    }
-    SCRATCH.with_borrow_mut(|arn| {
-        arn.clear();
-        for piece in ses_arn_pieces(partition, region, &account, resource_type, suffix) {
-            arn.push_str(piece);
-        }
-        Text::shared(arn.as_str())
-    })
-}
-
-/// `arn:<partition>:s3:::<bucket and key pattern>`.
-pub fn s3_arn(partition: Partition, path: &str) -> String {
-    concat(&["arn:", partition.as_str(), ":s3:::", path])
-}
-
-/// The pieces joined into one string allocated at its final size.
-pub(crate) fn concat(pieces: &[&str]) -> String {
-    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
-    for piece in pieces {
-        out.push_str(piece);
-    }
-    out
+/// `arn:<partition>:s3:::<bucket and key pattern>`, as a shared text.
+pub fn s3_arn(partition: Partition, path: &str) -> Text {
+    Text::concat(&["arn:", partition.as_str(), ":s3:::", path])
 }
 
 impl Statement {
@@ -97,36 +50,34 @@ impl Statement {
 }
 
 /// The statement of a Secrets Manager resource policy that lets SES read a secret on behalf of
-/// one Mail Manager resource (`source_arn`) of `account`. `actions` is the provider's
-/// constant list (declared with `texts!`).
+/// one Mail Manager resource (`source_arn`) of `account`.
 pub fn ses_secret_statement(
     sid: &'static str,
-    actions: &'static [Text],
+    actions: &'static [&'static str],
     account: AccountId,
-    source_arn: String,
+    source_arn: Text,
 ) -> Statement {
     Statement::allow()
         .sid(sid)
         .principal(crate::Principal::service(SES_SERVICE_PRINCIPAL))
-        .fixed_actions(actions)
+        .actions(actions)
         .resources(["*"])
         .source_conditions(account, source_arn)
 }
 
 /// The key-policy statement that lets SES decrypt a secret's KMS key, only through Secrets
-/// Manager in `region` (`kms:ViaService`) and only for `source_arn` of `account`. `actions` is
-/// the provider's constant list (declared with `texts!`).
+/// Manager in `region` (`kms:ViaService`) and only for `source_arn` of `account`.
 pub fn ses_secret_key_statement(
     sid: &'static str,
-    actions: &'static [Text],
+    actions: &'static [&'static str],
     region: Region,
     account: AccountId,
-    source_arn: String,
+    source_arn: Text,
 ) -> Statement {
     Statement::allow()
         .sid(sid)
         .principal(crate::Principal::service(SES_SERVICE_PRINCIPAL))
-        .fixed_actions(actions)
+        .actions(actions)
         .resources(["*"])
         .condition(
             "StringEquals",
@@ -141,29 +92,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_shared_arn_is_the_same_text_and_the_buffer_keeps_nothing_between_calls() {
+    fn arns_are_joined_from_their_parts() {
         let region = Region::new("eu-west-1").unwrap();
         let account = AccountId::new("111122223333").unwrap();
         let partition = region.partition();
-        let long = shared_ses_arn(
-            partition,
-            region,
-            account,
-            "mailmanager-archive",
-            "a-0123456789abcdef",
-        );
-        let short = shared_ses_arn(partition, region, account, "mailmanager-archive", "*");
         assert_eq!(
-            long,
+            ses_arn(
+                partition,
+                region,
+                account,
+                "mailmanager-archive",
+                "a-0123456789abcdef"
+            ),
             "arn:aws:ses:eu-west-1:111122223333:mailmanager-archive/a-0123456789abcdef"
         );
-        assert_eq!(
-            short,
-            "arn:aws:ses:eu-west-1:111122223333:mailmanager-archive/*"
-        );
-        assert_eq!(
-            short.as_str(),
-            ses_arn(partition, region, account, "mailmanager-archive", "*")
-        );
+        assert_eq!(s3_arn(partition, "bucket/*"), "arn:aws:s3:::bucket/*");
     }
 }

@@ -8,8 +8,8 @@
 //! here too, and `tests` compare the output with serde_json's on documents using every form.
 
 use crate::model::{
-    ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap, Statement, Text,
-    Version,
+    Actions, ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap, Statement,
+    Text, Version,
 };
 use crate::text::is_plain;
 
@@ -78,11 +78,11 @@ fn write_statement(out: &mut Vec<u8>, statement: &Statement) {
     }
     if let Some(values) = action {
         object.fixed(out, "\"Action\":");
-        strings(out, values);
+        actions(out, values);
     }
     if let Some(values) = not_action {
         object.fixed(out, "\"NotAction\":");
-        strings(out, values);
+        actions(out, values);
     }
     if let Some(values) = resource {
         object.fixed(out, "\"Resource\":");
@@ -148,6 +148,54 @@ fn write_condition_value(out: &mut Vec<u8>, value: &ConditionValue) {
     }
 }
 
+/// Actions alone or in a list; a constant list's actions are checked as they are copied.
+fn actions(out: &mut Vec<u8>, values: &Actions) {
+    match values {
+        Actions::One(one) => text(out, one),
+        Actions::Many(many) => list(out, many, text),
+        Actions::Fixed(fixed) if fixed_list_is_plain(fixed) => {
+            list(out, fixed, |out, s| quoted(out, s.as_bytes()));
+        }
+        Actions::Fixed(fixed) => list(out, fixed, |out, s| string(out, s)),
+    }
+}
+
+/// Whether no action of a constant list needs escaping, remembered per list: a provider's
+/// lists are constants, so each is checked once per thread rather than at each policy. A
+/// `&'static` slice never changes and its memory is never reused, so its address and length
+/// name its contents for the life of the program; a slot taken by another list is checked
+/// again.
+fn fixed_list_is_plain(list: &'static [&'static str]) -> bool {
+    const SLOTS: usize = 64;
+    type Slot = std::cell::Cell<(usize, usize, bool)>;
+    thread_local! {
+        static SEEN: [Slot; SLOTS] = const { [const { std::cell::Cell::new((0, 0, false)) }; SLOTS] };
+    }
+    let key = (list.as_ptr() as usize, list.len());
+    SEEN.with(|seen| {
+        let slot = &seen[(key.0 >> 3) % SLOTS];
+        let (ptr, len, plain) = slot.get();
+        if (ptr, len) == key && ptr != 0 {
+            return plain;
+        }
+        let plain = list.iter().all(|s| is_plain(s.as_bytes()));
+        slot.set((key.0, key.1, plain));
+        plain
+    })
+}
+
+/// Values in a JSON array.
+fn list<T>(out: &mut Vec<u8>, values: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, value);
+    }
+    out.push(b']');
+}
+
 /// Strings alone or in a list.
 fn strings(out: &mut Vec<u8>, values: &OneOrMany<Text>) {
     one_or_many(out, values, text);
@@ -187,17 +235,7 @@ fn quoted(out: &mut Vec<u8>, bytes: &[u8]) {
 fn one_or_many<T>(out: &mut Vec<u8>, values: &OneOrMany<T>, write: impl Fn(&mut Vec<u8>, &T)) {
     match values {
         OneOrMany::One(value) => write(out, value),
-        OneOrMany::Many(_) | OneOrMany::Fixed(_) => {
-            let values = values.as_slice();
-            out.push(b'[');
-            for (i, value) in values.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write(out, value);
-            }
-            out.push(b']');
-        }
+        OneOrMany::Many(values) => list(out, values, write),
     }
 }
 
@@ -296,15 +334,15 @@ mod tests {
 
     #[test]
     fn writes_fixed_and_shared_forms_as_serde_json_does() {
-        const TWO: &[Text] = &[Text::from_static("a:b"), Text::from_static("c:d")];
-        const ONE: &[Text] = &[Text::from_static("a:b")];
         let arn = Text::shared("arn:aws:s3:::b/*");
+        let none: &'static [&'static str] = &[];
         let document = PolicyDocument::new(vec![
             Statement::allow()
-                .fixed_actions(TWO)
+                .actions(&["a:b", "c:d"])
                 .resources([arn.clone()]),
-            Statement::allow().fixed_actions(ONE).resources([arn]),
-            Statement::allow().fixed_actions(&[]),
+            Statement::allow().actions(&["a:b"]).resources([arn]),
+            Statement::allow().actions(none),
+            Statement::allow().actions(&["a\"b"]),
         ]);
         let mut out = Vec::new();
         document.write_compact_json(&mut out);
@@ -312,17 +350,16 @@ mod tests {
         assert_eq!(text, document.to_compact_json());
         assert_eq!(
             text,
-            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["a:b","c:d"],"Resource":"arn:aws:s3:::b/*"},{"Effect":"Allow","Action":"a:b","Resource":"arn:aws:s3:::b/*"},{"Effect":"Allow","Action":[]}]}"#
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["a:b","c:d"],"Resource":"arn:aws:s3:::b/*"},{"Effect":"Allow","Action":"a:b","Resource":"arn:aws:s3:::b/*"},{"Effect":"Allow","Action":[]},{"Effect":"Allow","Action":"a\"b"}]}"#
         );
     }
 
     #[test]
     fn escapes_static_and_shared_texts_that_need_it() {
-        const QUOTED: &[Text] = &[Text::from_static("a\"b"), Text::from_static("c:d")];
         let document = PolicyDocument::new(vec![
             Statement::allow()
                 .sid(Text::from_static("tab\t"))
-                .fixed_actions(QUOTED)
+                .actions(&["a\"b", "c:d"])
                 .resources([Text::shared("back\\slash"), Text::shared("plain")])
                 .condition(
                     Text::from_static("String\"Equals"),
@@ -330,9 +367,12 @@ mod tests {
                     [Text::shared("v\u{1}")],
                 ),
         ]);
-        let mut out = Vec::new();
-        document.write_compact_json(&mut out);
-        assert_eq!(String::from_utf8(out).unwrap(), document.to_compact_json());
+        // Twice: the second time, the constant list's check is remembered.
+        for _ in 0..2 {
+            let mut out = Vec::new();
+            document.write_compact_json(&mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), document.to_compact_json());
+        }
     }
 
     #[test]

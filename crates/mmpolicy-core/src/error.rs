@@ -3,13 +3,14 @@
 use std::borrow::Cow;
 use thiserror::Error;
 
-/// A value that a parameter type refused.
+/// One value that was refused: by its parameter type, or because it does not fit with the
+/// other values of the set ([`InvalidParams`] is the error of a whole set).
 ///
 /// Its message names the field, the value and the rule:
 /// ``invalid `account_id` `12345`: expected exactly 12 digits``.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("invalid `{}` {}", escape(&self.field), self.detail())]
-pub struct ParamError {
+pub struct InvalidValue {
     /// The parameter name (`account_id`), or the path to it (`archive.kms_key_arn`).
     pub field: Cow<'static, str>,
     /// The value as given, escaped and shortened by [`quote_value`].
@@ -18,14 +19,14 @@ pub struct ParamError {
     pub rule: Cow<'static, str>,
 }
 
-impl ParamError {
+impl InvalidValue {
     /// A refusal of `value` for `field` because of `rule`.
     pub fn new(
         field: impl Into<Cow<'static, str>>,
         value: &str,
         rule: impl Into<Cow<'static, str>>,
     ) -> Self {
-        ParamError {
+        InvalidValue {
             field: field.into(),
             value: quote_value(value),
             rule: rule.into(),
@@ -102,7 +103,7 @@ pub fn quote_value(value: &str) -> String {
 /// value that a parameter type refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("{}", escape(&self.message))]
-pub struct ParamsError {
+pub struct InvalidParams {
     /// The path of the offending field (`account_id`, `create_tags.env`); empty for the whole set.
     pub path: String,
     /// The complete one-line message.
@@ -111,9 +112,28 @@ pub struct ParamsError {
     pub line: Option<usize>,
 }
 
-impl ParamsError {
-    /// Builds the error of a failed deserialisation from the serde path and the inner message.
-    pub fn from_parts(path: String, inner: String, line: Option<usize>) -> Self {
+/// What a message calls the names of the input it reads: the parameters of a provider
+/// (`render`, `bulk`) or the keys of a deployment file (`bundle`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noun {
+    /// A provider's parameters: ``missing parameter `region`: add it``.
+    Parameter,
+    /// A deployment file's keys, in tables: ``missing key `bucket` in `[archiving.export]`: add it``.
+    Key,
+}
+
+impl InvalidParams {
+    /// The one mapper from serde's messages to mmpolicy's: builds the error of a failed
+    /// deserialisation from the serde path, serde's message and the line, naming the input's
+    /// names with `noun`. Rust type names never reach the message, a missing name says to add
+    /// it, an unknown one lists the valid ones, and a refused value names its path.
+    pub fn from_serde(
+        noun: Noun,
+        path: impl Into<String>,
+        inner: &str,
+        line: Option<usize>,
+    ) -> Self {
+        let path = path.into();
         // `serde_path_to_error` writes `.` for the whole set and `?` where it could not tell
         // (a syntax error before any key); neither names a field.
         let path = if path == "." || path == "?" {
@@ -121,29 +141,37 @@ impl ParamsError {
         } else {
             path
         };
-        let inner = humanize(&inner);
+        let inner = humanize(inner, noun);
+        if let Some(rest) = unknown_field_tail(&inner) {
+            return unknown(noun, path, &inner, &rest, line);
+        }
         // The path holds the user's keys: a huge one is shortened where the message names it.
         let shown = quote_value(&path);
-        let message = if let Some(rest) = unknown_field_tail(&inner) {
-            // serde: "unknown field `x`, expected one of `a`, `b`"; the path names `x` in full.
-            let name = if path.is_empty() { "?" } else { shown.as_str() };
-            format!("unknown field `{name}`{rest}")
-        } else if let Some(field) = missing_field(&inner) {
-            let full = if path.is_empty() {
-                field.to_owned()
-            } else {
-                format!("{path}.{field}")
-            };
-            format!("missing parameter `{full}`: add it")
+        let message = if let Some(field) = missing_field(&inner) {
+            match noun {
+                Noun::Parameter if path.is_empty() => {
+                    format!("missing parameter `{field}`: add it")
+                }
+                Noun::Parameter => format!("missing parameter `{shown}.{field}`: add it"),
+                Noun::Key if path.is_empty() => format!("missing key `{field}`: add it"),
+                Noun::Key => format!("missing key `{field}` in {}: add it", table_name(&shown)),
+            }
         } else if path.is_empty() {
-            format!("invalid parameters: {inner}")
+            match noun {
+                Noun::Parameter => format!("invalid parameters: {inner}"),
+                Noun::Key => inner,
+            }
+        } else if noun == Noun::Key
+            && (inner.starts_with("unknown key") || inner.starts_with("duplicate key"))
+        {
+            inner
         } else if inner.starts_with('`') && !inner.starts_with(NULL_REFUSED) {
             // A value refused by a parameter type: "`value`: rule".
             format!("invalid `{shown}` {inner}")
         } else {
             format!("invalid `{shown}`: {inner}")
         };
-        ParamsError {
+        InvalidParams {
             path,
             message,
             line,
@@ -170,19 +198,19 @@ impl ParamsError {
             inner.classify(),
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof
         ) {
-            return ParamsError {
+            return InvalidParams {
                 path: String::new(),
                 message: format!("invalid parameters: not valid JSON: {inner}"),
                 line,
             };
         }
-        ParamsError::from_parts(path, strip_json_location(inner), line)
+        InvalidParams::from_serde(Noun::Parameter, path, &strip_json_location(inner), line)
     }
 }
 
-impl From<ParamError> for ParamsError {
-    fn from(e: ParamError) -> Self {
-        ParamsError {
+impl From<InvalidValue> for InvalidParams {
+    fn from(e: InvalidValue) -> Self {
+        InvalidParams {
             path: e.field.to_string(),
             message: e.to_string(),
             line: None,
@@ -195,7 +223,7 @@ impl From<ParamError> for ParamsError {
 pub const NULL_REFUSED: &str = "`null` is not allowed";
 
 /// Rewrites serde's wording where it would show a Rust type or leave the fix unsaid.
-fn humanize(inner: &str) -> String {
+fn humanize(inner: &str, noun: Noun) -> String {
     if inner.starts_with("invalid type: null,") {
         return format!("{NULL_REFUSED}; give a value");
     }
@@ -203,7 +231,13 @@ fn humanize(inner: &str) -> String {
     // "expected struct IngressParams" / "expected struct IngressParams with 4 elements".
     if let Some(at) = text.find("expected struct ") {
         text.truncate(at);
-        text.push_str("expected an object of named parameters");
+        text.push_str(match noun {
+            Noun::Parameter => "expected an object of named parameters",
+            Noun::Key => "expected a table",
+        });
+    }
+    if text.contains("expected a sequence") {
+        text = text.replace("expected a sequence", "expected a list");
     }
     if let Some(at) = text.find("expected a map") {
         text.truncate(at);
@@ -246,6 +280,73 @@ fn unknown_field_tail(inner: &str) -> Option<String> {
     })
 }
 
+/// The error of a name the input may not hold. A parameter is named by its whole path
+/// (``unknown field `archive.x`: expected `a` or `b` ``); a key by its name and its table
+/// (``unknown key `x` in `[archive]`: expected `a` or `b` ``).
+fn unknown(
+    noun: Noun,
+    path: String,
+    inner: &str,
+    rest: &str,
+    line: Option<usize>,
+) -> InvalidParams {
+    match noun {
+        Noun::Parameter => {
+            let name = if path.is_empty() {
+                "?".to_owned()
+            } else {
+                quote_value(&path)
+            };
+            InvalidParams {
+                message: format!("unknown field `{name}`{rest}"),
+                path,
+                line,
+            }
+        }
+        Noun::Key => {
+            let key = inner
+                .strip_prefix("unknown field `")
+                .and_then(|k| k.split_once('`'))
+                .map_or("", |(k, _)| k);
+            // Some deserialisers track the unknown key itself as part of the path.
+            let path = if path == key {
+                String::new()
+            } else {
+                path.strip_suffix(&format!(".{key}"))
+                    .map(str::to_owned)
+                    .unwrap_or(path)
+            };
+            let message = if path.is_empty() {
+                format!("unknown key `{}`{rest}", quote_value(key))
+            } else {
+                format!(
+                    "unknown key `{}` in {}{rest}",
+                    quote_value(key),
+                    table_name(&quote_value(&path))
+                )
+            };
+            InvalidParams {
+                path,
+                message,
+                line,
+            }
+        }
+    }
+}
+
+/// How a message names the table at `path`: `[archiving.export]`, or for the third of an
+/// array of tables, `[[rule-actions.publish-to-sns]]` number 3.
+fn table_name(path: &str) -> String {
+    let indexed = path
+        .strip_suffix(']')
+        .and_then(|p| p.rsplit_once('['))
+        .and_then(|(base, i)| i.parse::<usize>().ok().map(|i| (base, i)));
+    match indexed {
+        Some((base, i)) => format!("`[[{base}]]` number {}", i + 1),
+        None => format!("`[{path}]`"),
+    }
+}
+
 /// `serde_json` appends " at line L column C" to its messages; the path says more, so drop it.
 fn strip_json_location(err: &serde_json::Error) -> String {
     let text = err.to_string();
@@ -264,11 +365,11 @@ fn strip_json_location(err: &serde_json::Error) -> String {
 pub enum RenderError {
     /// The parameters could not be read.
     #[error(transparent)]
-    Params(#[from] ParamsError),
+    Params(#[from] InvalidParams),
     /// The parameters were read but do not fit together (a key in another region, a partition
     /// that does not match the region).
     #[error(transparent)]
-    Invalid(#[from] ParamError),
+    Invalid(#[from] InvalidValue),
 }
 
 impl RenderError {
@@ -308,7 +409,7 @@ mod tests {
 
     #[test]
     fn param_error_message_names_field_value_and_rule() {
-        let e = ParamError::new("account_id", "12345", "expected exactly 12 digits");
+        let e = InvalidValue::new("account_id", "12345", "expected exactly 12 digits");
         assert_eq!(
             e.to_string(),
             "invalid `account_id` `12345`: expected exactly 12 digits"
@@ -317,7 +418,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped() {
-        let e = ParamError::new("bucket", "a\nb", "x");
+        let e = InvalidValue::new("bucket", "a\nb", "x");
         assert_eq!(e.to_string(), "invalid `bucket` `a\\nb`: x");
     }
 
@@ -328,13 +429,14 @@ mod tests {
         assert_eq!(escape(forged), escaped);
         assert_eq!(escape(escaped), escaped, "escaping twice changes nothing");
         // In a value, in a field name (a key of the input), and in a whole message.
-        let e = ParamError::new("bucket", forged, "x");
+        let e = InvalidValue::new("bucket", forged, "x");
         assert_eq!(e.to_string(), format!("invalid `bucket` `{escaped}`: x"));
-        let e = ParamError::new(forged.to_owned(), "v", "x");
+        let e = InvalidValue::new(forged.to_owned(), "v", "x");
         assert_eq!(e.to_string(), format!("invalid `{escaped}` `v`: x"));
-        let e = ParamsError::from_parts(
+        let e = InvalidParams::from_serde(
+            Noun::Parameter,
             forged.to_owned(),
-            format!("unknown field `{forged}`, expected `a`"),
+            &format!("unknown field `{forged}`, expected `a`"),
             None,
         );
         assert_eq!(
@@ -347,8 +449,9 @@ mod tests {
         };
         assert!(e.to_string().contains(escaped), "{e}");
         for e in [
-            ParamError::new(forged.to_owned(), forged, "x").to_string(),
-            ParamsError::from_parts(forged.to_owned(), "`v`: x".into(), None).to_string(),
+            InvalidValue::new(forged.to_owned(), forged, "x").to_string(),
+            InvalidParams::from_serde(Noun::Parameter, forged.to_owned(), "`v`: x", None)
+                .to_string(),
         ] {
             assert!(
                 !e.chars()
@@ -361,7 +464,7 @@ mod tests {
     #[test]
     fn a_huge_value_is_shortened_with_its_length() {
         let huge = "a".repeat(5000);
-        let e = ParamError::new("bucket", &huge, "x");
+        let e = InvalidValue::new("bucket", &huge, "x");
         assert_eq!(
             e.to_string(),
             format!(
@@ -369,16 +472,18 @@ mod tests {
                 "a".repeat(64)
             )
         );
-        let e = ParamsError::from_parts(
-            "create_tags".into(),
-            format!("invalid type: string \"{huge}\", expected a map"),
+        let e = InvalidParams::from_serde(
+            Noun::Parameter,
+            "create_tags",
+            &format!("invalid type: string \"{huge}\", expected a map"),
             None,
         );
         assert!(e.message.len() < 200, "{}", e.message);
         assert!(e.message.contains("… (5000 characters)"), "{}", e.message);
-        let e = ParamsError::from_parts(
+        let e = InvalidParams::from_serde(
+            Noun::Parameter,
             huge.clone(),
-            format!("unknown field `{huge}`, expected `a`"),
+            &format!("unknown field `{huge}`, expected `a`"),
             None,
         );
         assert!(e.message.len() < 200, "{}", e.message);
@@ -388,18 +493,20 @@ mod tests {
     #[test]
     fn a_null_is_refused_naming_the_field() {
         assert_eq!(
-            ParamsError::from_parts(
-                "region".into(),
-                "invalid type: null, expected a string".into(),
+            InvalidParams::from_serde(
+                Noun::Parameter,
+                "region",
+                "invalid type: null, expected a string",
                 None
             )
             .message,
             "invalid `region`: `null` is not allowed; give a value"
         );
         assert_eq!(
-            ParamsError::from_parts(
-                "ingress_point_id".into(),
-                "`null` is not allowed; give an id".into(),
+            InvalidParams::from_serde(
+                Noun::Parameter,
+                "ingress_point_id",
+                "`null` is not allowed; give an id",
                 None
             )
             .message,
@@ -410,46 +517,50 @@ mod tests {
     #[test]
     fn params_error_from_type_and_from_serde() {
         assert_eq!(
-            ParamsError::from_parts("region".into(), "`mars-1`: no such region".into(), None)
+            InvalidParams::from_serde(Noun::Parameter, "region", "`mars-1`: no such region", None)
                 .message,
             "invalid `region` `mars-1`: no such region"
         );
         assert_eq!(
-            ParamsError::from_parts(".".into(), "missing field `region`".into(), None).message,
+            InvalidParams::from_serde(Noun::Parameter, ".", "missing field `region`", None).message,
             "missing parameter `region`: add it"
         );
         assert_eq!(
-            ParamsError::from_parts("export".into(), "missing field `bucket`".into(), None).message,
+            InvalidParams::from_serde(Noun::Parameter, "export", "missing field `bucket`", None)
+                .message,
             "missing parameter `export.bucket`: add it"
         );
         assert_eq!(
-            ParamsError::from_parts(
-                ".".into(),
-                "invalid length 0, expected struct IngressParams with 4 elements".into(),
+            InvalidParams::from_serde(
+                Noun::Parameter,
+                ".",
+                "invalid length 0, expected struct IngressParams with 4 elements",
                 None
             )
             .message,
             "invalid parameters: invalid length 0, expected an object of named parameters"
         );
         assert_eq!(
-            ParamsError::from_parts(
-                "account_id".into(),
-                "invalid type: integer `111122223333`, expected a string".into(),
+            InvalidParams::from_serde(
+                Noun::Parameter,
+                "account_id",
+                "invalid type: integer `111122223333`, expected a string",
                 None
             )
             .message,
             "invalid `account_id`: invalid type: integer `111122223333`, expected a string: write the value in quotes"
         );
         assert_eq!(
-            ParamsError::from_parts(
-                "archive.x".into(),
-                "unknown field `x`, expected `a` or `b`".into(),
+            InvalidParams::from_serde(
+                Noun::Parameter,
+                "archive.x",
+                "unknown field `x`, expected `a` or `b`",
                 None
             )
             .message,
             "unknown field `archive.x`: expected `a` or `b`"
         );
-        let unknown = ParamsError::from_parts("?".into(), "key must be a string".into(), None);
+        let unknown = InvalidParams::from_serde(Noun::Parameter, "?", "key must be a string", None);
         assert_eq!(unknown.message, "invalid parameters: key must be a string");
         assert_eq!(unknown.path, "");
     }

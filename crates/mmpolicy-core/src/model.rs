@@ -17,22 +17,15 @@ use std::fmt;
 
 pub use crate::text::Text;
 
-/// A value that AWS accepts either alone or in a list (`"Action": "s3:GetObject"` or
-/// `"Action": ["s3:GetObject"]`). The form read is kept, so it is also the form written.
-///
-/// Two variants hold a list: [`Many`](Self::Many), a list built at run time or read from a
-/// document, and [`Fixed`](Self::Fixed), a list fixed by the code (a provider's actions),
-/// which costs no allocation. They are the same JSON and compare equal when their values do.
+/// A value that AWS accepts either alone or in a list (`"Resource": "arn:..."` or
+/// `"Resource": ["arn:..."]`). The form read is kept, so it is also the form written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum OneOrMany<T: 'static> {
+pub enum OneOrMany<T> {
     /// A single value, written without brackets.
     One(T),
     /// A list of values, written as a JSON array (even with one element).
     Many(Vec<T>),
-    /// A list fixed by the code, written as a JSON array (never produced by reading).
-    #[serde(skip_deserializing)]
-    Fixed(&'static [T]),
 }
 
 impl<T> OneOrMany<T> {
@@ -41,7 +34,6 @@ impl<T> OneOrMany<T> {
         match self {
             OneOrMany::One(v) => std::slice::from_ref(v),
             OneOrMany::Many(v) => v,
-            OneOrMany::Fixed(v) => v,
         }
     }
 
@@ -119,6 +111,172 @@ impl<'a, T> IntoIterator for &'a OneOrMany<T> {
     type IntoIter = std::slice::Iter<'a, T>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
+    }
+}
+
+/// The actions of a statement (`Action` or `NotAction`): one action, written as a string, or a
+/// list. A list fixed by the code (a provider's `&["ses:GetArchive", ...]`) is kept as the
+/// static slice it is, so building a statement copies and allocates nothing for its actions;
+/// every form reads, compares and writes as the same JSON.
+#[derive(Debug, Clone)]
+pub enum Actions {
+    /// One action, written without brackets.
+    One(Text),
+    /// A list built at run time or read from a document, written as a JSON array.
+    Many(Vec<Text>),
+    /// A list fixed by the code, written as a JSON array (never produced by reading).
+    Fixed(&'static [&'static str]),
+}
+
+impl Actions {
+    /// The actions, in order.
+    pub fn iter(&self) -> ActionsIter<'_> {
+        match self {
+            Actions::One(one) => ActionsIter::Texts(std::slice::from_ref(one).iter()),
+            Actions::Many(many) => ActionsIter::Texts(many.iter()),
+            Actions::Fixed(fixed) => ActionsIter::Fixed(fixed.iter()),
+        }
+    }
+
+    /// True for the list forms, written with brackets even when they hold one action.
+    pub fn is_list(&self) -> bool {
+        !matches!(self, Actions::One(_))
+    }
+
+    /// The number of actions.
+    pub fn len(&self) -> usize {
+        match self {
+            Actions::One(_) => 1,
+            Actions::Many(many) => many.len(),
+            Actions::Fixed(fixed) => fixed.len(),
+        }
+    }
+
+    /// True when a list holds no action.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The iterator of [`Actions::iter`].
+#[derive(Debug, Clone)]
+pub enum ActionsIter<'a> {
+    /// Over actions held as texts.
+    Texts(std::slice::Iter<'a, Text>),
+    /// Over a list fixed by the code.
+    Fixed(std::slice::Iter<'static, &'static str>),
+}
+
+impl<'a> Iterator for ActionsIter<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            ActionsIter::Texts(it) => it.next().map(Text::as_str),
+            ActionsIter::Fixed(it) => it.next().copied(),
+        }
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            ActionsIter::Texts(it) => it.size_hint(),
+            ActionsIter::Fixed(it) => it.size_hint(),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Actions {
+    type Item = &'a str;
+    type IntoIter = ActionsIter<'a>;
+    fn into_iter(self) -> ActionsIter<'a> {
+        self.iter()
+    }
+}
+
+impl PartialEq for Actions {
+    /// Equal when both are written the same way: the same form (one action or a list) and the
+    /// same actions.
+    fn eq(&self, other: &Self) -> bool {
+        self.is_list() == other.is_list() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Actions {}
+
+impl std::hash::Hash for Actions {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.is_list().hash(state);
+        for action in self.iter() {
+            action.hash(state);
+        }
+    }
+}
+
+impl<const N: usize> From<&'static [&'static str; N]> for Actions {
+    /// A constant list: kept as it is (one action is written as a string).
+    fn from(actions: &'static [&'static str; N]) -> Self {
+        Actions::from(&actions[..])
+    }
+}
+
+impl From<&'static [&'static str]> for Actions {
+    /// A constant list: kept as it is (one action is written as a string).
+    fn from(actions: &'static [&'static str]) -> Self {
+        match actions {
+            [one] => Actions::One(Text::from(*one)),
+            _ => Actions::Fixed(actions),
+        }
+    }
+}
+
+impl<const N: usize> From<[Text; N]> for Actions {
+    /// Actions built at run time: one is written as a string, several as a list.
+    fn from(actions: [Text; N]) -> Self {
+        Actions::from_iter(actions)
+    }
+}
+
+impl<const N: usize> From<[String; N]> for Actions {
+    /// Actions built at run time: one is written as a string, several as a list.
+    fn from(actions: [String; N]) -> Self {
+        Actions::from_iter(actions)
+    }
+}
+
+impl<S: Into<Text>> From<Vec<S>> for Actions {
+    /// One action is written as a string, any other count as a list.
+    fn from(actions: Vec<S>) -> Self {
+        Actions::from_iter(actions)
+    }
+}
+
+impl<S: Into<Text>> FromIterator<S> for Actions {
+    /// One action is written as a string, any other count as a list.
+    fn from_iter<I: IntoIterator<Item = S>>(actions: I) -> Self {
+        match actions
+            .into_iter()
+            .map(Into::into)
+            .collect::<OneOrMany<Text>>()
+        {
+            OneOrMany::One(one) => Actions::One(one),
+            OneOrMany::Many(many) => Actions::Many(many),
+        }
+    }
+}
+
+impl Serialize for Actions {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Actions::One(one) => one.serialize(serializer),
+            _ => serializer.collect_seq(self.iter()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Actions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match OneOrMany::<Text>::deserialize(deserializer)? {
+            OneOrMany::One(one) => Actions::One(one),
+            OneOrMany::Many(many) => Actions::Many(many),
+        })
     }
 }
 
@@ -215,10 +373,10 @@ pub struct Statement {
     pub not_principal: Option<Principal>,
     /// `Action`.
     #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<OneOrMany<Text>>,
+    pub action: Option<Actions>,
     /// `NotAction`.
     #[serde(rename = "NotAction", default, skip_serializing_if = "Option::is_none")]
-    pub not_action: Option<OneOrMany<Text>>,
+    pub not_action: Option<Actions>,
     /// `Resource`.
     #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<OneOrMany<Text>>,
@@ -367,7 +525,7 @@ impl<'de> Deserialize<'de> for Principal {
     }
 }
 
-/// Builds statements the way providers write them: `Statement::allow().actions([...])...`.
+/// Builds statements the way providers write them: `Statement::allow().actions(&[...])...`.
 impl Statement {
     /// An empty `Allow` statement.
     #[inline]
@@ -400,25 +558,14 @@ impl Statement {
     }
 
     /// Sets `Action`: one action is written as a string, several as a list.
+    ///
+    /// A provider writes its actions as a constant array, `.actions(&["ses:GetArchive",
+    /// "ses:DeleteArchive"])`, which the model keeps as it is, without copying or allocating;
+    /// actions built at run time (an array of `String`s or [`Text`]s, or a `Vec`) are stored
+    /// as a list.
     #[inline]
-    pub fn actions<I, S>(mut self, actions: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<Text>,
-    {
-        self.action = Some(actions.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets `Action` to a list fixed by the code, without allocating: declare it as a constant
-    /// (`const READ: &[Text] = &[Text::from_static("s3:GetObject"), ...]`). Written as a list,
-    /// unless it holds exactly one action.
-    #[inline]
-    pub fn fixed_actions(mut self, actions: &'static [Text]) -> Self {
-        self.action = Some(match actions {
-            [one] => OneOrMany::One(one.clone()),
-            _ => OneOrMany::Fixed(actions),
-        });
+    pub fn actions(mut self, actions: impl Into<Actions>) -> Self {
+        self.action = Some(actions.into());
         self
     }
 
@@ -531,7 +678,7 @@ mod tests {
             Statement::allow()
                 .condition("StringEquals", "aws:SourceAccount", ["111122223333"])
                 .resources(["*"])
-                .actions(["kms:Decrypt"])
+                .actions(&["kms:Decrypt"])
                 .principal(Principal::service("ses.amazonaws.com"))
                 .sid("S"),
         ]);

@@ -100,6 +100,22 @@ impl Text {
         }
     }
 
+    /// The pieces joined, as a [shared](Text::shared) text: for an ARN that several statements
+    /// of a policy hold. Built in a buffer each thread reuses, so the shared copy is the only
+    /// allocation.
+    pub fn concat(pieces: &[&str]) -> Self {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        SCRATCH.with_borrow_mut(|joined| {
+            joined.clear();
+            for piece in pieces {
+                joined.push_str(piece);
+            }
+            Text::shared(joined.as_str())
+        })
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         match &self.0 {
@@ -270,22 +286,6 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-/// A `&'static [Text]` of string literals, for constants handed to
-/// [`Statement::fixed_actions`](crate::Statement::fixed_actions):
-///
-/// ```
-/// use mmpolicy_core::{Statement, Text, texts};
-/// const READ: &[Text] = texts!["s3:GetObject", "s3:GetObjectVersion"];
-/// let statement = Statement::allow().fixed_actions(READ).resources(["arn:aws:s3:::b/*"]);
-/// assert_eq!(statement.action.unwrap().len(), 2);
-/// ```
-#[macro_export]
-macro_rules! texts {
-    ($($s:literal),* $(,)?) => {
-        &[$($crate::Text::from_static($s)),*]
-    };
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,6 +325,17 @@ mod tests {
             std::cmp::Ordering::Less
         );
         assert_ne!(Text::from("a"), Text::from("b"));
+    }
+
+    #[test]
+    fn a_concatenated_text_is_shared_and_the_buffer_keeps_nothing_between_calls() {
+        let long = Text::concat(&["arn:aws:ses:eu-west-1:", "111122223333", ":archive/a-1"]);
+        let short = Text::concat(&["arn:", "aws"]);
+        assert_eq!(long, "arn:aws:ses:eu-west-1:111122223333:archive/a-1");
+        assert_eq!(short, "arn:aws");
+        assert!(long.known_plain());
+        let copy = long.clone();
+        assert!(std::ptr::eq(long.as_str(), copy.as_str()));
     }
 
     #[test]

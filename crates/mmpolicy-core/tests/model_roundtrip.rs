@@ -2,7 +2,7 @@
 //! back, and re-serialises to the same text (the form read is the form written).
 
 use mmpolicy_core::{
-    Condition, ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap,
+    Actions, Condition, ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap,
     Statement, Text, Version,
 };
 use proptest::prelude::*;
@@ -18,10 +18,22 @@ fn one_or_many<T: std::fmt::Debug + Clone + 'static, S: Strategy<Value = T>>(
     prop_oneof![
         s().prop_map(OneOrMany::One),
         prop::collection::vec(s(), 0..4).prop_map(OneOrMany::Many),
+    ]
+}
+
+fn actions() -> impl Strategy<Value = Actions> {
+    prop_oneof![
+        text().prop_map(Actions::One),
+        prop::collection::vec(text(), 0..4).prop_map(Actions::Many),
         // A list fixed by the code: written as a list, read back as `Many`, and equal to it.
         // Leaked because it must be `'static`; a few hundred small lists per test run.
-        prop::collection::vec(s(), 0..4)
-            .prop_map(|v| OneOrMany::Fixed(Box::leak(v.into_boxed_slice()))),
+        prop::collection::vec("[ -~é\"\\\\\n\t]{0,12}", 0..4).prop_map(|v| {
+            let v: Vec<&'static str> = v
+                .into_iter()
+                .map(|s| &*Box::leak(s.into_boxed_str()))
+                .collect();
+            Actions::Fixed(Box::leak(v.into_boxed_slice()))
+        }),
     ]
 }
 
@@ -73,8 +85,8 @@ fn statement() -> impl Strategy<Value = Statement> {
         prop_oneof![Just(Effect::Allow), Just(Effect::Deny)],
         prop::option::of(principal()),
         prop::option::of(principal()),
-        strings(),
-        strings(),
+        prop::option::of(actions()),
+        prop::option::of(actions()),
         strings(),
         strings(),
         prop::option::of(condition()),

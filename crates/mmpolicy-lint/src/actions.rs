@@ -327,9 +327,9 @@ fn unknown_resource_service(p: &str, arn: &str, catalog: &Catalog, out: &mut Vec
     }
     let in_a_format = catalog.prefixes().any(|prefix| {
         catalog.service(prefix).is_some_and(|s| {
-            s.resource_types()
-                .iter()
-                .any(|t| arn_service(t.arn_format()).is_some_and(|f| f.eq_ignore_ascii_case(service)))
+            s.resource_types().iter().any(|t| {
+                arn_service(t.arn_format()).is_some_and(|f| f.eq_ignore_ascii_case(service))
+            })
         })
     });
     if in_a_format {

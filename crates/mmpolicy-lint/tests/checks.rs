@@ -1278,7 +1278,9 @@ fn e026_service_principal_format() {
     };
     check(
         "identity",
-        cond(json!({ "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com", "application-signals.cloudwatch.amazonaws.com"] } })),
+        cond(
+            json!({ "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com", "application-signals.cloudwatch.amazonaws.com"] } }),
+        ),
         &["E026 /Statement/0/Condition/ForAnyValue:StringEquals/aws:CalledVia/1"],
     );
     check(
@@ -1289,7 +1291,9 @@ fn e026_service_principal_format() {
     // The three suffixes AWS uses, a wildcard, a variable, and another key pass.
     check(
         "identity",
-        cond(json!({ "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com", "quicksight.amazon.com", "s3.amazonaws.com.cn"] } })),
+        cond(
+            json!({ "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com", "quicksight.amazon.com", "s3.amazonaws.com.cn"] } }),
+        ),
         &[],
     );
     check(

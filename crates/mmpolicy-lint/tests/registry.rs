@@ -67,7 +67,7 @@ fn every_provider_example_lints_clean() {
 /// as the kind the bundle index gives it, measured on the text exactly as written.
 #[test]
 fn every_bundle_output_lints_clean() {
-    use mmpolicy::bundle::{BundleFormat, plan_bundle};
+    use mmpolicy_bundle::{Format as BundleFormat, plan_bundle};
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/deployment.toml"

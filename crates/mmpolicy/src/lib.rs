@@ -17,26 +17,25 @@
 
 pub use mmpolicy_core::*;
 
-// Rust links only the crates that code names; an unnamed feature crate's registrations would
-// silently vanish from the registry. Naming each one here (as a public module) keeps it linked.
-#[cfg(feature = "ingress")]
-pub use mmpolicy_ingress as ingress;
-#[cfg(feature = "smtp-relay")]
-pub use mmpolicy_smtp_relay as smtp_relay;
+/// Names each feature crate once: the line yields the public module (which also keeps the
+/// crate linked: Rust links only the crates that code names, and an unnamed feature crate's
+/// registrations would silently vanish from the registry) and the entry in [`FEATURES`].
+macro_rules! features {
+    ($($feature:literal => $krate:ident as $module:ident,)*) => {
+        $(
+            #[cfg(feature = $feature)]
+            pub use $krate as $module;
+        )*
 
-#[cfg(feature = "archiving")]
-pub use mmpolicy_archiving as archiving;
-#[cfg(feature = "rule-actions")]
-pub use mmpolicy_rule_actions as rule_actions;
+        /// The features compiled into this build, in the order the registry lists them.
+        pub const FEATURES: &[&str] = &[$(#[cfg(feature = $feature)] $feature,)*];
+    };
+}
 
-/// The features compiled into this build, in the order the registry lists them.
-pub const FEATURES: &[&str] = &[
-    #[cfg(feature = "archiving")]
-    "archiving",
-    #[cfg(feature = "ingress")]
-    "ingress",
-    #[cfg(feature = "rule-actions")]
-    "rule-actions",
-    #[cfg(feature = "smtp-relay")]
-    "smtp-relay",
-];
+// In the order the registry lists them (by name).
+features! {
+    "archiving" => mmpolicy_archiving as archiving,
+    "ingress" => mmpolicy_ingress as ingress,
+    "rule-actions" => mmpolicy_rule_actions as rule_actions,
+    "smtp-relay" => mmpolicy_smtp_relay as smtp_relay,
+}

@@ -7,8 +7,8 @@
 
 mod catalog;
 mod lint_rules;
-mod reference;
-mod schemas;
+pub mod reference;
+pub mod schemas;
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -166,6 +166,59 @@ fn first_difference(path: &Path, current: &str, expected: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The crate diagram of the README has an arrow for every dependency between the
+    /// workspace's crates (dev-dependencies aside), and no other.
+    #[test]
+    fn readme_crate_diagram_matches_the_manifests() {
+        use std::collections::{BTreeMap, BTreeSet};
+        let root = workspace_root();
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let diagram = readme
+            .split("```mermaid")
+            .nth(1)
+            .and_then(|d| d.split("```").next())
+            .unwrap();
+        // `alias[name] --> other[name]`, an alias standing for its name once declared.
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        let mut drawn = BTreeSet::new();
+        for line in diagram.lines().filter(|l| l.contains("-->")) {
+            let mut ends = line.split("-->").map(|end| {
+                let end = end.trim();
+                match end.split_once('[') {
+                    Some((alias, name)) => {
+                        let name = name.trim_end_matches(']').to_owned();
+                        names.insert(alias.to_owned(), name.clone());
+                        name
+                    }
+                    None => names.get(end).cloned().unwrap_or_else(|| end.to_owned()),
+                }
+            });
+            let (from, to) = (ends.next().unwrap(), ends.next().unwrap());
+            drawn.insert((from, to));
+        }
+        let mut manifests = vec![root.join("xtask/Cargo.toml")];
+        manifests.push(root.join("examples/feature-template/Cargo.toml"));
+        for entry in std::fs::read_dir(root.join("crates")).unwrap() {
+            manifests.push(entry.unwrap().path().join("Cargo.toml"));
+        }
+        let mut declared = BTreeSet::new();
+        for manifest in manifests {
+            let value: toml::Value =
+                toml::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+            let name = value["package"]["name"].as_str().unwrap().to_owned();
+            let deps = value.get("dependencies").and_then(toml::Value::as_table);
+            for dep in deps.into_iter().flat_map(|d| d.keys()) {
+                if dep.starts_with("mmpolicy") || dep == "xtask" {
+                    declared.insert((name.clone(), dep.clone()));
+                }
+            }
+        }
+        assert_eq!(
+            drawn, declared,
+            "README.md's crate diagram is not the manifests' graph"
+        );
+    }
 
     /// `cargo test` fails when a committed generated file is stale.
     #[test]

@@ -21,7 +21,10 @@ pub fn generate() -> Result<(Vec<GeneratedFile>, OwnedDir)> {
         .map(|p| schema_file(p.id(), &mmpolicy::published_schema(p)))
         .collect::<Result<Vec<_>>>()?;
     // Schemas of other file formats, one line each: the bundle file's.
-    files.push(schema_file("deployment", &mmpolicy::deployment_schema())?);
+    files.push(schema_file(
+        "deployment",
+        &mmpolicy_bundle::deployment_schema(),
+    )?);
     let owned = OwnedDir {
         path: DIR.into(),
         extension: "json",
@@ -109,7 +112,6 @@ mod tests {
             "Partition" => "aws-iso",
             "IngressPointId" => "inp-123",
             "RuleSetId" => "rs-1",
-            "TrafficPolicyId" => "tp-1",
             "ArchiveId" => "MyArchiveID",
             "RelayId" => "R_1",
             "WorkMailOrganizationId" => "m-123",
@@ -310,7 +312,7 @@ mod tests {
         }
     }
 
-    /// Files an editor accepted although the tool refused them (issue 4's audit), and their
+    /// Files an editor accepted although the tool refused them (found by an audit of the schemas), and their
     /// neighbours that both accept.
     #[test]
     fn schemas_agree_with_the_validators_on_the_edge_cases() {
@@ -411,7 +413,7 @@ mod tests {
     /// The bundle file's schema agrees with `mmpolicy bundle` on the same edge cases.
     #[test]
     fn deployment_schema_agrees_on_the_edge_cases() {
-        let schema = serde_json::to_value(mmpolicy::deployment_schema()).unwrap();
+        let schema = serde_json::to_value(mmpolicy_bundle::deployment_schema()).unwrap();
         let validator = jsonschema::validator_for(&schema).unwrap();
         let text = std::fs::read_to_string(
             crate::codegen::workspace_root().join("examples/deployment.toml"),
@@ -438,8 +440,7 @@ mod tests {
                 assert_eq!(validator.is_valid(&file), ok, "schema on {what}: {file}");
                 let as_json = serde_json::to_string(&file).unwrap();
                 assert_eq!(
-                    mmpolicy::bundle::plan_bundle(&as_json, mmpolicy::bundle::BundleFormat::Json)
-                        .is_ok(),
+                    mmpolicy_bundle::plan_bundle(&as_json, mmpolicy_bundle::Format::Json).is_ok(),
                     ok,
                     "bundle on {what}: {file}"
                 );
@@ -451,7 +452,7 @@ mod tests {
     /// `mmpolicy bundle` rejects: an unknown key, a missing account id, a bad value.
     #[test]
     fn deployment_schema_accepts_the_example_and_rejects_bad_files() {
-        let schema = serde_json::to_value(mmpolicy::deployment_schema()).unwrap();
+        let schema = serde_json::to_value(mmpolicy_bundle::deployment_schema()).unwrap();
         let validator = jsonschema::validator_for(&schema).unwrap();
         let text = std::fs::read_to_string(
             crate::codegen::workspace_root().join("examples/deployment.toml"),
@@ -462,7 +463,7 @@ mod tests {
             validator.is_valid(&example),
             "the example deployment is valid"
         );
-        assert!(mmpolicy::bundle::plan_bundle(&text, mmpolicy::bundle::BundleFormat::Toml).is_ok());
+        assert!(mmpolicy_bundle::plan_bundle(&text, mmpolicy_bundle::Format::Toml).is_ok());
 
         let mut unknown = example.clone();
         unknown["archiving"]["colour"] = json!("blue");
@@ -474,8 +475,7 @@ mod tests {
             assert!(!validator.is_valid(&broken), "schema rejects {broken}");
             let as_json = serde_json::to_string(&broken).unwrap();
             assert!(
-                mmpolicy::bundle::plan_bundle(&as_json, mmpolicy::bundle::BundleFormat::Json)
-                    .is_err(),
+                mmpolicy_bundle::plan_bundle(&as_json, mmpolicy_bundle::Format::Json).is_err(),
                 "bundle rejects {broken}"
             );
         }

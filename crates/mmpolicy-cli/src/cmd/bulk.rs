@@ -5,7 +5,9 @@ use crate::paths;
 use mmpolicy_bulk::files::{AtomicDir, AtomicFile};
 use mmpolicy_bulk::progress::Progress;
 use mmpolicy_bulk::sink::{DirSink, NdjsonSink};
-use mmpolicy_bulk::{BulkError, InputFormat, LineError, Options, Rendered, Sink, Summary};
+use mmpolicy_bulk::{
+    BulkError, InputFormat, LineError, Options, OutputError, Rendered, Sink, Summary,
+};
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -385,11 +387,10 @@ impl<S: Sink, E: Write> Sink for Reporting<'_, '_, S, E> {
         eprintln!("error: {}", located(self.report.input, error));
         if let Some(errors) = &mut self.report.errors {
             writeln!(errors, "{}", error.to_json()).map_err(|e| {
-                BulkError::Output(format!(
-                    "cannot write the errors file `{}`: {}",
-                    self.report.errors_path,
-                    crate::error::io_reason(&e)
-                ))
+                BulkError::from(OutputError::ErrorsFile {
+                    path: self.report.errors_path.to_owned(),
+                    reason: crate::error::io_reason(&e),
+                })
             })?;
         }
         Ok(())

@@ -24,9 +24,9 @@
 use crate::error::CliError;
 use crate::paths;
 use crate::{input, output};
-use mmpolicy::bundle::{Bundle, BundleFormat, plan_bundle};
 use mmpolicy_bulk::cleanup;
 use mmpolicy_bulk::files::{default_permissions, exchange, parent_of, rename_new};
+use mmpolicy_bundle::{Bundle, Format as BundleFormat, plan_bundle};
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -46,7 +46,7 @@ fn after_help() -> String {
         "The bundle file gives `account_id` and `region` once, then one optional table per \
          feature; only the tables present produce policies:\n",
     );
-    for section in mmpolicy::bundle::bundle_sections() {
+    for section in mmpolicy::sections() {
         let _ = writeln!(s, "\n  [{}]", section.name());
         for line in wrap(section.description(), 74) {
             let _ = writeln!(s, "      {line}");
@@ -183,7 +183,7 @@ fn summary(bundle: &Bundle, out: &Path) -> String {
     let mut s = format!(
         "wrote {} policies and {} to {}\n",
         bundle.policies.len(),
-        mmpolicy::bundle::INDEX_FILE,
+        mmpolicy_bundle::INDEX_FILE,
         out.display()
     );
     for p in &bundle.policies {
@@ -231,7 +231,7 @@ fn read_small(path: &Path, limit: u64) -> Option<String> {
 /// `--force`: every name when it is empty or holds an earlier bundle and nothing else (the
 /// marker, a `bundle.json` that reads as a bundle index, and only policy files it lists).
 fn earlier_bundle(out: &Path) -> std::io::Result<Result<BTreeSet<OsString>, String>> {
-    let index_name = mmpolicy::bundle::INDEX_FILE;
+    let index_name = mmpolicy_bundle::INDEX_FILE;
     let mut names = BTreeSet::new();
     for entry in std::fs::read_dir(out)? {
         names.insert(entry?.file_name());
@@ -246,7 +246,7 @@ fn earlier_bundle(out: &Path) -> std::io::Result<Result<BTreeSet<OsString>, Stri
     }
     let Some(listed) = read_small(&out.join(index_name), input::MAX_FILE_BYTES)
         .as_deref()
-        .and_then(mmpolicy::bundle::index_files)
+        .and_then(mmpolicy_bundle::index_files)
     else {
         return Ok(Err(format!("its `{index_name}` is not a bundle index")));
     };
@@ -515,7 +515,7 @@ fn remove_written(dir: &Path) -> bool {
         for entry in entries.flatten() {
             let name = entry.file_name();
             let ours = name.to_str().is_some_and(|n| {
-                n == MARKER_FILE || n == mmpolicy::bundle::INDEX_FILE || is_policy_file_name(n)
+                n == MARKER_FILE || n == mmpolicy_bundle::INDEX_FILE || is_policy_file_name(n)
             });
             if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
                 let _ = std::fs::remove_file(entry.path());

@@ -60,7 +60,7 @@ fn deployment() -> String {
         96,
     ));
     out.push_str("\n\nTables:\n");
-    for section in mmpolicy::bundle::bundle_sections() {
+    for section in mmpolicy::sections() {
         out.push_str(&format!("  [{}]\n", section.name()));
         for line in wrap(&plain(section.description()), 90).lines() {
             out.push_str(&format!("      {line}\n"));

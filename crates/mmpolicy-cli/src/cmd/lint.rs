@@ -173,11 +173,11 @@ fn expand(files: &[String]) -> Result<(Vec<Document>, Vec<String>), CliError> {
     for file in files {
         let mut path = file.clone();
         if file != "-" && Path::new(file).is_dir() {
-            let index = Path::new(file).join(mmpolicy::bundle::INDEX_FILE);
+            let index = Path::new(file).join(mmpolicy_bundle::INDEX_FILE);
             if !index.is_file() {
                 return Err(CliError::usage(format!(
                     "`{file}` is a folder without a bundle index (`{}`): give the policy files instead (`{file}/*.json`)",
-                    mmpolicy::bundle::INDEX_FILE
+                    mmpolicy_bundle::INDEX_FILE
                 )));
             }
             path = index.to_string_lossy().into_owned();

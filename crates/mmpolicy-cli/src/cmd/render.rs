@@ -50,8 +50,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let policy = match (&args.params, args.example) {
         (Some(path), _) => {
             let text = input::read_text(path)?;
-            let format = mmpolicy::bundle::BundleFormat::from_path(Path::new(path));
-            if format == mmpolicy::bundle::BundleFormat::Json && args.sets.is_empty() {
+            let format = mmpolicy_bundle::Format::from_path(Path::new(path));
+            if format == mmpolicy_bundle::Format::Json && args.sets.is_empty() {
                 // Straight from the text, so that errors can carry a line number.
                 provider.render_str(&text).map_err(|e| located(path, e))?
             } else {
@@ -61,7 +61,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                     // Find the line of the offending key in the file, as bundle files do.
                     let line = e
                         .field()
-                        .and_then(|field| mmpolicy::bundle::locate(&text, format, field));
+                        .and_then(|field| mmpolicy_bundle::position::locate(&text, format, field));
                     match line {
                         Some(line) => CliError::usage(format!("{path}:{line}: {e}")),
                         None => located(path, e),

@@ -36,7 +36,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
 /// descriptions on one line a paragraph.
 fn deployment_schema() -> Result<serde_json::Value, CliError> {
     let mut schema =
-        serde_json::to_value(mmpolicy::deployment_schema()).map_err(CliError::internal)?;
+        serde_json::to_value(mmpolicy_bundle::deployment_schema()).map_err(CliError::internal)?;
     mmpolicy::join_description_lines(&mut schema);
     let serde_json::Value::Object(fields) = schema else {
         return Err(CliError::internal("the deployment schema is not an object"));

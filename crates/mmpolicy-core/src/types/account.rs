@@ -1,7 +1,8 @@
 //! AWS account ids.
 
-use super::{refusal, string_newtype};
-use crate::ParamError;
+use super::refusal;
+use crate::InvalidValue;
+use crate::string_newtype;
 use schemars::json_schema;
 
 /// An AWS account id: exactly twelve digits, leading zeros kept (`012345678901`).
@@ -10,7 +11,7 @@ pub struct AccountId([u8; 12]);
 
 impl AccountId {
     /// Parses an account id.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         let bytes = value.as_bytes();
         if bytes.len() != 12 || !bytes.iter().all(u8::is_ascii_digit) {
             return Err(refusal(

@@ -1,20 +1,21 @@
 //! ARNs that parameters take whole: KMS keys and IAM principals.
 
-use super::{
-    AccountId, Partition, Region, regional_arn_accessors, reject_widening, string_newtype,
-};
-use crate::ParamError;
+use super::{AccountId, Partition, Region, reject_widening};
+use crate::InvalidValue;
+use crate::{regional_arn_accessors, string_newtype};
 use schemars::json_schema;
 
 /// Splits `arn:<partition>:<service>:<region>:<account>:<rest>` and checks every part, so
-/// that an ARN taken whole carries a real partition, region and account.
-pub(crate) fn split_arn<'a>(
+/// that an ARN taken whole carries a real partition, region and account; refuses anything
+/// else for `field` with `rule` (what the ARN should look like). For feature crates declaring
+/// their own ARN types.
+pub fn split_arn<'a>(
     field: &'static str,
     value: &'a str,
     service: &str,
     rule: &'static str,
-) -> Result<(Partition, Region, AccountId, &'a str), ParamError> {
-    let fail = |rule: String| ParamError::new(field, value, rule);
+) -> Result<(Partition, Region, AccountId, &'a str), InvalidValue> {
+    let fail = |rule: String| InvalidValue::new(field, value, rule);
     let parts: Vec<&str> = value.splitn(6, ':').collect();
     let [arn, partition, svc, region, account, rest] = parts[..] else {
         return Err(fail(rule.to_owned()));
@@ -56,11 +57,11 @@ fn is_uuid(s: &str) -> bool {
 
 impl KmsKeyArn {
     /// Parses a KMS key ARN.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         const RULE: &str =
             "expected a KMS key ARN `arn:aws:kms:<region>:<account id>:key/<key id>`";
         reject_widening(Self::FIELD, value)?;
-        let fail = |rule: String| ParamError::new(Self::FIELD, value, rule);
+        let fail = |rule: String| InvalidValue::new(Self::FIELD, value, rule);
         let (partition, region, account, resource) = split_arn(Self::FIELD, value, "kms", RULE)?;
         if resource.starts_with("alias/") {
             return Err(fail(
@@ -130,10 +131,10 @@ fn is_iam_name(s: &str) -> bool {
 
 impl PrincipalArn {
     /// Parses the ARN of a user or a role.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         const RULE: &str = "expected the ARN of an IAM user or role: `arn:aws:iam::<account id>:role/<name>` or `...:user/<name>`";
         reject_widening(Self::FIELD, value)?;
-        let fail = |rule: String| ParamError::new(Self::FIELD, value, rule);
+        let fail = |rule: String| InvalidValue::new(Self::FIELD, value, rule);
         let parts: Vec<&str> = value.splitn(6, ':').collect();
         let [arn, partition, service, region, account, resource] = parts[..] else {
             return Err(fail(RULE.to_owned()));

@@ -20,7 +20,7 @@ pub fn region() -> Region {
 }
 
 /// Parses an example literal of any parameter type.
-pub fn parse<T: std::str::FromStr<Err = crate::ParamError>>(literal: &str) -> T {
+pub fn parse<T: std::str::FromStr<Err = crate::InvalidValue>>(literal: &str) -> T {
     literal.parse().expect("valid example literal")
 }
 

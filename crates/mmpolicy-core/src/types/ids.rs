@@ -1,15 +1,16 @@
-//! Mail Manager resource ids, the WorkMail organization id, and [`Scope`], the one way to ask
-//! for every resource.
+//! Mail Manager resource ids, [`mail_manager_id!`](crate::mail_manager_id) to declare one, and
+//! [`Scope`], the one way to ask for every resource.
 
-use super::{refusal, reject_widening, string_newtype};
-use crate::ParamError;
+use super::refusal;
+use crate::InvalidValue;
 use schemars::{JsonSchema, json_schema};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The rule of a Mail Manager resource id, in the words both its validation error and its schema
-/// description use.
-fn id_rule(prefix: Option<&str>) -> String {
+/// description use: `prefix` followed by 24 to 62 lowercase letters or digits, or without a
+/// known prefix 1 to 100 lowercase letters, digits or hyphens.
+pub fn mail_manager_id_rule(prefix: Option<&str>) -> String {
     match prefix {
         Some(prefix) => format!(
             "`{prefix}` followed by 24 to 62 lowercase letters or digits (copy the id from the Mail Manager console or API)"
@@ -20,7 +21,11 @@ fn id_rule(prefix: Option<&str>) -> String {
 
 /// Checks a Mail Manager resource id: `prefix` followed by 24 to 62 lowercase letters or digits
 /// when the prefix is known, else lowercase letters, digits and hyphens (1 to 100).
-fn check_id(field: &'static str, value: &str, prefix: Option<&str>) -> Result<(), ParamError> {
+pub fn check_mail_manager_id(
+    field: &'static str,
+    value: &str,
+    prefix: Option<&str>,
+) -> Result<(), InvalidValue> {
     let ok = match prefix {
         Some(prefix) => value.strip_prefix(prefix).is_some_and(|rest| {
             (24..=62).contains(&rest.len())
@@ -39,12 +44,31 @@ fn check_id(field: &'static str, value: &str, prefix: Option<&str>) -> Result<()
         return Err(refusal(
             field,
             value,
-            format!("expected {}", id_rule(prefix)),
+            format!("expected {}", mail_manager_id_rule(prefix)),
         ));
     }
     Ok(())
 }
 
+/// Declares a Mail Manager resource id type: a newtype over the id, checked by
+/// [`check_mail_manager_id`] (`prefix` and 24 to 62 lowercase letters or digits), with its
+/// serde, schema and string plumbing ([`string_newtype!`](crate::string_newtype)). A feature
+/// crate declares the ids only it uses this way:
+///
+/// ```
+/// mmpolicy_core::mail_manager_id!(
+///     /// The id of a Mail Manager address list (`al-` and 24 to 62 lowercase letters or digits).
+///     AddressListId, field = "address_list_id", title = "address list id", prefix = Some("al-"),
+///     pattern = "^al-[a-z0-9]{24,62}$", example = "al-1a2b3c4d5e6f7g8h9i0j1k2l3m"
+/// );
+///
+/// assert!(AddressListId::new("al-1a2b3c4d5e6f7g8h9i0j1k2l3m").is_ok());
+/// assert_eq!(
+///     AddressListId::new("al-1").unwrap_err().to_string(),
+///     "invalid `address_list_id` `al-1`: expected `al-` followed by 24 to 62 lowercase letters or digits (copy the id from the Mail Manager console or API)"
+/// );
+/// ```
+#[macro_export]
 macro_rules! mail_manager_id {
     ($(#[$doc:meta])* $ty:ident, field = $field:literal, title = $title:literal, prefix = $prefix:expr, pattern = $pattern:literal, example = $example:literal) => {
         $(#[$doc])*
@@ -53,8 +77,8 @@ macro_rules! mail_manager_id {
 
         impl $ty {
             /// Parses the id.
-            pub fn new(value: &str) -> Result<Self, ParamError> {
-                check_id(Self::FIELD, value, $prefix)?;
+            pub fn new(value: &str) -> Result<Self, $crate::InvalidValue> {
+                $crate::types::check_mail_manager_id(Self::FIELD, value, $prefix)?;
                 Ok($ty(value.to_owned()))
             }
 
@@ -64,13 +88,13 @@ macro_rules! mail_manager_id {
             }
         }
 
-        string_newtype!(
+        $crate::string_newtype!(
             $ty,
             field = $field,
-            schema = json_schema!({
+            schema = $crate::__private::schemars::json_schema!({
                 "title": $title,
                 "type": "string",
-                "description": format!("A Mail Manager id: {}.", id_rule($prefix)),
+                "description": format!("A Mail Manager id: {}.", $crate::types::mail_manager_id_rule($prefix)),
                 "pattern": $pattern,
                 "examples": [$example]
             })
@@ -78,73 +102,26 @@ macro_rules! mail_manager_id {
     };
 }
 
-mail_manager_id!(
+crate::mail_manager_id!(
     /// The id of a Mail Manager ingress point (`inp-` and 24 to 62 lowercase letters or digits).
     IngressPointId, field = "ingress_point_id", title = "ingress point id", prefix = Some("inp-"),
     pattern = "^inp-[a-z0-9]{24,62}$", example = "inp-1a2b3c4d5e6f7g8h9i0j1k2l3m"
 );
-mail_manager_id!(
+crate::mail_manager_id!(
     /// The id of a Mail Manager rule set (`rs-` and 24 to 62 lowercase letters or digits).
     RuleSetId, field = "rule_set_id", title = "rule set id", prefix = Some("rs-"),
     pattern = "^rs-[a-z0-9]{24,62}$", example = "rs-1a2b3c4d5e6f7g8h9i0j1k2l3m"
 );
-mail_manager_id!(
-    /// The id of a Mail Manager traffic policy (`tp-` and 24 to 62 lowercase letters or digits).
-    TrafficPolicyId, field = "traffic_policy_id", title = "traffic policy id", prefix = Some("tp-"),
-    pattern = "^tp-[a-z0-9]{24,62}$", example = "tp-1a2b3c4d5e6f7g8h9i0j1k2l3m"
-);
-mail_manager_id!(
+crate::mail_manager_id!(
     /// The id of a Mail Manager archive (`a-` and 24 to 62 lowercase letters or digits).
     ArchiveId, field = "archive_id", title = "archive id", prefix = Some("a-"),
     pattern = "^a-[a-z0-9]{24,62}$", example = "a-1a2b3c4d5e6f7g8h9i0j1k2l3m"
 );
-mail_manager_id!(
+crate::mail_manager_id!(
     /// The id of a Mail Manager SMTP relay (1 to 100 lowercase letters, digits or hyphens; AWS
     /// documents no prefix for it).
     RelayId, field = "relay_id", title = "relay id", prefix = None,
     pattern = "^[a-z0-9-]{1,100}$", example = "r-1a2b3c4d5e6f7g8h9i0j1k2l3m"
-);
-
-/// An Amazon WorkMail organization id: `m-` and 32 lowercase hexadecimal digits.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct WorkMailOrganizationId(String);
-
-impl WorkMailOrganizationId {
-    /// Parses the id.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
-        reject_widening(Self::FIELD, value)?;
-        let ok = value.strip_prefix("m-").is_some_and(|hex| {
-            hex.len() == 32
-                && hex
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        });
-        if !ok {
-            return Err(ParamError::new(
-                Self::FIELD,
-                value,
-                "expected `m-` followed by 32 lowercase hexadecimal digits (the organization id shown in the WorkMail console)",
-            ));
-        }
-        Ok(WorkMailOrganizationId(value.to_owned()))
-    }
-
-    /// The id.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-string_newtype!(
-    WorkMailOrganizationId,
-    field = "workmail_organization_id",
-    schema = json_schema!({
-        "title": "WorkMail organization id",
-        "type": "string",
-        "description": "An Amazon WorkMail organization id: `m-` followed by 32 lowercase hexadecimal digits (the organization id shown in the WorkMail console).",
-        "pattern": "^m-[0-9a-f]{32}$",
-        "examples": ["m-0123456789abcdef0123456789abcdef"]
-    })
 );
 
 /// Either one resource or, asked for explicitly with `"*"`, every resource of its type.
@@ -187,7 +164,7 @@ impl<T: Serialize> Serialize for Scope<T> {
     }
 }
 
-impl<'de, T: std::str::FromStr<Err = ParamError>> Deserialize<'de> for Scope<T> {
+impl<'de, T: std::str::FromStr<Err = InvalidValue>> Deserialize<'de> for Scope<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = scope_text(
             d,
@@ -283,7 +260,6 @@ mod tests {
     fn prefixed_ids() {
         assert!(IngressPointId::new(&format!("inp-{GOOD_TAIL}")).is_ok());
         assert!(RuleSetId::new(&format!("rs-{GOOD_TAIL}0123")).is_ok());
-        assert!(TrafficPolicyId::new(&format!("tp-{GOOD_TAIL}")).is_ok());
         assert!(ArchiveId::new(&format!("a-{}", "0".repeat(62))).is_ok());
         for bad in [
             format!("rs-{GOOD_TAIL}"),           // wrong prefix
@@ -309,19 +285,6 @@ mod tests {
         assert!(RelayId::new("r-1234abcd").is_ok());
         for bad in ["", "R-1", "r/1", "r_1", &"a".repeat(101)] {
             assert!(RelayId::new(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn workmail_organization_ids() {
-        assert!(WorkMailOrganizationId::new("m-0123456789abcdef0123456789abcdef").is_ok());
-        for bad in [
-            "m-0123456789abcdef0123456789abcde",
-            "m-0123456789ABCDEF0123456789abcdef",
-            "MyWorkMailOrganizationID>",
-            "m-0123456789abcdef0123456789abcdeg",
-        ] {
-            assert!(WorkMailOrganizationId::new(bad).is_err(), "{bad}");
         }
     }
 

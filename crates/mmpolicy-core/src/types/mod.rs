@@ -2,12 +2,18 @@
 //!
 //! Each type has a private field and one way in, its checking constructor (also used by
 //! `FromStr` and `Deserialize`), so a value that exists is a value that is safe to put into a
-//! policy. `Display` prints the AWS form. Every refusal is a [`ParamError`]
+//! policy. `Display` prints the AWS form. Every refusal is a [`InvalidValue`]
 //! naming the field, the value and the rule.
 //!
 //! Nothing here accepts a value that would widen a policy (`*`, `?`, quotes, control characters,
 //! non-ASCII, `/` where it is not part of the syntax) except [`Scope`], whose whole purpose is to
 //! let a parameter say "every resource" explicitly.
+//!
+//! These are the types that more than one feature uses. A feature crate declares its own
+//! validated types with the same tools, all public: [`string_newtype!`](crate::string_newtype)
+//! (the serde, schema and string plumbing of a newtype), [`mail_manager_id!`](crate::mail_manager_id)
+//! (a whole Mail Manager id type), [`regional_arn_accessors!`](crate::regional_arn_accessors),
+//! and the checks [`reject_widening`], [`refusal`] and [`split_arn`].
 
 mod account;
 mod arn;
@@ -18,31 +24,27 @@ mod region;
 mod s3;
 mod ses;
 mod tags;
-mod targets;
 
 pub use account::AccountId;
-pub use arn::{KmsKeyArn, PrincipalArn, PrincipalKind};
+pub use arn::{KmsKeyArn, PrincipalArn, PrincipalKind, split_arn};
 pub use fields::{optional, optional_unique_map};
 pub use ids::{
-    ArchiveId, IngressPointId, RelayId, RuleSetId, Scope, TrafficPolicyId, WorkMailOrganizationId,
+    ArchiveId, IngressPointId, RelayId, RuleSetId, Scope, check_mail_manager_id,
+    mail_manager_id_rule,
 };
 pub use region::{Partition, Region, resolve_partition};
 pub use s3::{BucketName, KeyPrefix, KeyPrefixScope};
 pub use ses::SesIdentity;
 pub use tags::{TagKey, TagValue};
-pub use targets::{
-    ConfigurationSetName, KmsKeyAlias, LambdaFunctionArn, QBusinessApplicationId, QBusinessIndexId,
-    SnsTopicArn,
-};
 
-use crate::ParamError;
+use crate::InvalidValue;
 
 /// Rejects the characters that would widen a policy or break out of a JSON string, whatever
 /// the type: wildcards, quotes, backslashes, control characters, white space and non-ASCII.
 /// Types then apply their own, narrower rules.
-pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), ParamError> {
+pub fn reject_widening(field: &'static str, value: &str) -> Result<(), InvalidValue> {
     if value.is_empty() {
-        return Err(ParamError::new(field, value, "must not be empty"));
+        return Err(InvalidValue::new(field, value, "must not be empty"));
     }
     // The usual case, checked byte by byte: printable ASCII without wildcards or quotes.
     if value
@@ -63,7 +65,7 @@ pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), Pa
             _ => None,
         };
         if let Some(why) = why {
-            return Err(ParamError::new(field, value, why));
+            return Err(InvalidValue::new(field, value, why));
         }
     }
     reject_policy_variable(field, value)
@@ -71,9 +73,9 @@ pub(crate) fn reject_widening(field: &'static str, value: &str) -> Result<(), Pa
 
 /// Refuses `${`: IAM reads `${...}` in a policy as a policy variable (`${aws:username}`), so a
 /// value holding it would name a resource that depends on the request, not the one given.
-fn reject_policy_variable(field: &'static str, value: &str) -> Result<(), ParamError> {
+fn reject_policy_variable(field: &'static str, value: &str) -> Result<(), InvalidValue> {
     if value.contains("${") {
-        return Err(ParamError::new(
+        return Err(InvalidValue::new(
             field,
             value,
             "`${` starts an IAM policy variable, which would make the policy name other resources than the one given; give the literal value",
@@ -86,18 +88,24 @@ fn reject_policy_variable(field: &'static str, value: &str) -> Result<(), ParamE
 /// it breaks one (that message says more), else `rule`. Types whose allowed characters exclude
 /// everything [`reject_widening`] refuses check their own rule first and call this only on
 /// failure, so a valid value is scanned once.
-pub(crate) fn refusal(
+pub fn refusal(
     field: &'static str,
     value: &str,
     rule: impl Into<std::borrow::Cow<'static, str>>,
-) -> ParamError {
+) -> InvalidValue {
     match reject_widening(field, value) {
         Err(widening) => widening,
-        Ok(()) => ParamError::new(field, value, rule),
+        Ok(()) => InvalidValue::new(field, value, rule),
     }
 }
 
-/// The accessors of an ARN type that stores the ARN with its partition, region and account.
+/// The accessors of an ARN type that stores the ARN in a field `arn` with its `partition`,
+/// `region` and `account`: `as_str`, `partition`, `region`, `account`.
+///
+/// ```text
+/// mmpolicy_core::regional_arn_accessors!(SnsTopicArn, "topic");
+/// ```
+#[macro_export]
 macro_rules! regional_arn_accessors {
     ($ty:ident, $what:literal) => {
         impl $ty {
@@ -123,11 +131,56 @@ macro_rules! regional_arn_accessors {
         }
     };
 }
-pub(crate) use regional_arn_accessors;
 
-/// Implements the string plumbing shared by every newtype: `Display`, `FromStr`, `AsRef<str>`,
-/// `Serialize` as the string, `Deserialize` through the checking constructor, and a
-/// hand-written `JsonSchema` with a stable name.
+/// Implements the string plumbing shared by every validated newtype: `Display`, `FromStr`,
+/// `AsRef<str>`, `Serialize` as the string, `Deserialize` through the checking constructor,
+/// and a hand-written `JsonSchema` with a stable name (`mmpolicy::<Type>`), plus the constant
+/// `FIELD`, the parameter name messages use when the type is parsed on its own.
+///
+/// The type needs `fn new(&str) -> Result<Self, InvalidValue>` and `fn as_str(&self) -> &str`.
+/// The schema gives a `title` in a user's words (`describe` and the reference show it) and a
+/// `description` stating the rule in the words of the refusal:
+///
+/// ```
+/// use mmpolicy_core::InvalidValue;
+/// use mmpolicy_core::types::refusal;
+///
+/// /// A team name: 1 to 32 lowercase letters.
+/// #[derive(Debug, Clone, PartialEq, Eq)]
+/// pub struct TeamName(String);
+///
+/// impl TeamName {
+///     /// Parses a team name.
+///     pub fn new(value: &str) -> Result<Self, InvalidValue> {
+///         if !(1..=32).contains(&value.len()) || !value.bytes().all(|b| b.is_ascii_lowercase()) {
+///             return Err(refusal(Self::FIELD, value, "expected 1 to 32 lowercase letters"));
+///         }
+///         Ok(TeamName(value.to_owned()))
+///     }
+///
+///     /// The name.
+///     pub fn as_str(&self) -> &str {
+///         &self.0
+///     }
+/// }
+///
+/// mmpolicy_core::string_newtype!(
+///     TeamName,
+///     field = "team",
+///     schema = schemars::json_schema!({
+///         "title": "team name",
+///         "type": "string",
+///         "description": "A team name: 1 to 32 lowercase letters.",
+///         "pattern": "^[a-z]{1,32}$"
+///     })
+/// );
+///
+/// assert_eq!(
+///     TeamName::new("Ops").unwrap_err().to_string(),
+///     "invalid `team` `Ops`: expected 1 to 32 lowercase letters"
+/// );
+/// ```
+#[macro_export]
 macro_rules! string_newtype {
     (
         $ty:ident, field = $field:literal, schema = $schema:expr
@@ -144,7 +197,7 @@ macro_rules! string_newtype {
         }
 
         impl ::std::str::FromStr for $ty {
-            type Err = $crate::ParamError;
+            type Err = $crate::InvalidValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 $ty::new(s)
             }
@@ -156,21 +209,29 @@ macro_rules! string_newtype {
             }
         }
 
-        impl ::serde::Serialize for $ty {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl $crate::__private::serde::Serialize for $ty {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> Result<Self, D::Error> {
                 struct V;
-                impl<'de> ::serde::de::Visitor<'de> for V {
+                impl<'de> $crate::__private::serde::de::Visitor<'de> for V {
                     type Value = $ty;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str("a string")
                     }
-                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> Result<$ty, E> {
+                    fn visit_str<E: $crate::__private::serde::de::Error>(
+                        self,
+                        v: &str,
+                    ) -> Result<$ty, E> {
                         $ty::new(v).map_err(|e| E::custom(e.detail()))
                     }
                 }
@@ -178,20 +239,21 @@ macro_rules! string_newtype {
             }
         }
 
-        impl ::schemars::JsonSchema for $ty {
+        impl $crate::__private::schemars::JsonSchema for $ty {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 stringify!($ty).into()
             }
             fn schema_id() -> ::std::borrow::Cow<'static, str> {
                 concat!("mmpolicy::", stringify!($ty)).into()
             }
-            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            fn json_schema(
+                _: &mut $crate::__private::schemars::SchemaGenerator,
+            ) -> $crate::__private::schemars::Schema {
                 $schema
             }
         }
     };
 }
-pub(crate) use string_newtype;
 
 #[cfg(test)]
 mod tests {
@@ -226,22 +288,11 @@ mod tests {
         let e = SesIdentity::new("${x}@example.com").unwrap_err();
         assert!(e.rule.contains("policy variable"), "{e}");
         assert_eq!(e.field, "sending_identity");
-        assert!(
-            LambdaFunctionArn::new(
-                "arn:aws:lambda:us-east-1:111122223333:function:f:${aws:username}"
-            )
-            .is_err()
-        );
-        assert!(KmsKeyAlias::new("alias/${x}").is_err());
-        assert!(
-            LambdaFunctionArn::new("arn:aws:lambda:us-east-1:111122223333:function:f:$LATEST")
-                .is_ok()
-        );
     }
 
     #[test]
     fn types_that_check_their_own_characters_first_still_explain_widening() {
-        let rule = |e: crate::ParamError| e.rule.into_owned();
+        let rule = |e: crate::InvalidValue| e.rule.into_owned();
         assert!(rule(AccountId::new("11112222333*").unwrap_err()).contains("wildcards"));
         assert!(rule(AccountId::new("1111222233").unwrap_err()).contains("12 digits"));
         assert!(rule(TagKey::new("te am").unwrap_err()).contains("white space"));
@@ -267,7 +318,7 @@ mod tests {
 
     /// The words of a refusal's rule that the type's description must repeat: the rule without
     /// its lead-in (`expected`, `a bucket name`) and without the value-specific suggestion.
-    fn rule_words(e: &ParamError) -> String {
+    fn rule_words(e: &InvalidValue) -> String {
         let rule = e.rule.split(": did you mean").next().unwrap_or_default();
         ["expected ", "a bucket name ", "a key prefix ", "not a "]
             .iter()
@@ -277,7 +328,7 @@ mod tests {
 
     #[test]
     fn schema_descriptions_state_the_validation_rule() {
-        fn check<T: schemars::JsonSchema>(refusals: &[Result<T, ParamError>]) {
+        fn check<T: schemars::JsonSchema>(refusals: &[Result<T, InvalidValue>]) {
             let desc = description::<T>().to_lowercase();
             for r in refusals {
                 let Err(e) = r else {
@@ -292,10 +343,8 @@ mod tests {
         check(&[Partition::new("aws-iso")]);
         check(&[IngressPointId::new("inp-1")]);
         check(&[RuleSetId::new("rs-1")]);
-        check(&[TrafficPolicyId::new("tp-1")]);
         check(&[ArchiveId::new("MyArchiveID")]);
         check(&[RelayId::new("R_1")]);
-        check(&[WorkMailOrganizationId::new("m-1")]);
         check(&[
             KmsKeyArn::new("arn:aws:s3:us-east-1:111122223333:key/x"),
             KmsKeyArn::new("arn:aws:kms:us-east-1:111122223333:key/MyKmsKeyArnID"),

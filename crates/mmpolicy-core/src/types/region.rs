@@ -1,7 +1,7 @@
 //! AWS regions and partitions.
 
-use super::string_newtype;
-use crate::ParamError;
+use crate::InvalidValue;
+use crate::string_newtype;
 use schemars::json_schema;
 use std::fmt;
 
@@ -35,12 +35,12 @@ impl Partition {
     }
 
     /// Parses `aws`, `aws-cn` or `aws-us-gov`.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         match value {
             "aws" => Ok(Partition::Aws),
             "aws-cn" => Ok(Partition::AwsCn),
             "aws-us-gov" => Ok(Partition::AwsUsGov),
-            _ => Err(ParamError::new(
+            _ => Err(InvalidValue::new(
                 "partition",
                 value,
                 "expected `aws`, `aws-cn` or `aws-us-gov` (or leave it out: it follows from the region)",
@@ -133,7 +133,7 @@ pub struct Region(u8);
 
 impl Region {
     /// Parses a region code; an unknown code is refused with the nearest known one.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         // REGIONS is sorted by code (`tests::regions_are_sorted`).
         if let Ok(i) = REGIONS.binary_search_by(|(code, _)| (*code).cmp(value)) {
             // REGIONS has fewer than 256 entries.
@@ -147,7 +147,7 @@ impl Region {
             .min()
             .map(|(_, code)| code)
             .unwrap_or("us-east-1");
-        Err(ParamError::new(
+        Err(InvalidValue::new(
             Self::FIELD,
             value,
             format!("not a known AWS region code: did you mean `{nearest}`?"),
@@ -175,13 +175,14 @@ impl Region {
 
     /// `<service>.<region>.<dns suffix>`, the value of `kms:ViaService` for a service here.
     pub fn service_endpoint(&self, service: &str) -> String {
-        crate::arns::concat(&[
+        [
             service,
             ".",
             self.as_str(),
             ".",
             self.partition().dns_suffix(),
-        ])
+        ]
+        .concat()
     }
 }
 
@@ -203,11 +204,11 @@ string_newtype!(
 pub fn resolve_partition(
     region: Region,
     partition: Option<Partition>,
-) -> Result<Partition, ParamError> {
+) -> Result<Partition, InvalidValue> {
     match partition {
         None => Ok(region.partition()),
         Some(p) if p == region.partition() => Ok(p),
-        Some(p) => Err(ParamError::new(
+        Some(p) => Err(InvalidValue::new(
             "partition",
             p.as_str(),
             format!(

@@ -1,7 +1,8 @@
 //! S3 bucket names and object key prefixes.
 
-use super::{reject_widening, string_newtype};
-use crate::ParamError;
+use super::reject_widening;
+use crate::InvalidValue;
+use crate::string_newtype;
 use schemars::{JsonSchema, json_schema};
 use serde::{Deserialize, Serialize};
 
@@ -13,9 +14,9 @@ pub struct BucketName(String);
 
 impl BucketName {
     /// Parses a bucket name.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         reject_widening(Self::FIELD, value)?;
-        let fail = |rule: &'static str| Err(ParamError::new(Self::FIELD, value, rule));
+        let fail = |rule: &'static str| Err(InvalidValue::new(Self::FIELD, value, rule));
         if value.contains('/') {
             return fail(
                 "a bucket name has no `/`: give the key prefix separately in `key_prefix`",
@@ -89,9 +90,9 @@ pub struct KeyPrefix(String);
 
 impl KeyPrefix {
     /// Parses a key prefix.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         reject_widening(Self::FIELD, value)?;
-        let fail = |rule: &'static str| Err(ParamError::new(Self::FIELD, value, rule));
+        let fail = |rule: &'static str| Err(InvalidValue::new(Self::FIELD, value, rule));
         if value.len() > 512 {
             return fail("a key prefix has at most 512 characters");
         }

@@ -1,7 +1,8 @@
 //! SES identities: a domain or an email address.
 
-use super::{reject_widening, string_newtype};
-use crate::ParamError;
+use super::reject_widening;
+use crate::InvalidValue;
+use crate::string_newtype;
 use schemars::json_schema;
 
 /// A verified SES identity: a domain (`example.com`) or an email address
@@ -26,7 +27,7 @@ pub(crate) fn is_domain(value: &str) -> bool {
 
 impl SesIdentity {
     /// Parses a domain or an email address.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         reject_widening(Self::FIELD, value)?;
         let ok = match value.split_once('@') {
             None => is_domain(value),
@@ -42,7 +43,7 @@ impl SesIdentity {
             }
         };
         if !ok {
-            return Err(ParamError::new(
+            return Err(InvalidValue::new(
                 Self::FIELD,
                 value,
                 "expected a domain (`example.com`) or an email address (`sender@example.com`) verified in SES",

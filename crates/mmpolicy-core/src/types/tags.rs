@@ -1,7 +1,8 @@
 //! Resource tag keys and values, as a policy names them in `aws:RequestTag/<key>` conditions.
 
-use super::{refusal, string_newtype};
-use crate::{ParamError, Text};
+use super::refusal;
+use crate::string_newtype;
+use crate::{InvalidValue, Text};
 use schemars::json_schema;
 
 /// The characters AWS allows in tags, less white space (which mmpolicy refuses everywhere).
@@ -16,7 +17,7 @@ pub struct TagKey(Text);
 
 impl TagKey {
     /// Parses a tag key.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         if value.is_empty() || value.len() > 128 || !value.bytes().all(is_tag_char) {
             return Err(refusal(
                 Self::FIELD,
@@ -28,7 +29,7 @@ impl TagKey {
             .get(..4)
             .is_some_and(|p| p.eq_ignore_ascii_case("aws:"))
         {
-            return Err(ParamError::new(
+            return Err(InvalidValue::new(
                 Self::FIELD,
                 value,
                 "tag keys starting with `aws:` are reserved by AWS",
@@ -66,7 +67,7 @@ pub struct TagValue(Text);
 
 impl TagValue {
     /// Parses a tag value.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         if value.is_empty() || value.len() > 256 || !value.bytes().all(is_tag_char) {
             return Err(refusal(
                 Self::FIELD,

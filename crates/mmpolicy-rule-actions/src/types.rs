@@ -1,12 +1,11 @@
-//! The targets of rule actions and the names that appear beside them: KMS key aliases, SNS
-//! topic ARNs, Lambda function ARNs, Amazon Q Business application and index ids, and SES
-//! configuration set names.
+//! The validated types only rule actions use: the targets of rule actions and the names that
+//! appear beside them (KMS key aliases, SNS topic ARNs, Lambda function ARNs, Amazon Q Business
+//! application and index ids, SES configuration set names, WorkMail organization ids), declared
+//! with core's public macros.
 
-use super::arn::split_arn;
-use super::{
-    AccountId, Partition, Region, regional_arn_accessors, reject_widening, string_newtype,
-};
-use crate::ParamError;
+use mmpolicy_core::InvalidValue;
+use mmpolicy_core::types::{AccountId, Partition, Region, reject_widening, split_arn};
+use mmpolicy_core::{regional_arn_accessors, string_newtype};
 use schemars::json_schema;
 
 /// A KMS alias name, `alias/<name>`: letters, digits and `/ _ -`, 1 to 256 characters in all.
@@ -17,9 +16,9 @@ pub struct KmsKeyAlias(String);
 
 impl KmsKeyAlias {
     /// Parses an alias name.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         reject_widening(Self::FIELD, value)?;
-        let fail = |rule: &'static str| Err(ParamError::new(Self::FIELD, value, rule));
+        let fail = |rule: &'static str| Err(InvalidValue::new(Self::FIELD, value, rule));
         if value.starts_with("arn:") {
             return fail("give the alias name (`alias/<name>`), not its ARN");
         }
@@ -73,7 +72,7 @@ pub struct SnsTopicArn {
 
 impl SnsTopicArn {
     /// Parses a topic ARN.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         const RULE: &str =
             "expected an SNS topic ARN `arn:aws:sns:<region>:<account id>:<topic name>`";
         reject_widening(Self::FIELD, value)?;
@@ -85,7 +84,7 @@ impl SnsTopicArn {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !ok {
-            return Err(ParamError::new(
+            return Err(InvalidValue::new(
                 Self::FIELD,
                 value,
                 "a topic name has 1 to 256 letters, digits, `-` or `_` (and `.fifo` at the end of a FIFO topic)",
@@ -127,13 +126,13 @@ pub struct LambdaFunctionArn {
 
 impl LambdaFunctionArn {
     /// Parses a function ARN.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         const RULE: &str =
             "expected a Lambda function ARN `arn:aws:lambda:<region>:<account id>:function:<name>`";
         reject_widening(Self::FIELD, value)?;
         let (partition, region, account, rest) = split_arn(Self::FIELD, value, "lambda", RULE)?;
         let Some(rest) = rest.strip_prefix("function:") else {
-            return Err(ParamError::new(Self::FIELD, value, RULE));
+            return Err(InvalidValue::new(Self::FIELD, value, RULE));
         };
         let (name, qualifier) = match rest.split_once(':') {
             Some((n, q)) => (n, Some(q)),
@@ -144,7 +143,7 @@ impl LambdaFunctionArn {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !name_ok {
-            return Err(ParamError::new(
+            return Err(InvalidValue::new(
                 Self::FIELD,
                 value,
                 "a function name has 1 to 64 letters, digits, `-` or `_`",
@@ -156,7 +155,7 @@ impl LambdaFunctionArn {
                     && q.bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
             if !q_ok {
-                return Err(ParamError::new(
+                return Err(InvalidValue::new(
                     Self::FIELD,
                     value,
                     "a qualifier is a version number, `$LATEST` or an alias name (letters, digits, `-` or `_`)",
@@ -188,7 +187,7 @@ string_newtype!(
 
 /// Checks an Amazon Q Business id: exactly 36 lowercase letters, digits or hyphens (the
 /// Mail Manager API's pattern for both ids).
-fn check_qbusiness_id(field: &'static str, value: &str) -> Result<(), ParamError> {
+fn check_qbusiness_id(field: &'static str, value: &str) -> Result<(), InvalidValue> {
     reject_widening(field, value)?;
     let ok = value.len() == 36
         && value
@@ -197,7 +196,7 @@ fn check_qbusiness_id(field: &'static str, value: &str) -> Result<(), ParamError
     if ok {
         Ok(())
     } else {
-        Err(ParamError::new(
+        Err(InvalidValue::new(
             field,
             value,
             "expected exactly 36 lowercase letters, digits or hyphens (the id shown in the Amazon Q Business console)",
@@ -211,7 +210,7 @@ pub struct QBusinessApplicationId(String);
 
 impl QBusinessApplicationId {
     /// Parses the id.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         check_qbusiness_id(Self::FIELD, value)?;
         Ok(QBusinessApplicationId(value.to_owned()))
     }
@@ -240,7 +239,7 @@ pub struct QBusinessIndexId(String);
 
 impl QBusinessIndexId {
     /// Parses the id.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         check_qbusiness_id(Self::FIELD, value)?;
         Ok(QBusinessIndexId(value.to_owned()))
     }
@@ -269,14 +268,14 @@ pub struct ConfigurationSetName(String);
 
 impl ConfigurationSetName {
     /// Parses the name.
-    pub fn new(value: &str) -> Result<Self, ParamError> {
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
         reject_widening(Self::FIELD, value)?;
         let ok = (1..=64).contains(&value.len())
             && value
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         if !ok {
-            return Err(ParamError::new(
+            return Err(InvalidValue::new(
                 Self::FIELD,
                 value,
                 "a configuration set name has 1 to 64 letters, digits, `_` or `-`",
@@ -303,12 +302,54 @@ string_newtype!(
     })
 );
 
+/// An Amazon WorkMail organization id: `m-` and 32 lowercase hexadecimal digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WorkMailOrganizationId(String);
+
+impl WorkMailOrganizationId {
+    /// Parses the id.
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
+        reject_widening(Self::FIELD, value)?;
+        let ok = value.strip_prefix("m-").is_some_and(|hex| {
+            hex.len() == 32
+                && hex
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        });
+        if !ok {
+            return Err(InvalidValue::new(
+                Self::FIELD,
+                value,
+                "expected `m-` followed by 32 lowercase hexadecimal digits (the organization id shown in the WorkMail console)",
+            ));
+        }
+        Ok(WorkMailOrganizationId(value.to_owned()))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_newtype!(
+    WorkMailOrganizationId,
+    field = "workmail_organization_id",
+    schema = json_schema!({
+        "title": "WorkMail organization id",
+        "type": "string",
+        "description": "An Amazon WorkMail organization id: `m-` followed by 32 lowercase hexadecimal digits (the organization id shown in the WorkMail console).",
+        "pattern": "^m-[0-9a-f]{32}$",
+        "examples": ["m-0123456789abcdef0123456789abcdef"]
+    })
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn check_bad<T: std::fmt::Debug>(
-        parse: impl Fn(&str) -> Result<T, ParamError>,
+        parse: impl Fn(&str) -> Result<T, InvalidValue>,
         field: &str,
         cases: &[(&str, &str)],
     ) {
@@ -434,6 +475,33 @@ mod tests {
                 ("a/b", "1 to 64"),
                 ("*", "wildcards"),
             ],
+        );
+    }
+    #[test]
+    fn workmail_organization_ids() {
+        assert!(WorkMailOrganizationId::new("m-0123456789abcdef0123456789abcdef").is_ok());
+        for bad in [
+            "m-0123456789abcdef0123456789abcde",
+            "m-0123456789ABCDEF0123456789abcdef",
+            "MyWorkMailOrganizationID>",
+            "m-0123456789abcdef0123456789abcdeg",
+        ] {
+            assert!(WorkMailOrganizationId::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn policy_variables_are_refused() {
+        assert!(
+            LambdaFunctionArn::new(
+                "arn:aws:lambda:us-east-1:111122223333:function:f:${aws:username}"
+            )
+            .is_err()
+        );
+        assert!(KmsKeyAlias::new("alias/${x}").is_err());
+        assert!(
+            LambdaFunctionArn::new("arn:aws:lambda:us-east-1:111122223333:function:f:$LATEST")
+                .is_ok()
         );
     }
 }

@@ -1,6 +1,6 @@
-//! The corrections issue 3 makes to AWS's page, each tested so that the page's version would
-//! fail, and every action of every provider checked against the resource types AWS's Service
-//! Authorization Reference gives it.
+//! The corrections mmpolicy makes to AWS's page *Permission policies for Mail Manager*, each
+//! tested so that the page's version would fail, and every action of every provider checked
+//! against the resource types AWS's catalog gives it.
 
 #![allow(
     clippy::unwrap_used,
@@ -9,6 +9,7 @@
 )]
 
 use mmpolicy::{PolicyDocument, PolicyKind, Statement};
+use mmpolicy_catalog::ActionLookup;
 use serde_json::{Value, json};
 
 fn render(id: &str, params: Value) -> Result<PolicyDocument, mmpolicy::RenderError> {
@@ -23,7 +24,7 @@ fn example(id: &str) -> PolicyDocument {
 fn actions(st: &Statement) -> Vec<&str> {
     st.action
         .as_ref()
-        .map(|a| a.iter().map(|s| s.as_ref()).collect())
+        .map(|a| a.iter().collect())
         .unwrap_or_default()
 }
 
@@ -39,191 +40,86 @@ fn condition(st: &Statement, op: &str, key: &str) -> Option<Vec<String>> {
     Some(values.iter().map(ToString::to_string).collect())
 }
 
-// ---------------------------------------------------------------------------------------------
-// The catalog: action → the ARN formats of the resource types it accepts, copied by hand from
-// AWS's service authorization data (`data/actions/<prefix>.json` and
-// `resourceTypes/<prefix>.json` of the snapshot in `xtask/data/`). An empty list: the action accepts no
-// resource type, so only `"Resource": "*"` works. `required`: every listed type must be named.
-
-struct Accepts {
-    action: &'static str,
-    arns: &'static [&'static str],
-    required: bool,
-}
-
-const ARCHIVE: &str = "arn:${Partition}:ses:${Region}:${Account}:mailmanager-archive/${ArchiveId}";
-const IDENTITY: &str = "arn:${Partition}:ses:${Region}:${Account}:identity/${IdentityName}";
-const CONFIG_SET: &str =
-    "arn:${Partition}:ses:${Region}:${Account}:configuration-set/${ConfigurationSetName}";
-const BUCKET: &str = "arn:${Partition}:s3:::${BucketName}";
-const OBJECT: &str = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
-const KMS_KEY: &str = "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}";
-
-const fn one(action: &'static str, arns: &'static [&'static str]) -> Accepts {
-    Accepts {
-        action,
-        arns,
-        required: true,
-    }
-}
-
-const fn any_of(action: &'static str, arns: &'static [&'static str]) -> Accepts {
-    Accepts {
-        action,
-        arns,
-        required: false,
-    }
-}
-
-const CATALOG: &[Accepts] = &[
-    one("ses:CreateArchive", &[ARCHIVE]),
-    any_of("ses:TagResource", &[ARCHIVE, IDENTITY, CONFIG_SET]),
-    one("ses:ListArchives", &[]),
-    one("ses:ListArchiveSearches", &[]),
-    one("ses:ListArchiveExports", &[]),
-    one("ses:GetArchive", &[ARCHIVE]),
-    one("ses:DeleteArchive", &[ARCHIVE]),
-    one("ses:UpdateArchive", &[ARCHIVE]),
-    one("ses:GetArchiveSearch", &[ARCHIVE]),
-    one("ses:GetArchiveSearchResults", &[ARCHIVE]),
-    one("ses:StartArchiveSearch", &[ARCHIVE]),
-    one("ses:StopArchiveSearch", &[ARCHIVE]),
-    one("ses:GetArchiveMessage", &[ARCHIVE]),
-    one("ses:GetArchiveMessageContent", &[ARCHIVE]),
-    one("ses:GetArchiveExport", &[ARCHIVE]),
-    one("ses:StartArchiveExport", &[ARCHIVE]),
-    one("ses:StopArchiveExport", &[ARCHIVE]),
-    any_of("ses:ListTagsForResource", &[ARCHIVE, IDENTITY, CONFIG_SET]),
-    any_of("ses:UntagResource", &[ARCHIVE, IDENTITY, CONFIG_SET]),
-    // `identity` is required; `configuration-set` and `template` are optional.
-    any_of("ses:SendEmail", &[IDENTITY, CONFIG_SET]),
-    any_of("ses:SendRawEmail", &[IDENTITY, CONFIG_SET]),
-    any_of("s3:ListBucket", &[BUCKET]),
-    any_of("s3:GetBucketLocation", &[BUCKET]),
-    any_of("s3:PutObject", &[OBJECT]),
-    any_of("s3:PutObjectAcl", &[OBJECT]),
-    any_of("s3:PutObjectTagging", &[OBJECT]),
-    any_of("s3:GetObject", &[OBJECT]),
-    one("kms:Decrypt", &[KMS_KEY]),
-    one("kms:DescribeKey", &[KMS_KEY]),
-    one("kms:GenerateDataKey", &[KMS_KEY]),
-    // Every action `kms:GenerateDataKey*` expands to requires the `key` resource type.
-    one("kms:GenerateDataKey*", &[KMS_KEY]),
-    one(
-        "workmail:DeliverToMailbox",
-        &["arn:${Partition}:workmail:${Region}:${Account}:organization/${ResourceId}"],
-    ),
-    one(
-        "qbusiness:BatchPutDocument",
-        &[
-            "arn:${Partition}:qbusiness:${Region}:${Account}:application/${ApplicationId}",
-            "arn:${Partition}:qbusiness:${Region}:${Account}:application/${ApplicationId}/index/${IndexId}",
-        ],
-    ),
-    one(
-        "sns:Publish",
-        &["arn:${Partition}:sns:${Region}:${Account}:${TopicName}"],
-    ),
-    one(
-        "lambda:InvokeFunction",
-        &["arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}"],
-    ),
-    one(
-        "sts:AssumeRole",
-        &["arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"],
-    ),
-    one(
-        "secretsmanager:GetSecretValue",
-        &["arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId}"],
-    ),
-    one(
-        "secretsmanager:DescribeSecret",
-        &["arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId}"],
-    ),
-];
-
-/// Whether `resource` fits the ARN format `template`: each `${Var}` stands for one or more
-/// characters other than `/` (`${ObjectName}` for any characters).
-fn fits(template: &str, resource: &str) -> bool {
-    fn go(t: &str, r: &str) -> bool {
-        match t.find("${") {
-            None => t == r,
-            Some(start) => {
-                let Some(r_rest) = r.strip_prefix(&t[..start]) else {
-                    return false;
-                };
-                let end = start + t[start..].find('}').unwrap() + 1;
-                let var = &t[start..end];
-                let t_rest = &t[end..];
-                (1..=r_rest.len()).any(|n| {
-                    let taken = &r_rest[..n];
-                    (var == "${ObjectName}" || !taken.contains('/')) && go(t_rest, &r_rest[n..])
-                })
-            }
-        }
-    }
-    go(template, resource)
-}
-
-#[test]
-fn the_matcher_matches_what_it_should() {
-    assert!(fits(
-        ARCHIVE,
-        "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*"
-    ));
-    assert!(!fits(
-        ARCHIVE,
-        "arn:aws:ses:us-east-1:111122223333:mailmanager-rule-set/x"
-    ));
-    assert!(fits(OBJECT, "arn:aws:s3:::b/a/b/*"));
-    assert!(!fits(BUCKET, "arn:aws:s3:::b/a"));
-}
-
-/// Every action of every provider's example is in the catalog, and (in identity and bucket
-/// policies, whose `Resource` names resources) sits on resources of a type it accepts.
+/// Every action of every provider's example is in AWS's catalog (`mmpolicy-catalog`, generated
+/// from AWS's service authorization data), and (in identity and bucket policies, whose
+/// `Resource` names resources) sits on resources of a type it accepts, or on `"*"` where it
+/// accepts none. An action that requires several resource types is given one of each.
 #[test]
 fn every_action_is_on_resources_it_accepts() {
+    let catalog = mmpolicy_catalog::Catalog::embedded();
+    let mut checked = 0;
     for provider in mmpolicy::registry().iter() {
         let doc = provider.render_value(&provider.example_params()).unwrap();
         for st in doc.statements() {
             for action in actions(st) {
-                let entry = CATALOG
-                    .iter()
-                    .find(|a| a.action == action)
-                    .unwrap_or_else(|| {
-                        panic!("{}: `{action}` is not in the test's catalog", provider.id())
-                    });
+                let ActionLookup::Found(service, found) = catalog.lookup_action(action) else {
+                    panic!("{}: `{action}` is not in AWS's catalog", provider.id());
+                };
                 if !matches!(provider.kind(), PolicyKind::Identity | PolicyKind::Bucket) {
                     continue;
                 }
-                for resource in resources(st) {
-                    if entry.arns.is_empty() {
-                        assert_eq!(
-                            resource,
-                            "*",
-                            "{}: `{action}` accepts no resource type",
-                            provider.id()
-                        );
-                    } else {
-                        assert!(
-                            entry.arns.iter().any(|t| fits(t, resource)),
-                            "{}: `{action}` does not accept `{resource}`",
-                            provider.id()
-                        );
+                for entry in found {
+                    let accepted: Vec<_> = entry
+                        .resource_types()
+                        .iter()
+                        .map(|t| {
+                            service.resource_type(t.name()).unwrap_or_else(|| {
+                                panic!("`{action}`: no resource type `{}`", t.name())
+                            })
+                        })
+                        .collect();
+                    for resource in resources(st) {
+                        if accepted.is_empty() {
+                            assert_eq!(
+                                resource,
+                                "*",
+                                "{}: `{action}` accepts no resource type",
+                                provider.id()
+                            );
+                        } else {
+                            assert!(
+                                accepted.iter().any(|t| t.matches(resource)),
+                                "{}: `{action}` does not accept `{resource}`",
+                                provider.id()
+                            );
+                        }
+                        checked += 1;
                     }
-                }
-                if entry.required && entry.arns.len() > 1 {
-                    for t in entry.arns {
-                        assert!(
-                            resources(st).iter().any(|r| fits(t, r)),
-                            "{}: `{action}` requires a resource of the form `{t}`",
-                            provider.id()
-                        );
+                    let required: Vec<_> = entry
+                        .resource_types()
+                        .iter()
+                        .zip(&accepted)
+                        .filter(|(t, _)| t.required())
+                        .map(|(_, r)| r)
+                        .collect();
+                    if required.len() > 1 {
+                        for t in required {
+                            assert!(
+                                resources(st).iter().any(|r| t.matches(r)),
+                                "{}: `{action}` requires a resource of the form `{}`",
+                                provider.id(),
+                                t.arn_format()
+                            );
+                        }
                     }
                 }
             }
         }
     }
+    assert!(checked > 0, "no resource was checked");
+}
+
+#[test]
+fn a_resource_of_another_type_is_caught() {
+    let catalog = mmpolicy_catalog::Catalog::embedded();
+    let ActionLookup::Found(service, found) = catalog.lookup_action("ses:GetArchive") else {
+        panic!("`ses:GetArchive` is not in AWS's catalog");
+    };
+    let archive = service
+        .resource_type(found[0].resource_types()[0].name())
+        .unwrap();
+    assert!(archive.matches("arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*"));
+    assert!(!archive.matches("arn:aws:ses:us-east-1:111122223333:mailmanager-rule-set/x"));
 }
 
 // ---------------------------------------------------------------------------------------------

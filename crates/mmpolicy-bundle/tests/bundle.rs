@@ -7,13 +7,14 @@
     reason = "test helpers fail the test on an unexpected error"
 )]
 
-use mmpolicy::bundle::{Bundle, BundleFormat, bundle_sections, deployment_schema, plan_bundle};
-use mmpolicy::{ParamsError, PolicyKind};
+use mmpolicy::sections;
+use mmpolicy::{InvalidParams, PolicyKind};
+use mmpolicy_bundle::{Bundle, Format as BundleFormat, deployment_schema, plan_bundle};
 use serde_json::{Value, json};
 
 const EXAMPLE: &str = include_str!("../../../examples/deployment.toml");
 
-fn plan_toml(text: &str) -> Result<Bundle, ParamsError> {
+fn plan_toml(text: &str) -> Result<Bundle, InvalidParams> {
     plan_bundle(text, BundleFormat::Toml)
 }
 
@@ -23,10 +24,20 @@ fn files(b: &Bundle) -> Vec<&str> {
     b.policies.iter().map(|p| p.file.as_str()).collect()
 }
 
+/// Each section is named after a linked feature (a feature may have none); today's features
+/// all have one.
 #[test]
-fn every_feature_contributes_a_section() {
-    let names: Vec<&str> = bundle_sections().iter().map(|s| s.name()).collect();
-    assert_eq!(names, mmpolicy::FEATURES);
+fn sections_are_named_after_features() {
+    let names: Vec<&str> = sections().iter().map(|s| s.name()).collect();
+    assert!(
+        names.iter().all(|n| mmpolicy::FEATURES.contains(n)),
+        "{names:?} against {:?}",
+        mmpolicy::FEATURES
+    );
+    assert_eq!(
+        names,
+        ["archiving", "ingress", "rule-actions", "smtp-relay"]
+    );
     assert_eq!(mmpolicy::registry().features(), mmpolicy::FEATURES);
 }
 

@@ -1,0 +1,89 @@
+//! The archive key's policy statement letting SES use it: `archiving.key-policy`.
+
+use crate::FEATURE;
+use crate::kms_identity::example_key;
+use mmpolicy_core::arns::SES_SERVICE_PRINCIPAL;
+use mmpolicy_core::types::{KmsKeyArn, PrincipalArn, example};
+use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The KMS actions SES uses on an archive's customer managed key, as the page's key policy
+/// lists them.
+const KEY_POLICY_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+/// Parameters of `archiving.key-policy`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyPolicyParams {
+    /// The IAM role or user that works with the archive (a group cannot be a principal).
+    pub principal_arn: PrincipalArn,
+    /// The customer managed KMS key that encrypts the archive; its region is the region of
+    /// `kms:ViaService`.
+    pub kms_key_arn: KmsKeyArn,
+}
+
+/// `archiving.key-policy`: the statements of the archive key's policy.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyPolicy;
+
+impl Provider for KeyPolicy {
+    type Params = KeyPolicyParams;
+    const ID: &'static str = "archiving.key-policy";
+    const FEATURE: &'static str = FEATURE;
+    const KIND: PolicyKind = PolicyKind::Key;
+    const TITLE: &'static str = "KMS key policy statements for an archive's customer managed key";
+    const DESCRIPTION: &'static str = "Add to the key policy of the customer managed KMS key \
+        that encrypts an archive. The first statement lets your role or user use the key, only \
+        through SES in the key's region (`kms:ViaService`); the second lets SES itself use it. \
+        Archiving supports no `aws:SourceAccount`/`aws:SourceArn` condition, so the SES \
+        statement has none.\n\n\
+        **Merge, do not replace.** A key policy is the whole access control of a key: applying \
+        a document that holds only these statements removes every other grant, including your \
+        account's, and can lock you out of the key. Render with `--statement-only` and add the \
+        statements to the key's existing policy.";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Archiving encryption at rest with KMS CMK\" (key policy).";
+    const CORRECTIONS: &'static [&'static str] = &[
+        "`kms:ViaService` is `ses.<region of the key>.amazonaws.com`: the page's key is in us-west-2 but its `kms:ViaService` says us-east-1, so the statement would never match.",
+        "The principal is a user or role ARN; the page's `MyUserRoleOrGroupName` suggests a group, which cannot be a principal and is refused.",
+    ];
+
+    fn example() -> KeyPolicyParams {
+        KeyPolicyParams {
+            principal_arn: example::parse("arn:aws:iam::111122223333:role/MailArchiveOperators"),
+            kms_key_arn: example_key(),
+        }
+    }
+
+    fn render(p: &KeyPolicyParams) -> Result<PolicyDocument, InvalidValue> {
+        let key = &p.kms_key_arn;
+        if p.principal_arn.partition() != key.partition() {
+            return Err(InvalidValue::new(
+                "principal_arn",
+                p.principal_arn.as_str(),
+                format!(
+                    "the principal is in partition `{}` but the key in `{}`: name a principal of the key's partition",
+                    p.principal_arn.partition(),
+                    key.partition()
+                ),
+            ));
+        }
+        Ok(PolicyDocument::new(vec![
+            Statement::allow()
+                .sid("AllowArchiveUsersThroughSes")
+                .principal(Principal::aws(p.principal_arn.as_str().to_owned()))
+                .actions(KEY_POLICY_ACTIONS)
+                .resources(["*"])
+                .condition(
+                    "StringEquals",
+                    "kms:ViaService",
+                    [key.region().service_endpoint("ses")],
+                ),
+            Statement::allow()
+                .sid("AllowSesToUseArchiveKey")
+                .principal(Principal::service(SES_SERVICE_PRINCIPAL))
+                .actions(KEY_POLICY_ACTIONS)
+                .resources(["*"]),
+        ]))
+    }
+}

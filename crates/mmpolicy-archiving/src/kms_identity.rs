@@ -1,0 +1,61 @@
+//! The identity policy of archive users on the archive's KMS key: `archiving.kms-identity`.
+
+use crate::FEATURE;
+use mmpolicy_core::types::{KmsKeyArn, example};
+use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Parameters of `archiving.kms-identity`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KmsIdentityParams {
+    /// The customer managed KMS key that encrypts the archive (its ARN, not an alias).
+    pub kms_key_arn: KmsKeyArn,
+}
+
+pub(crate) fn example_key() -> KmsKeyArn {
+    example::parse("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+}
+
+/// `archiving.kms-identity`: what archive users need on the archive's customer managed key.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KmsIdentity;
+
+impl Provider for KmsIdentity {
+    type Params = KmsIdentityParams;
+    const ID: &'static str = "archiving.kms-identity";
+    const FEATURE: &'static str = FEATURE;
+    const KIND: PolicyKind = PolicyKind::Identity;
+    const TITLE: &'static str = "IAM identity policy for an archive's customer managed KMS key";
+    const DESCRIPTION: &'static str = "Attach to the IAM role (or user) that works with an \
+        archive encrypted with a customer managed KMS key, beside `archiving.identity`: every \
+        archiving API call uses the key, through SES, and the policy allows the key only \
+        through SES in the key's region (`kms:ViaService`). The key's policy must allow the \
+        same principal too (`archiving.key-policy`); both follow the key's region.";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Archiving encryption at rest with KMS CMK\" (identity policy).";
+    const CORRECTIONS: &'static [&'static str] = &[
+        "The key ARN is validated (a key, not an alias) and its region is the one `archiving.key-policy` uses for `kms:ViaService`; the page names a key in us-west-2 but `ses.us-east-1.amazonaws.com` in the key policy.",
+        "The key may be used only through SES in the key's region (`kms:ViaService` = `ses.<region of the key>.amazonaws.com`), as the page's key policy already requires of the same principal, instead of directly from anywhere; archiving reaches the key only through SES, so nothing that works with the page's key policy stops working.",
+    ];
+
+    fn example() -> KmsIdentityParams {
+        KmsIdentityParams {
+            kms_key_arn: example_key(),
+        }
+    }
+
+    fn render(p: &KmsIdentityParams) -> Result<PolicyDocument, InvalidValue> {
+        Ok(PolicyDocument::new(vec![
+            Statement::allow()
+                .sid("UseArchiveKey")
+                .actions(&["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"])
+                .resources([p.kms_key_arn.as_str().to_owned()])
+                .condition(
+                    "StringEquals",
+                    "kms:ViaService",
+                    [p.kms_key_arn.region().service_endpoint("ses")],
+                ),
+        ]))
+    }
+}

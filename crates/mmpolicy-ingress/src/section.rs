@@ -1,0 +1,60 @@
+//! The `[ingress]` section of the deployment file.
+
+use crate::FEATURE;
+use mmpolicy_core::InvalidValue;
+use mmpolicy_core::types::{IngressPointId, Scope};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::{IngressParams, KeyPolicy, SecretPolicy};
+
+/// The `[ingress]` table of a deployment bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IngressSectionConfig {
+    /// The ingress point allowed to use the secret, or `*` for every ingress point of the
+    /// account in the region (an explicit wildcard).
+    pub ingress_point_id: Scope<IngressPointId>,
+}
+
+/// The ingress endpoint part of a deployment bundle: the secret's resource policy and the
+/// key-policy statement of the key that encrypts it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IngressSection;
+
+impl mmpolicy_core::section::Section for IngressSection {
+    type Config = IngressSectionConfig;
+    const NAME: &'static str = FEATURE;
+    const DESCRIPTION: &'static str = "An authenticated ingress endpoint whose SMTP credentials \
+        live in a Secrets Manager secret encrypted with a customer managed KMS key: the \
+        secret's resource policy and the key's policy statement.";
+
+    fn plan(
+        common: &mmpolicy_core::section::BundleCommon,
+        config: &IngressSectionConfig,
+    ) -> Result<Vec<mmpolicy_core::section::PlannedPolicy>, InvalidValue> {
+        use mmpolicy_core::section::PlannedPolicy;
+        let params = IngressParams {
+            account_id: common.account_id,
+            region: common.region,
+            partition: Some(common.partition),
+            ingress_point_id: config.ingress_point_id.clone(),
+        };
+        let endpoint = match &config.ingress_point_id {
+            Scope::One(id) => format!("ingress point `{id}`"),
+            Scope::All => "the ingress endpoint".to_owned(),
+        };
+        Ok(vec![
+            PlannedPolicy::render::<SecretPolicy>(
+                &params,
+                format!(
+                    "the Secrets Manager secret holding the SMTP credentials of {endpoint}, as its resource policy"
+                ),
+            )?,
+            PlannedPolicy::render::<KeyPolicy>(
+                &params,
+                "the KMS key that encrypts that secret: merge this statement into its key policy",
+            )?,
+        ])
+    }
+}

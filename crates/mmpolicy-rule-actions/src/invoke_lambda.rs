@@ -1,0 +1,53 @@
+//! What the Invoke Lambda rule action needs: `rule-actions.invoke-lambda`.
+
+use crate::FEATURE;
+use crate::types::*;
+use mmpolicy_core::types::example;
+use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Parameters of `rule-actions.invoke-lambda`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvokeLambdaParams {
+    /// The Lambda function the action invokes, exactly as the rule names it (a qualified ARN
+    /// allows only that version or alias).
+    pub function_arn: LambdaFunctionArn,
+}
+
+/// `rule-actions.invoke-lambda`: what the Invoke Lambda action needs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InvokeLambda;
+
+impl Provider for InvokeLambda {
+    type Params = InvokeLambdaParams;
+    const ID: &'static str = "rule-actions.invoke-lambda";
+    const FEATURE: &'static str = FEATURE;
+    const KIND: PolicyKind = PolicyKind::Identity;
+    const TITLE: &'static str = "Permission policy for the Invoke Lambda rule action";
+    const DESCRIPTION: &'static str = "Attach to the rule set's execution role when a rule \
+        invokes a Lambda function: it allows `lambda:InvokeFunction` on the one function.\n\n\
+        Not on AWS's reference page: its facts come from the Mail Manager API reference, where \
+        the action's role \"must be able to invoke the function\", and the Service \
+        Authorization Reference for AWS Lambda.";
+    const SOURCE: &'static str = "Mail Manager API reference, the Invoke Lambda rule action (its role must be able to invoke the function); Service Authorization Reference for AWS Lambda (`InvokeFunction` requires the `function` resource type).";
+    const CORRECTIONS: &'static [&'static str] = &[];
+
+    fn example() -> InvokeLambdaParams {
+        InvokeLambdaParams {
+            function_arn: example::parse(
+                "arn:aws:lambda:us-east-1:111122223333:function:classify-inbound-mail",
+            ),
+        }
+    }
+
+    fn render(p: &InvokeLambdaParams) -> Result<PolicyDocument, InvalidValue> {
+        Ok(PolicyDocument::new(vec![
+            Statement::allow()
+                .sid("InvokeLambda")
+                .actions(&["lambda:InvokeFunction"])
+                .resources([p.function_arn.as_str().to_owned()]),
+        ]))
+    }
+}

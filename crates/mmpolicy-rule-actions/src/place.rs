@@ -1,0 +1,60 @@
+//! What several rule-action providers share: the account and region they name, the KMS
+//! actions of an encrypted target, and the check that a key is in its service's region.
+
+use mmpolicy_core::InvalidValue;
+use mmpolicy_core::types::{AccountId, KmsKeyArn, Partition, Region, example, resolve_partition};
+
+/// The KMS actions a role needs to publish to an encrypted SNS topic or deliver to an
+/// encrypted Amazon Q Business application.
+pub(crate) const ENCRYPT_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey*"];
+
+/// The account, region and optional partition that most rule-action policies take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Place {
+    pub(crate) partition: Partition,
+    pub(crate) region: Region,
+    pub(crate) account: AccountId,
+}
+
+impl Place {
+    pub(crate) fn new(
+        account: AccountId,
+        region: Region,
+        partition: Option<Partition>,
+    ) -> Result<Self, InvalidValue> {
+        Ok(Place {
+            partition: resolve_partition(region, partition)?,
+            region,
+            account,
+        })
+    }
+
+    /// `arn:<partition>:<service>:<region>:<account>:<resource>`.
+    pub(crate) fn arn(&self, service: &str, resource: &str) -> String {
+        format!(
+            "arn:{}:{service}:{}:{}:{resource}",
+            self.partition, self.region, self.account
+        )
+    }
+}
+
+/// Refuses a KMS key that is not in `region`, where the service using it runs.
+pub(crate) fn key_in_region(
+    key: &KmsKeyArn,
+    region: Region,
+    what: &str,
+) -> Result<(), InvalidValue> {
+    if key.region() == region {
+        return Ok(());
+    }
+    Err(InvalidValue::new(
+        "kms_key_arn",
+        key.as_str(),
+        format!("the key must be in the region of the {what} (`{region}`)"),
+    ))
+}
+
+/// The KMS key of the examples.
+pub(crate) fn example_key() -> KmsKeyArn {
+    example::parse("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+}

@@ -1,0 +1,280 @@
+//! The `[rule-actions]` section of the deployment file: one rule set's execution role, its trust policy and one permission policy holding every action's statements.
+
+use crate::FEATURE;
+use crate::types::*;
+use crate::{
+    DeliverToMailbox, DeliverToMailboxParams, DeliverToQBusiness, DeliverToQBusinessParams,
+    InvokeLambda, InvokeLambdaParams, PublishToSns, PublishToSnsParams, ROLE_POLICY_FILE,
+    SendToInternet, SendToInternetParams, TrustParams, TrustPolicy, WriteToS3, WriteToS3Params,
+};
+use mmpolicy_core::InvalidValue;
+use mmpolicy_core::section::{BundleCommon, PlannedPolicy, Section, TableOrList};
+use mmpolicy_core::types::{BucketName, KeyPrefixScope, KmsKeyArn, RuleSetId, Scope, SesIdentity};
+use mmpolicy_core::types::{PrincipalArn, PrincipalKind};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// The `[rule-actions]` table of a deployment bundle: one rule set's execution role.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleActionsSectionConfig {
+    /// The rule set that uses the role, or `*` to let every rule set of the account in the
+    /// region use it (an explicit wildcard).
+    pub rule_set_id: Scope<RuleSetId>,
+    /// The execution role's ARN, if you know it already: the index names it as the place to
+    /// attach the policies.
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
+    pub role_arn: Option<PrincipalArn>,
+    /// The Write to S3 action (a list of tables for several buckets).
+    #[serde(default, rename = "write-to-s3")]
+    pub write_to_s3: Option<TableOrList<WriteToS3Config>>,
+    /// The Deliver to mailbox action (a list of tables for several organizations).
+    #[serde(
+        default,
+        rename = "deliver-to-mailbox",
+        deserialize_with = "mmpolicy_core::types::optional"
+    )]
+    pub deliver_to_mailbox: Option<TableOrList<DeliverToMailboxConfig>>,
+    /// The Send to internet action (a list of tables for several identities).
+    #[serde(
+        default,
+        rename = "send-to-internet",
+        deserialize_with = "mmpolicy_core::types::optional"
+    )]
+    pub send_to_internet: Option<TableOrList<SendToInternetConfig>>,
+    /// The Deliver to Amazon Q Business action (a list of tables for several applications).
+    #[serde(
+        default,
+        rename = "deliver-to-q-business",
+        deserialize_with = "mmpolicy_core::types::optional"
+    )]
+    pub deliver_to_q_business: Option<TableOrList<DeliverToQBusinessConfig>>,
+    /// The Publish to SNS action (a list of tables for several topics).
+    #[serde(
+        default,
+        rename = "publish-to-sns",
+        deserialize_with = "mmpolicy_core::types::optional"
+    )]
+    pub publish_to_sns: Option<TableOrList<PublishToSnsParams>>,
+    /// The Invoke Lambda action (a list of tables for several functions).
+    #[serde(
+        default,
+        rename = "invoke-lambda",
+        deserialize_with = "mmpolicy_core::types::optional"
+    )]
+    pub invoke_lambda: Option<TableOrList<InvokeLambdaParams>>,
+}
+
+/// `[rule-actions.write-to-s3]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend("not" = {"required": ["kms_key_arn", "kms_key_alias"]}))]
+pub struct WriteToS3Config {
+    /// The S3 bucket that received messages are written to.
+    pub bucket: BucketName,
+    /// The folder the action writes to, or `*` for the whole bucket (an explicit wildcard).
+    pub key_prefix: KeyPrefixScope,
+    /// The bucket's SSE-KMS customer managed key, by ARN (or give `kms_key_alias`).
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
+    pub kms_key_arn: Option<KmsKeyArn>,
+    /// The bucket's SSE-KMS customer managed key, by alias, in the deployment's account and
+    /// region.
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
+    pub kms_key_alias: Option<KmsKeyAlias>,
+}
+
+/// `[rule-actions.deliver-to-mailbox]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverToMailboxConfig {
+    /// The WorkMail organization whose mailboxes receive the messages.
+    pub workmail_organization_id: WorkMailOrganizationId,
+}
+
+/// `[rule-actions.send-to-internet]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendToInternetConfig {
+    /// The verified SES identity (domain or address) the messages are sent from.
+    pub sending_identity: SesIdentity,
+    /// The SES configuration set used when sending, if any.
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
+    pub configuration_set: Option<ConfigurationSetName>,
+}
+
+/// `[rule-actions.deliver-to-q-business]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverToQBusinessConfig {
+    /// The Amazon Q Business application that receives the messages.
+    pub application_id: QBusinessApplicationId,
+    /// The index of the application the messages are stored in.
+    pub index_id: QBusinessIndexId,
+    /// The application's customer managed KMS key, if it uses one.
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
+    pub kms_key_arn: Option<KmsKeyArn>,
+}
+
+/// The rule set execution role part of a deployment bundle.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RuleActionsSection;
+
+impl Section for RuleActionsSection {
+    type Config = RuleActionsSectionConfig;
+    const NAME: &'static str = FEATURE;
+    const DESCRIPTION: &'static str = "The execution role of one rule set: its trust policy, \
+        and one permission policy merging the statements of every rule action configured \
+        below it (`[rule-actions.write-to-s3]`, `[rule-actions.deliver-to-mailbox]`, \
+        `[rule-actions.send-to-internet]`, `[rule-actions.deliver-to-q-business]`, \
+        `[rule-actions.publish-to-sns]`, `[rule-actions.invoke-lambda]`): a table per action, \
+        or an array of tables (`[[rule-actions.publish-to-sns]]`) for several of a kind.";
+
+    fn plan(
+        common: &BundleCommon,
+        c: &RuleActionsSectionConfig,
+    ) -> Result<Vec<PlannedPolicy>, InvalidValue> {
+        let role = match &c.role_arn {
+            Some(arn) if arn.kind() != PrincipalKind::Role => {
+                return Err(InvalidValue::new(
+                    "role_arn",
+                    arn.as_str(),
+                    "SES assumes a role to run rule actions: give the ARN of an IAM role, not a user",
+                ));
+            }
+            Some(arn) => {
+                let name = arn.as_str().rsplit('/').next().unwrap_or(arn.as_str());
+                format!("IAM role `{name}` ({arn})")
+            }
+            None => "the rule set's execution role (the IAM role SES assumes to run rule actions)"
+                .to_owned(),
+        };
+        let (account_id, region, partition) =
+            (common.account_id, common.region, Some(common.partition));
+        let mut actions = Vec::new();
+        for (table, a) in c.write_to_s3.iter().flat_map(|l| l.named("write-to-s3")) {
+            let with_alias = a.kms_key_alias.is_some();
+            actions.push(
+                PlannedPolicy::render::<WriteToS3>(
+                    &WriteToS3Params {
+                        bucket: a.bucket.clone(),
+                        key_prefix: a.key_prefix.clone(),
+                        kms_key_arn: a.kms_key_arn.clone(),
+                        kms_key_alias: a.kms_key_alias.clone(),
+                        account_id: with_alias.then_some(account_id),
+                        region: with_alias.then_some(region),
+                        partition,
+                    },
+                    "",
+                )
+                .map_err(|e| prefixed(&table, e))?,
+            );
+        }
+        for (table, a) in c
+            .deliver_to_mailbox
+            .iter()
+            .flat_map(|l| l.named("deliver-to-mailbox"))
+        {
+            actions.push(
+                PlannedPolicy::render::<DeliverToMailbox>(
+                    &DeliverToMailboxParams {
+                        account_id,
+                        region,
+                        partition,
+                        workmail_organization_id: a.workmail_organization_id.clone(),
+                    },
+                    "",
+                )
+                .map_err(|e| prefixed(&table, e))?,
+            );
+        }
+        for (table, a) in c
+            .send_to_internet
+            .iter()
+            .flat_map(|l| l.named("send-to-internet"))
+        {
+            actions.push(
+                PlannedPolicy::render::<SendToInternet>(
+                    &SendToInternetParams {
+                        account_id,
+                        region,
+                        partition,
+                        sending_identity: a.sending_identity.clone(),
+                        configuration_set: a.configuration_set.clone(),
+                    },
+                    "",
+                )
+                .map_err(|e| prefixed(&table, e))?,
+            );
+        }
+        for (table, a) in c
+            .deliver_to_q_business
+            .iter()
+            .flat_map(|l| l.named("deliver-to-q-business"))
+        {
+            actions.push(
+                PlannedPolicy::render::<DeliverToQBusiness>(
+                    &DeliverToQBusinessParams {
+                        account_id,
+                        region,
+                        partition,
+                        application_id: a.application_id.clone(),
+                        index_id: a.index_id.clone(),
+                        kms_key_arn: a.kms_key_arn.clone(),
+                    },
+                    "",
+                )
+                .map_err(|e| prefixed(&table, e))?,
+            );
+        }
+        for (table, a) in c
+            .publish_to_sns
+            .iter()
+            .flat_map(|l| l.named("publish-to-sns"))
+        {
+            actions.push(
+                PlannedPolicy::render::<PublishToSns>(a, "").map_err(|e| prefixed(&table, e))?,
+            );
+        }
+        for (table, a) in c
+            .invoke_lambda
+            .iter()
+            .flat_map(|l| l.named("invoke-lambda"))
+        {
+            actions.push(
+                PlannedPolicy::render::<InvokeLambda>(a, "").map_err(|e| prefixed(&table, e))?,
+            );
+        }
+        if actions.is_empty() {
+            return Err(InvalidValue::new(
+                "",
+                "",
+                "names no action that needs the execution role: add at least one of `[rule-actions.write-to-s3]`, `[rule-actions.deliver-to-mailbox]`, `[rule-actions.send-to-internet]`, `[rule-actions.deliver-to-q-business]`, `[rule-actions.publish-to-sns]`, `[rule-actions.invoke-lambda]`",
+            ));
+        }
+        let trust = PlannedPolicy::render::<TrustPolicy>(
+            &TrustParams {
+                account_id,
+                region,
+                partition,
+                rule_set_id: c.rule_set_id.clone(),
+            },
+            format!("{role}, as its trust policy"),
+        )?;
+        // Every action's policy goes to the role's one permission policy: the bundle merges
+        // the policies a section plans under one file.
+        let attach_to = format!("{role}, as a permission policy");
+        let mut planned = vec![trust];
+        planned.extend(actions.into_iter().map(|a| PlannedPolicy {
+            attach_to: attach_to.clone(),
+            ..a.in_file(ROLE_POLICY_FILE)
+        }));
+        Ok(planned)
+    }
+}
+
+/// Puts a rule action's field under its table: `write-to-s3.kms_key_arn`, or
+/// `publish-to-sns[1].kms_key_arn` for the second of an array of tables.
+fn prefixed(table: &str, e: InvalidValue) -> InvalidValue {
+    let field = format!("{table}.{}", e.field);
+    e.with_field(field)
+}

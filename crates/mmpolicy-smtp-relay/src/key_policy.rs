@@ -1,0 +1,46 @@
+//! The key-policy statement of the key that encrypts the secret: `smtp-relay.key-policy`.
+
+use crate::FEATURE;
+use mmpolicy_core::arns::ses_secret_key_statement;
+use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider};
+
+use crate::RelayParams;
+
+/// `smtp-relay.key-policy`: the KMS key policy statement for the key that encrypts the secret.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyPolicy;
+
+impl Provider for KeyPolicy {
+    type Params = RelayParams;
+    const ID: &'static str = "smtp-relay.key-policy";
+    const FEATURE: &'static str = FEATURE;
+    const KIND: PolicyKind = PolicyKind::Key;
+    const TITLE: &'static str = "KMS key policy statement for an SMTP relay's secret";
+    const DESCRIPTION: &'static str = "Add to the key policy of the customer managed KMS key \
+        that encrypts the SMTP relay's secret. SES decrypts the secret and describes the key \
+        (`kms:Decrypt`, `kms:DescribeKey`) only through Secrets Manager in the relay's region \
+        (`kms:ViaService`) and only for your relay (`aws:SourceAccount`, `aws:SourceArn`).\n\n\
+        **Merge, do not replace.** A key policy is the whole access control of a key: applying \
+        a document that holds only this statement removes every other grant, including your \
+        account's, and can lock you out of the key. Render with `--statement-only` and add the \
+        statement to the key's existing policy.";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"KMS customer managed key (CMK) key policy for SMTP relay\".";
+    const CORRECTIONS: &'static [&'static str] = &[
+        "The page's key policy uses account `000000000000` while its secret policy uses `888888888888`; mmpolicy uses the one account you give in both.",
+        "`kms:ViaService` follows the relay's region and partition instead of a fixed `us-east-1`.",
+    ];
+
+    fn example() -> RelayParams {
+        RelayParams::example()
+    }
+
+    fn render(p: &RelayParams) -> Result<PolicyDocument, InvalidValue> {
+        Ok(PolicyDocument::new(vec![ses_secret_key_statement(
+            "AllowMailManagerRelayToDecryptSecret",
+            &["kms:Decrypt", "kms:DescribeKey"],
+            p.region,
+            p.account_id,
+            p.source_arn()?,
+        )]))
+    }
+}

@@ -1,0 +1,46 @@
+//! The Secrets Manager resource policy of the secret: `smtp-relay.secret-policy`.
+
+use crate::FEATURE;
+use mmpolicy_core::arns::ses_secret_statement;
+use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider};
+
+use crate::RelayParams;
+
+/// `smtp-relay.secret-policy`: the Secrets Manager resource policy of the relay's secret.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SecretPolicy;
+
+impl Provider for SecretPolicy {
+    type Params = RelayParams;
+    const ID: &'static str = "smtp-relay.secret-policy";
+    const FEATURE: &'static str = FEATURE;
+    const KIND: PolicyKind = PolicyKind::Secret;
+    const TITLE: &'static str = "Secrets Manager resource policy for an SMTP relay";
+    const DESCRIPTION: &'static str = "Attach to the Secrets Manager secret that holds the \
+        credentials Mail Manager presents to the downstream SMTP server, as the secret's \
+        resource policy. The SMTP relay reads the secret (`secretsmanager:GetSecretValue`, \
+        `secretsmanager:DescribeSecret`) each time it relays; without this policy the relay \
+        cannot be created. `aws:SourceAccount` and `aws:SourceArn` stop another account's relay \
+        from using your secret through SES (the confused-deputy problem).";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Secrets Manager secrets resource permission policy for SMTP relay\".";
+    const CORRECTIONS: &'static [&'static str] = &[
+        "The page's secret policy uses account `888888888888` and its key policy `000000000000`; mmpolicy uses the one account you give in both.",
+        "`aws:SourceArn` names the one relay `relay_id` gives, instead of every relay of the account (which `relay_id = \"*\"` asks for explicitly).",
+    ];
+
+    fn example() -> RelayParams {
+        RelayParams::example()
+    }
+
+    fn render(p: &RelayParams) -> Result<PolicyDocument, InvalidValue> {
+        Ok(PolicyDocument::new(vec![ses_secret_statement(
+            "AllowMailManagerRelayToReadSecret",
+            &[
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:DescribeSecret",
+            ],
+            p.account_id,
+            p.source_arn()?,
+        )]))
+    }
+}

@@ -472,14 +472,6 @@ fn describe_reads_maps_keyed_by_a_validated_type() {
     assert!(!tags.required);
 }
 
-/// The statement of `doc` that holds exactly `action`.
-fn only<'a>(doc: &'a PolicyDocument, action: &str) -> &'a Statement {
-    doc.statements()
-        .iter()
-        .find(|s| actions(s) == [action])
-        .unwrap_or_else(|| panic!("no statement of `{action}` alone in {doc:?}"))
-}
-
 /// The statement of `doc` that holds `action`, among others or alone.
 fn holding<'a>(doc: &'a PolicyDocument, action: &str) -> &'a Statement {
     doc.statements()

@@ -3,9 +3,10 @@
 use crate::FEATURE;
 use crate::types::*;
 use crate::{
-    DeliverToMailbox, DeliverToMailboxParams, DeliverToQBusiness, DeliverToQBusinessParams,
-    InvokeLambda, InvokeLambdaParams, PublishToSns, PublishToSnsParams, ROLE_POLICY_FILE,
-    SendToInternet, SendToInternetParams, TrustParams, TrustPolicy, WriteToS3, WriteToS3Params,
+    Bounce, BounceParams, DeliverToMailbox, DeliverToMailboxParams, DeliverToQBusiness,
+    DeliverToQBusinessParams, InvokeLambda, InvokeLambdaParams, PublishToSns, PublishToSnsParams,
+    ROLE_POLICY_FILE, SendToInternet, SendToInternetParams, TrustParams, TrustPolicy, WriteToS3,
+    WriteToS3Params,
 };
 use mmpolicy_core::InvalidValue;
 use mmpolicy_core::section::{BundleCommon, PlannedPolicy, Section, TableOrList};
@@ -42,6 +43,13 @@ pub struct RuleActionsSectionConfig {
         deserialize_with = "mmpolicy_core::types::optional"
     )]
     pub send_to_internet: Option<TableOrList<SendToInternetConfig>>,
+    /// The Bounce action (a list of tables for several identities).
+    #[serde(
+        default,
+        rename = "bounce",
+        deserialize_with = "mmpolicy_core::types::optional"
+    )]
+    pub bounce: Option<TableOrList<BounceConfig>>,
     /// The Deliver to Amazon Q Business action (a list of tables for several applications).
     #[serde(
         default,
@@ -102,6 +110,14 @@ pub struct SendToInternetConfig {
     pub configuration_set: Option<ConfigurationSetName>,
 }
 
+/// `[rule-actions.bounce]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BounceConfig {
+    /// The verified SES identity (domain or address) the bounce messages are sent from.
+    pub sending_identity: SesIdentity,
+}
+
 /// `[rule-actions.deliver-to-q-business]`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -125,7 +141,8 @@ impl Section for RuleActionsSection {
     const DESCRIPTION: &'static str = "The execution role of one rule set: its trust policy, \
         and one permission policy merging the statements of every rule action configured \
         below it (`[rule-actions.write-to-s3]`, `[rule-actions.deliver-to-mailbox]`, \
-        `[rule-actions.send-to-internet]`, `[rule-actions.deliver-to-q-business]`, \
+        `[rule-actions.send-to-internet]`, `[rule-actions.bounce]`, \
+        `[rule-actions.deliver-to-q-business]`, \
         `[rule-actions.publish-to-sns]`, `[rule-actions.invoke-lambda]`): a table per action, \
         or an array of tables (`[[rule-actions.publish-to-sns]]`) for several of a kind.";
 
@@ -206,6 +223,20 @@ impl Section for RuleActionsSection {
                 .map_err(|e| prefixed(&table, e))?,
             );
         }
+        for (table, a) in c.bounce.iter().flat_map(|l| l.named("bounce")) {
+            actions.push(
+                PlannedPolicy::render::<Bounce>(
+                    &BounceParams {
+                        account_id,
+                        region,
+                        partition,
+                        sending_identity: a.sending_identity.clone(),
+                    },
+                    "",
+                )
+                .map_err(|e| prefixed(&table, e))?,
+            );
+        }
         for (table, a) in c
             .deliver_to_q_business
             .iter()
@@ -248,7 +279,7 @@ impl Section for RuleActionsSection {
             return Err(InvalidValue::new(
                 "",
                 "",
-                "names no action that needs the execution role: add at least one of `[rule-actions.write-to-s3]`, `[rule-actions.deliver-to-mailbox]`, `[rule-actions.send-to-internet]`, `[rule-actions.deliver-to-q-business]`, `[rule-actions.publish-to-sns]`, `[rule-actions.invoke-lambda]`",
+                "names no action that needs the execution role: add at least one of `[rule-actions.write-to-s3]`, `[rule-actions.deliver-to-mailbox]`, `[rule-actions.send-to-internet]`, `[rule-actions.bounce]`, `[rule-actions.deliver-to-q-business]`, `[rule-actions.publish-to-sns]`, `[rule-actions.invoke-lambda]`",
             ));
         }
         let trust = PlannedPolicy::render::<TrustPolicy>(

@@ -576,3 +576,23 @@ fn listing_a_bucket_is_not_conditioned_on_a_prefix() {
         );
     }
 }
+
+/// The secret policy and key statement of an ingress endpoint or SMTP relay are needed to
+/// create it, before its id exists: each says to apply it first with `*`, then narrow it.
+#[test]
+fn secret_and_key_policies_describe_the_two_step_creation_order() {
+    for (id, field) in [
+        ("ingress.secret-policy", "ingress_point_id"),
+        ("ingress.key-policy", "ingress_point_id"),
+        ("smtp-relay.secret-policy", "relay_id"),
+        ("smtp-relay.key-policy", "relay_id"),
+    ] {
+        let description = mmpolicy::registry().get(id).unwrap().description();
+        assert!(description.contains("**Creation order.**"), "{id}");
+        assert!(
+            description.contains(&format!("`{field} = \"*\"`")),
+            "{id}: {description}"
+        );
+        assert!(description.contains("narrowing it"), "{id}");
+    }
+}

@@ -10,7 +10,9 @@ use crate::{
 };
 use mmpolicy_core::InvalidValue;
 use mmpolicy_core::section::{BundleCommon, PlannedPolicy, Section, TableOrList};
-use mmpolicy_core::types::{BucketName, KeyPrefixScope, KmsKeyArn, RuleSetId, Scope, SesIdentity};
+use mmpolicy_core::types::{
+    AccountId, BucketName, KeyPrefixScope, KmsKeyArn, RuleSetId, Scope, SesIdentity,
+};
 use mmpolicy_core::types::{PrincipalArn, PrincipalKind};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -169,6 +171,7 @@ impl Section for RuleActionsSection {
             (common.account_id, common.region, Some(common.partition));
         let mut actions = Vec::new();
         for (table, a) in c.write_to_s3.iter().flat_map(|l| l.named("write-to-s3")) {
+            key_in_account(a.kms_key_arn.as_ref(), account_id).map_err(|e| prefixed(&table, e))?;
             let with_alias = a.kms_key_alias.is_some();
             actions.push(
                 PlannedPolicy::render::<WriteToS3>(
@@ -242,6 +245,7 @@ impl Section for RuleActionsSection {
             .iter()
             .flat_map(|l| l.named("deliver-to-q-business"))
         {
+            key_in_account(a.kms_key_arn.as_ref(), account_id).map_err(|e| prefixed(&table, e))?;
             actions.push(
                 PlannedPolicy::render::<DeliverToQBusiness>(
                     &DeliverToQBusinessParams {
@@ -262,6 +266,16 @@ impl Section for RuleActionsSection {
             .iter()
             .flat_map(|l| l.named("publish-to-sns"))
         {
+            in_account(
+                "topic_arn",
+                a.topic_arn.as_str(),
+                a.topic_arn.account(),
+                account_id,
+                "SNS topic",
+                "a topic policy allowing the role `sns:Publish`",
+            )
+            .and_then(|()| key_in_account(a.kms_key_arn.as_ref(), account_id))
+            .map_err(|e| prefixed(&table, e))?;
             actions.push(
                 PlannedPolicy::render::<PublishToSns>(a, "").map_err(|e| prefixed(&table, e))?,
             );
@@ -271,6 +285,15 @@ impl Section for RuleActionsSection {
             .iter()
             .flat_map(|l| l.named("invoke-lambda"))
         {
+            in_account(
+                "function_arn",
+                a.function_arn.as_str(),
+                a.function_arn.account(),
+                account_id,
+                "Lambda function",
+                "a resource-based permission for the role (`aws lambda add-permission`)",
+            )
+            .map_err(|e| prefixed(&table, e))?;
             actions.push(
                 PlannedPolicy::render::<InvokeLambda>(a, "").map_err(|e| prefixed(&table, e))?,
             );
@@ -308,4 +331,42 @@ impl Section for RuleActionsSection {
 fn prefixed(table: &str, e: InvalidValue) -> InvalidValue {
     let field = format!("{table}.{}", e.field);
     e.with_field(field)
+}
+
+/// Refuses a target in another account than the deployment's: the role's identity statement
+/// alone cannot reach it, the target also needs `missing`, which mmpolicy does not render.
+fn in_account(
+    field: &'static str,
+    value: &str,
+    target: AccountId,
+    deployment: AccountId,
+    what: &str,
+    missing: &str,
+) -> Result<(), InvalidValue> {
+    if target == deployment {
+        return Ok(());
+    }
+    Err(InvalidValue::new(
+        field,
+        value,
+        format!(
+            "the {what} is in account `{target}`, the deployment in `{deployment}`: the {what} also needs {missing}, which mmpolicy does not render yet; use a {what} of account `{deployment}`"
+        ),
+    ))
+}
+
+/// Refuses a KMS key in another account than the deployment's: its key policy would also have
+/// to allow the role.
+fn key_in_account(key: Option<&KmsKeyArn>, deployment: AccountId) -> Result<(), InvalidValue> {
+    match key {
+        Some(key) => in_account(
+            "kms_key_arn",
+            key.as_str(),
+            key.account(),
+            deployment,
+            "KMS key",
+            "a key policy statement allowing the role",
+        ),
+        None => Ok(()),
+    }
 }

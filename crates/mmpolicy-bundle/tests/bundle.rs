@@ -72,6 +72,7 @@ fn the_example_deployment_plans_every_policy() {
             "rule-actions.write-to-s3",
             "rule-actions.deliver-to-mailbox",
             "rule-actions.send-to-internet",
+            "rule-actions.bounce",
             "rule-actions.deliver-to-q-business",
             "rule-actions.publish-to-sns",
             "rule-actions.invoke-lambda",

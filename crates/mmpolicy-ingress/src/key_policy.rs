@@ -23,7 +23,11 @@ impl Provider for KeyPolicy {
         **Merge, do not replace.** A key policy is the whole access control of a key: applying \
         a document that holds only this statement removes every other grant, including your \
         account's, and can lock you out of the key. Render with `--statement-only` and add the \
-        statement to the key's existing policy.";
+        statement to the key's existing policy.\n\n\
+        **Creation order.** AWS needs this policy in place to create the ingress endpoint, yet the ingress endpoint's \
+        id exists only once it is created. Apply it first with `ingress_point_id = \"*\"` (every ingress endpoint of \
+        the account in the region), create the ingress endpoint, then render it again with the new id \
+        and replace the first version, narrowing it to that one ingress endpoint.";
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"KMS customer managed key (CMK) key policy for ingress endpoint\".";
     const CORRECTIONS: &'static [&'static str] = &[
         "The page gives a bare statement; mmpolicy renders a complete policy document, and the bare statement with `--statement-only`.",

@@ -21,7 +21,11 @@ impl Provider for SecretPolicy {
         Manager reads the secret (`secretsmanager:GetSecretValue`) to check the credentials that \
         SMTP clients present; without this policy the ingress endpoint cannot be created. The \
         `aws:SourceAccount` and `aws:SourceArn` conditions stop another account's ingress \
-        endpoint from using your secret through SES (the confused-deputy problem).";
+        endpoint from using your secret through SES (the confused-deputy problem).\n\n\
+        **Creation order.** AWS needs this policy in place to create the ingress endpoint, yet the ingress endpoint's \
+        id exists only once it is created. Apply it first with `ingress_point_id = \"*\"` (every ingress endpoint of \
+        the account in the region), create the ingress endpoint, then render it again with the new id \
+        and replace the first version, narrowing it to that one ingress endpoint.";
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Secrets Manager secrets resource permission policy for ingress endpoint\".";
     const CORRECTIONS: &'static [&'static str] = &[
         "The page's placeholder `\"Id\": \"Id\"` is left out: it identifies nothing.",

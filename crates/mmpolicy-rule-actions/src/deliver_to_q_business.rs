@@ -50,8 +50,10 @@ impl Provider for DeliverToQBusiness {
     const DESCRIPTION: &'static str = "Attach to the rule set's execution role when a rule \
         delivers messages to an Amazon Q Business application: it allows \
         `qbusiness:BatchPutDocument` on the application and its index, and, when the \
-        application is encrypted with a customer managed key, using the key through Amazon Q \
-        Business only (`kms:ViaService`).\n\n\
+        application is encrypted with a customer managed key, the KMS actions AWS's current page \
+        lists (`kms:GenerateDataKey*`, `kms:Encrypt`, `kms:DescribeKey`) on that key, through \
+        Amazon Q Business only (`kms:ViaService`) and for calls on behalf of the application's \
+        account (`kms:CallerAccount`).\n\n\
         Newer than the reference page this project follows: its facts come from AWS's current \
         version of the page and the Mail Manager API reference (`DeliverToQBusinessAction`: \
         the role \"must have access to the qbusiness:BatchPutDocument API for the given \
@@ -60,6 +62,7 @@ impl Provider for DeliverToQBusiness {
     const CORRECTIONS: &'static [&'static str] = &[
         "The page's KMS statement is written as a key-policy statement without a `Principal` and on `key/*`: KMS rejects a key-policy statement without a principal. It is emitted here as a statement of the role's identity policy, on the one key, with `kms:ViaService` = `qbusiness.<region>.amazonaws.com`.",
         "`Resource` names both the application and its index, the two resource types `BatchPutDocument` requires.",
+        "Earlier versions of this policy allowed `kms:Decrypt` and `kms:GenerateDataKey*` on the key; the actions are now the page's (`kms:GenerateDataKey*`, `kms:Encrypt`, `kms:DescribeKey`), with no `kms:Decrypt`: delivering writes documents and nothing AWS publishes says the role reads them back.",
     ];
 
     fn example() -> DeliverToQBusinessParams {
@@ -90,12 +93,17 @@ impl Provider for DeliverToQBusiness {
             statements.push(
                 Statement::allow()
                     .sid("DeliverToQBusinessUseKey")
-                    .actions(ENCRYPT_ACTIONS)
+                    .actions(Q_BUSINESS_KEY_ACTIONS)
                     .resources([key.as_str().to_owned()])
                     .condition(
                         "StringEquals",
                         "kms:ViaService",
                         [p.region.service_endpoint("qbusiness")],
+                    )
+                    .condition(
+                        "StringEquals",
+                        "kms:CallerAccount",
+                        [p.account_id.as_str().to_owned()],
                     ),
             );
         }

@@ -28,10 +28,11 @@ impl Provider for InvokeLambda {
     const TITLE: &'static str = "Permission policy for the Invoke Lambda rule action";
     const DESCRIPTION: &'static str = "Attach to the rule set's execution role when a rule \
         invokes a Lambda function: it allows `lambda:InvokeFunction` on the one function.\n\n\
-        Not on AWS's reference page: its facts come from the Mail Manager API reference, where \
-        the action's role \"must be able to invoke the function\", and the Service \
-        Authorization Reference for AWS Lambda.";
-    const SOURCE: &'static str = "Mail Manager API reference, the Invoke Lambda rule action (its role must be able to invoke the function); Service Authorization Reference for AWS Lambda (`InvokeFunction` requires the `function` resource type).";
+        Not on AWS's reference page: its facts come from the Mail Manager API reference \
+        (`LambdaAction`, whose `RoleArn` is \"The Amazon Resource Name (ARN) of the IAM role to \
+        use to invoke the Lambda function\") and the Service Authorization Reference for AWS \
+        Lambda.";
+    const SOURCE: &'static str = "Mail Manager API reference, `LambdaAction` (`RoleArn`: \"The Amazon Resource Name (ARN) of the IAM role to use to invoke the Lambda function\"); Service Authorization Reference for AWS Lambda (`InvokeFunction` requires the `function` resource type).";
     const CORRECTIONS: &'static [&'static str] = &[];
 
     fn example() -> InvokeLambdaParams {

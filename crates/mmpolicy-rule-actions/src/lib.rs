@@ -4,12 +4,13 @@
 //! - `rule-actions.trust-policy`: the role's trust policy, letting SES assume it for your rule
 //!   set only (`aws:SourceAccount`, `aws:SourceArn`);
 //! - one identity policy per rule action that reaches another service: `write-to-s3`,
-//!   `deliver-to-mailbox`, `send-to-internet`, `deliver-to-q-business`, `publish-to-sns` and
-//!   `invoke-lambda`.
+//!   `deliver-to-mailbox`, `send-to-internet`, `bounce`, `deliver-to-q-business`,
+//!   `publish-to-sns` and `invoke-lambda`.
 //!
 //! In the deployment bundle (`[rule-actions]`), the actions of one rule set share one role:
 //! its trust policy, and one permission policy merging every action's statements.
 
+mod bounce;
 mod deliver_to_mailbox;
 mod deliver_to_q_business;
 mod invoke_lambda;
@@ -21,6 +22,7 @@ mod trust_policy;
 pub mod types;
 mod write_to_s3;
 
+pub use bounce::{Bounce, BounceParams};
 pub use deliver_to_mailbox::{DeliverToMailbox, DeliverToMailboxParams};
 pub use deliver_to_q_business::{DeliverToQBusiness, DeliverToQBusinessParams};
 pub use invoke_lambda::{InvokeLambda, InvokeLambdaParams};
@@ -46,6 +48,7 @@ register_provider!(TrustPolicy);
 register_provider!(WriteToS3);
 register_provider!(DeliverToMailbox);
 register_provider!(SendToInternet);
+register_provider!(Bounce);
 register_provider!(DeliverToQBusiness);
 register_provider!(PublishToSns);
 register_provider!(InvokeLambda);

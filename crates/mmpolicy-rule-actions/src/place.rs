@@ -4,9 +4,14 @@
 use mmpolicy_core::InvalidValue;
 use mmpolicy_core::types::{AccountId, KmsKeyArn, Partition, Region, example, resolve_partition};
 
-/// The KMS actions a role needs to publish to an encrypted SNS topic or deliver to an
-/// encrypted Amazon Q Business application.
-pub(crate) const ENCRYPT_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey*"];
+/// The KMS actions a role needs to publish to an encrypted SNS topic (Amazon SNS Developer
+/// Guide: publishers need `kms:GenerateDataKey*` and `kms:Decrypt`).
+pub(crate) const SNS_KEY_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey*"];
+
+/// The KMS actions a role needs to deliver to an Amazon Q Business application encrypted with
+/// a customer managed key, as AWS's current *Permission policies for Mail Manager* lists them.
+pub(crate) const Q_BUSINESS_KEY_ACTIONS: &[&str] =
+    &["kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"];
 
 /// The account, region and optional partition that most rule-action policies take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

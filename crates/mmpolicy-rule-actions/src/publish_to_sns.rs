@@ -65,7 +65,7 @@ impl Provider for PublishToSns {
             statements.push(
                 Statement::allow()
                     .sid("PublishToSnsUseKey")
-                    .actions(ENCRYPT_ACTIONS)
+                    .actions(SNS_KEY_ACTIONS)
                     .resources([key.as_str().to_owned()])
                     .condition(
                         "StringEquals",

@@ -3,13 +3,16 @@
 use crate::FEATURE;
 use crate::types::*;
 use crate::{
-    DeliverToMailbox, DeliverToMailboxParams, DeliverToQBusiness, DeliverToQBusinessParams,
-    InvokeLambda, InvokeLambdaParams, PublishToSns, PublishToSnsParams, ROLE_POLICY_FILE,
-    SendToInternet, SendToInternetParams, TrustParams, TrustPolicy, WriteToS3, WriteToS3Params,
+    Bounce, BounceParams, DeliverToMailbox, DeliverToMailboxParams, DeliverToQBusiness,
+    DeliverToQBusinessParams, InvokeLambda, InvokeLambdaParams, PublishToSns, PublishToSnsParams,
+    ROLE_POLICY_FILE, SendToInternet, SendToInternetParams, TrustParams, TrustPolicy, WriteToS3,
+    WriteToS3Params,
 };
 use mmpolicy_core::InvalidValue;
 use mmpolicy_core::section::{BundleCommon, PlannedPolicy, Section, TableOrList};
-use mmpolicy_core::types::{BucketName, KeyPrefixScope, KmsKeyArn, RuleSetId, Scope, SesIdentity};
+use mmpolicy_core::types::{
+    AccountId, BucketName, KeyPrefixScope, KmsKeyArn, RuleSetId, Scope, SesIdentity,
+};
 use mmpolicy_core::types::{PrincipalArn, PrincipalKind};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -42,6 +45,13 @@ pub struct RuleActionsSectionConfig {
         deserialize_with = "mmpolicy_core::types::optional"
     )]
     pub send_to_internet: Option<TableOrList<SendToInternetConfig>>,
+    /// The Bounce action (a list of tables for several identities).
+    #[serde(
+        default,
+        rename = "bounce",
+        deserialize_with = "mmpolicy_core::types::optional"
+    )]
+    pub bounce: Option<TableOrList<BounceConfig>>,
     /// The Deliver to Amazon Q Business action (a list of tables for several applications).
     #[serde(
         default,
@@ -102,6 +112,14 @@ pub struct SendToInternetConfig {
     pub configuration_set: Option<ConfigurationSetName>,
 }
 
+/// `[rule-actions.bounce]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BounceConfig {
+    /// The verified SES identity (domain or address) the bounce messages are sent from.
+    pub sending_identity: SesIdentity,
+}
+
 /// `[rule-actions.deliver-to-q-business]`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -125,7 +143,8 @@ impl Section for RuleActionsSection {
     const DESCRIPTION: &'static str = "The execution role of one rule set: its trust policy, \
         and one permission policy merging the statements of every rule action configured \
         below it (`[rule-actions.write-to-s3]`, `[rule-actions.deliver-to-mailbox]`, \
-        `[rule-actions.send-to-internet]`, `[rule-actions.deliver-to-q-business]`, \
+        `[rule-actions.send-to-internet]`, `[rule-actions.bounce]`, \
+        `[rule-actions.deliver-to-q-business]`, \
         `[rule-actions.publish-to-sns]`, `[rule-actions.invoke-lambda]`): a table per action, \
         or an array of tables (`[[rule-actions.publish-to-sns]]`) for several of a kind.";
 
@@ -152,6 +171,7 @@ impl Section for RuleActionsSection {
             (common.account_id, common.region, Some(common.partition));
         let mut actions = Vec::new();
         for (table, a) in c.write_to_s3.iter().flat_map(|l| l.named("write-to-s3")) {
+            key_in_account(a.kms_key_arn.as_ref(), account_id).map_err(|e| prefixed(&table, e))?;
             let with_alias = a.kms_key_alias.is_some();
             actions.push(
                 PlannedPolicy::render::<WriteToS3>(
@@ -206,11 +226,26 @@ impl Section for RuleActionsSection {
                 .map_err(|e| prefixed(&table, e))?,
             );
         }
+        for (table, a) in c.bounce.iter().flat_map(|l| l.named("bounce")) {
+            actions.push(
+                PlannedPolicy::render::<Bounce>(
+                    &BounceParams {
+                        account_id,
+                        region,
+                        partition,
+                        sending_identity: a.sending_identity.clone(),
+                    },
+                    "",
+                )
+                .map_err(|e| prefixed(&table, e))?,
+            );
+        }
         for (table, a) in c
             .deliver_to_q_business
             .iter()
             .flat_map(|l| l.named("deliver-to-q-business"))
         {
+            key_in_account(a.kms_key_arn.as_ref(), account_id).map_err(|e| prefixed(&table, e))?;
             actions.push(
                 PlannedPolicy::render::<DeliverToQBusiness>(
                     &DeliverToQBusinessParams {
@@ -231,6 +266,16 @@ impl Section for RuleActionsSection {
             .iter()
             .flat_map(|l| l.named("publish-to-sns"))
         {
+            in_account(
+                "topic_arn",
+                a.topic_arn.as_str(),
+                a.topic_arn.account(),
+                account_id,
+                "SNS topic",
+                "a topic policy allowing the role `sns:Publish`",
+            )
+            .and_then(|()| key_in_account(a.kms_key_arn.as_ref(), account_id))
+            .map_err(|e| prefixed(&table, e))?;
             actions.push(
                 PlannedPolicy::render::<PublishToSns>(a, "").map_err(|e| prefixed(&table, e))?,
             );
@@ -240,6 +285,15 @@ impl Section for RuleActionsSection {
             .iter()
             .flat_map(|l| l.named("invoke-lambda"))
         {
+            in_account(
+                "function_arn",
+                a.function_arn.as_str(),
+                a.function_arn.account(),
+                account_id,
+                "Lambda function",
+                "a resource-based permission for the role (`aws lambda add-permission`)",
+            )
+            .map_err(|e| prefixed(&table, e))?;
             actions.push(
                 PlannedPolicy::render::<InvokeLambda>(a, "").map_err(|e| prefixed(&table, e))?,
             );
@@ -248,7 +302,7 @@ impl Section for RuleActionsSection {
             return Err(InvalidValue::new(
                 "",
                 "",
-                "names no action that needs the execution role: add at least one of `[rule-actions.write-to-s3]`, `[rule-actions.deliver-to-mailbox]`, `[rule-actions.send-to-internet]`, `[rule-actions.deliver-to-q-business]`, `[rule-actions.publish-to-sns]`, `[rule-actions.invoke-lambda]`",
+                "names no action that needs the execution role: add at least one of `[rule-actions.write-to-s3]`, `[rule-actions.deliver-to-mailbox]`, `[rule-actions.send-to-internet]`, `[rule-actions.bounce]`, `[rule-actions.deliver-to-q-business]`, `[rule-actions.publish-to-sns]`, `[rule-actions.invoke-lambda]`",
             ));
         }
         let trust = PlannedPolicy::render::<TrustPolicy>(
@@ -277,4 +331,42 @@ impl Section for RuleActionsSection {
 fn prefixed(table: &str, e: InvalidValue) -> InvalidValue {
     let field = format!("{table}.{}", e.field);
     e.with_field(field)
+}
+
+/// Refuses a target in another account than the deployment's: the role's identity statement
+/// alone cannot reach it, the target also needs `missing`, which mmpolicy does not render.
+fn in_account(
+    field: &'static str,
+    value: &str,
+    target: AccountId,
+    deployment: AccountId,
+    what: &str,
+    missing: &str,
+) -> Result<(), InvalidValue> {
+    if target == deployment {
+        return Ok(());
+    }
+    Err(InvalidValue::new(
+        field,
+        value,
+        format!(
+            "the {what} is in account `{target}`, the deployment in `{deployment}`: the {what} also needs {missing}, which mmpolicy does not render yet; use a {what} of account `{deployment}`"
+        ),
+    ))
+}
+
+/// Refuses a KMS key in another account than the deployment's: its key policy would also have
+/// to allow the role.
+fn key_in_account(key: Option<&KmsKeyArn>, deployment: AccountId) -> Result<(), InvalidValue> {
+    match key {
+        Some(key) => in_account(
+            "kms_key_arn",
+            key.as_str(),
+            key.account(),
+            deployment,
+            "KMS key",
+            "a key policy statement allowing the role",
+        ),
+        None => Ok(()),
+    }
 }

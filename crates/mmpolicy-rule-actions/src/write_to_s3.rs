@@ -69,6 +69,10 @@ pub struct WriteToS3Params {
     pub partition: Option<Partition>,
 }
 
+/// The KMS actions of an upload to an SSE-KMS bucket: a data key for each object, and
+/// `kms:Decrypt` to complete a multipart upload.
+const S3_KEY_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey*"];
+
 /// `rule-actions.write-to-s3`: what the Write to S3 action needs.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WriteToS3;
@@ -83,12 +87,18 @@ impl Provider for WriteToS3 {
         `rule-actions.trust-policy`) when a rule writes received messages to an S3 bucket. If \
         the bucket encrypts with SSE-KMS and a customer managed key, give the key \
         (`kms_key_arn`, or `kms_key_alias` with `account_id` and `region`) so the role may \
-        generate data keys with it, through S3 only (`kms:ViaService`). With a `key_prefix`, \
-        the role may list only that folder of the bucket.";
-    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Permission policy for Write to S3 rule action\".";
+        generate data keys with it and decrypt them, through S3 only (`kms:ViaService`). With \
+        a `key_prefix`, the role may list only that folder of the bucket.\n\n\
+        `kms:Decrypt` is there because S3 uploads a large object in parts, and a multipart \
+        upload to an SSE-KMS bucket needs `kms:Decrypt` as well as `kms:GenerateDataKey` \
+        (messages reach about 40 MB). Open question: the Mail Manager API reference \
+        (`S3Action`) also names `kms:Encrypt`, which AWS's page and S3's documentation do not \
+        ask for; it is not emitted until AWS says which call needs it.";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Permission policy for Write to S3 rule action\"; Amazon S3 User Guide, *Uploading and copying objects using multipart upload* and *Specifying server-side encryption with AWS KMS (SSE-KMS)* (a multipart upload with SSE-KMS needs `kms:GenerateDataKey` and `kms:Decrypt`); Mail Manager API reference, `S3Action`.";
     const CORRECTIONS: &'static [&'static str] = &[
         "A key alias never goes in an IAM `Resource` (an alias ARN matches nothing there): a key given by alias is written as `key/*` narrowed by `ForAnyValue:StringEquals` on `kms:ResourceAliases`, as the page does; a key given by ARN names that key.",
         "The object statement can be limited to the folder the action writes to (`key_prefix`).",
+        "`kms:Decrypt` is added to the page's `kms:GenerateDataKey*`, under the same `kms:ViaService` condition: S3 needs it to complete a multipart upload to an SSE-KMS bucket, and a message of tens of megabytes may be uploaded in parts.",
         "The key may be used only through S3 in the key's region (`kms:ViaService` = `s3.<region>.amazonaws.com`): SSE-KMS has S3 call KMS for the role, with a key in the bucket's region, so the role cannot use the key directly for anything else.",
     ];
 
@@ -123,7 +133,7 @@ impl Provider for WriteToS3 {
             match key {
                 Key::Arn(arn) => Statement::allow()
                     .sid("WriteToS3EncryptWithKey")
-                    .actions(&["kms:GenerateDataKey*"])
+                    .actions(S3_KEY_ACTIONS)
                     .resources([arn.as_str().to_owned()])
                     .condition(
                         "StringEquals",
@@ -132,7 +142,7 @@ impl Provider for WriteToS3 {
                     ),
                 Key::Alias(alias, place) => Statement::allow()
                     .sid("WriteToS3EncryptWithKeyAlias")
-                    .actions(&["kms:GenerateDataKey*"])
+                    .actions(S3_KEY_ACTIONS)
                     .resources([place.arn("kms", "key/*")])
                     .condition_list(
                         "ForAnyValue:StringEquals",

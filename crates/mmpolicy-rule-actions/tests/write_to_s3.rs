@@ -102,3 +102,25 @@ fn the_whole_bucket_is_asked_for_with_a_star() {
         "arn:aws-us-gov:s3:::mail-in/*"
     );
 }
+
+/// A multipart upload to an SSE-KMS bucket needs `kms:Decrypt` besides a data key; both are
+/// allowed through S3 in the key's region only, whichever way the key is named.
+#[test]
+fn the_key_statement_allows_decrypt_for_multipart_uploads_through_s3_only() {
+    for extra in [
+        json!({"kms_key_arn": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}),
+        json!({"kms_key_alias": "alias/mail", "account_id": "111122223333", "region": "eu-west-1"}),
+    ] {
+        let doc = serde_json::to_value(WriteToS3::render(&params(extra.clone())).unwrap()).unwrap();
+        let key = &doc["Statement"][2];
+        assert_eq!(
+            key["Action"],
+            json!(["kms:Decrypt", "kms:GenerateDataKey*"]),
+            "{extra}"
+        );
+        assert_eq!(
+            key["Condition"]["StringEquals"]["kms:ViaService"], "s3.eu-west-1.amazonaws.com",
+            "{extra}"
+        );
+    }
+}

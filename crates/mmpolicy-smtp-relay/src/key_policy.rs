@@ -23,7 +23,11 @@ impl Provider for KeyPolicy {
         **Merge, do not replace.** A key policy is the whole access control of a key: applying \
         a document that holds only this statement removes every other grant, including your \
         account's, and can lock you out of the key. Render with `--statement-only` and add the \
-        statement to the key's existing policy.";
+        statement to the key's existing policy.\n\n\
+        **Creation order.** AWS needs this policy in place to create the SMTP relay, yet the SMTP relay's \
+        id exists only once it is created. Apply it first with `relay_id = \"*\"` (every SMTP relay of \
+        the account in the region), create the SMTP relay, then render it again with the new id \
+        and replace the first version, narrowing it to that one SMTP relay.";
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"KMS customer managed key (CMK) key policy for SMTP relay\".";
     const CORRECTIONS: &'static [&'static str] = &[
         "The page's key policy uses account `000000000000` while its secret policy uses `888888888888`; mmpolicy uses the one account you give in both.",

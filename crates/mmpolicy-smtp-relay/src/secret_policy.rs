@@ -21,7 +21,11 @@ impl Provider for SecretPolicy {
         resource policy. The SMTP relay reads the secret (`secretsmanager:GetSecretValue`, \
         `secretsmanager:DescribeSecret`) each time it relays; without this policy the relay \
         cannot be created. `aws:SourceAccount` and `aws:SourceArn` stop another account's relay \
-        from using your secret through SES (the confused-deputy problem).";
+        from using your secret through SES (the confused-deputy problem).\n\n\
+        **Creation order.** AWS needs this policy in place to create the SMTP relay, yet the SMTP relay's \
+        id exists only once it is created. Apply it first with `relay_id = \"*\"` (every SMTP relay of \
+        the account in the region), create the SMTP relay, then render it again with the new id \
+        and replace the first version, narrowing it to that one SMTP relay.";
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Secrets Manager secrets resource permission policy for SMTP relay\".";
     const CORRECTIONS: &'static [&'static str] = &[
         "The page's secret policy uses account `888888888888` and its key policy `000000000000`; mmpolicy uses the one account you give in both.",

@@ -2,6 +2,12 @@
 //! Reference) and sits on a resource of a type it accepts, or on `*` when it accepts none;
 //! every resource serves an action; every condition key exists.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers unwrap and panic, as the tests do"
+)]
+
 use mmpolicy_catalog::Catalog;
 use mmpolicy_core::{PolicyDocument, Provider};
 use mmpolicy_operators::{ArchiveReader, Deployer, Logging, LoggingParams, ReadOnly};

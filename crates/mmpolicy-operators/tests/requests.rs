@@ -1,6 +1,12 @@
 //! The requests each provider declares, evaluated with `mmpolicy-eval` against the policy it
 //! renders: every required request allowed, every near miss denied.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers unwrap and panic, as the tests do"
+)]
+
 use mmpolicy_catalog::Catalog;
 use mmpolicy_core::Provider;
 use mmpolicy_eval::{

@@ -1,6 +1,12 @@
 //! The `[operators]` table of the deployment file, planned through core's section API as the
 //! bundle plans it: one policy per provider table, filed per role.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers unwrap and panic, as the tests do"
+)]
+
 use mmpolicy_core::section::{BundleCommon, DeploymentSection, SectionError};
 use mmpolicy_core::types::example;
 use mmpolicy_operators::OperatorsSection;

@@ -2,6 +2,12 @@
 //! only the crates that code names, and an unnamed feature crate's providers would silently
 //! vanish from the registry.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers unwrap and panic, as the tests do"
+)]
+
 use std::path::Path;
 
 /// The `.rs` files under `dir`, recursively.

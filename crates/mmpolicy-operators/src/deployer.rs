@@ -1,6 +1,6 @@
 //! `operators.deployer`: create, update, delete and tag every Mail Manager resource type.
 
-use crate::actions::{CREATE, CREATE_TYPES, DEPLOYER_LIST, MANAGE, RESOURCE_TYPES};
+use crate::actions::{CREATE, DEPLOYER_LIST, MANAGE};
 use crate::requests::{ExpectedRequest, RequiredRequests};
 use crate::types::{AddonSubscriptionArn, SecretArn, non_empty};
 use crate::{FEATURE, HOLDER, every};
@@ -207,13 +207,18 @@ impl Provider for Deployer {
         };
         let every = |t: &str| every(partition, p.region, p.account_id, t);
 
-        let mut statements = vec![confine(
-            Statement::allow()
-                .sid("CreateMailManagerResources")
-                .actions(CREATE)
-                .resources(CREATE_TYPES.iter().map(|t| every(t))),
-            "aws:RequestTag/",
-        )];
+        let mut statements: Vec<Statement> = CREATE
+            .iter()
+            .map(|(sid, t, actions)| {
+                confine(
+                    Statement::allow()
+                        .sid(*sid)
+                        .actions(*actions)
+                        .resources([every(t)]),
+                    "aws:RequestTag/",
+                )
+            })
+            .collect();
         if !addons.is_empty() {
             statements.push(confine(
                 Statement::allow()
@@ -228,13 +233,15 @@ impl Provider for Deployer {
                 "aws:RequestTag/",
             ));
         }
-        statements.push(confine(
-            Statement::allow()
-                .sid("ManageMailManagerResources")
-                .actions(MANAGE)
-                .resources(RESOURCE_TYPES.iter().map(|t| every(t))),
-            "aws:ResourceTag/",
-        ));
+        statements.extend(MANAGE.iter().map(|(sid, t, actions)| {
+            confine(
+                Statement::allow()
+                    .sid(*sid)
+                    .actions(*actions)
+                    .resources([every(t)]),
+                "aws:ResourceTag/",
+            )
+        }));
         statements.push(
             Statement::allow()
                 .sid("ListMailManagerResources")

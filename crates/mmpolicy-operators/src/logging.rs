@@ -224,18 +224,16 @@ impl Provider for Logging {
                     [destination.clone()],
                 ),
             Statement::allow()
-                .sid("ManageLogDeliveries")
-                .actions(LOG_DELIVERY)
-                .resources([
-                    p.logs_arn(partition, "delivery"),
-                    p.logs_arn(partition, "delivery-source"),
-                    p.logs_arn(partition, "delivery-destination"),
-                ]),
-            Statement::allow()
                 .sid("DescribeLogDeliveries")
                 .actions(LOG_DESCRIBE)
                 .resources(["*"]),
         ];
+        statements.extend(LOG_DELIVERY.iter().map(|(sid, types, actions)| {
+            Statement::allow()
+                .sid(*sid)
+                .actions(*actions)
+                .resources(types.iter().map(|t| p.logs_arn(partition, t)))
+        }));
         match &p.destination {
             Destination::CloudwatchLogs { .. } => statements.push(
                 Statement::allow()

@@ -1,6 +1,6 @@
 //! `operators.read-only`: every Mail Manager `Get` and `List` action, and nothing else.
 
-use crate::actions::{LIST, READ, RESOURCE_TYPES};
+use crate::actions::{LIST, READ};
 use crate::requests::{ExpectedRequest, RequiredRequests};
 use crate::{FEATURE, HOLDER, every};
 use mmpolicy_core::types::{AccountId, Partition, Region, example, resolve_partition};
@@ -56,20 +56,22 @@ impl Provider for ReadOnly {
 
     fn render(p: &ReadOnlyParams) -> Result<PolicyDocument, InvalidValue> {
         let partition = resolve_partition(p.region, p.partition)?;
-        Ok(PolicyDocument::new(vec![
-            Statement::allow()
-                .sid("ReadMailManagerResources")
-                .actions(READ)
-                .resources(
-                    RESOURCE_TYPES
-                        .iter()
-                        .map(|t| every(partition, p.region, p.account_id, t)),
-                ),
+        let mut statements: Vec<Statement> = READ
+            .iter()
+            .map(|(sid, t, actions)| {
+                Statement::allow()
+                    .sid(*sid)
+                    .actions(*actions)
+                    .resources([every(partition, p.region, p.account_id, t)])
+            })
+            .collect();
+        statements.push(
             Statement::allow()
                 .sid("ListMailManagerResources")
                 .actions(LIST)
                 .resources(["*"]),
-        ]))
+        );
+        Ok(PolicyDocument::new(statements))
     }
 }
 

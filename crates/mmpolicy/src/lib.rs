@@ -13,7 +13,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Features (all on by default): `ingress`, `smtp-relay`, `archiving`, `rule-actions`.
+//! Features (all on by default): `ingress`, `smtp-relay`, `archiving`, `rule-actions`,
+//! `operators`.
 
 pub use mmpolicy_core::*;
 
@@ -36,6 +37,7 @@ macro_rules! features {
 features! {
     "archiving" => mmpolicy_archiving as archiving,
     "ingress" => mmpolicy_ingress as ingress,
+    "operators" => mmpolicy_operators as operators,
     "rule-actions" => mmpolicy_rule_actions as rule_actions,
     "smtp-relay" => mmpolicy_smtp_relay as smtp_relay,
 }

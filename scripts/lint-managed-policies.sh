@@ -82,10 +82,10 @@ jq -n -r --arg corpus "$corpus" --arg commit "$commit" --argjson skipped "$skipp
 # rule has that check).
 def rules_for: {
     INVALID_ACTION: ["C002"],
-    INVALID_SERVICE: ["C001", "C006"],
+    INVALID_SERVICE: ["C014", "C006"],
     INVALID_SERVICE_IN_ACTION: ["C001"],
     INVALID_SERVICE_CONDITION_KEY: ["C008"],
-    INVALID_SERVICE_PRINCIPAL_FORMAT: [],
+    INVALID_SERVICE_PRINCIPAL_FORMAT: ["E026"],
     MISSING_QUALIFIER: ["C013"],
     PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE: ["S005"],
     PASS_ROLE_WITH_STAR_IN_RESOURCE: ["S005"],

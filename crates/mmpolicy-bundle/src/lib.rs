@@ -17,7 +17,8 @@
 pub mod merge;
 pub mod position;
 
-pub use merge::{PolicySize, merge};
+pub use merge::merge;
+pub use mmpolicy_core::PolicySize;
 pub use mmpolicy_core::section::{BundleCommon, PlannedPolicy};
 pub use position::Format;
 
@@ -316,7 +317,7 @@ fn check_size(
     section: &str,
     p: &PlannedPolicy,
 ) -> Result<(), InvalidParams> {
-    let size = PolicySize::of(p);
+    let size = p.size();
     if !size.is_over() {
         return Ok(());
     }
@@ -903,15 +904,15 @@ mod tests {
             ]),
         };
         // Each resource is 29 characters with its quotes and comma.
-        let small = PolicySize::of(&wide(PolicyKind::Identity, 200));
+        let small = wide(PolicyKind::Identity, 200).size();
         assert!(!small.is_over(), "{small:?}");
         assert_eq!(small.limit, 6_144);
         let big = wide(PolicyKind::Identity, 220);
-        assert!(PolicySize::of(&big).is_over(), "{:?}", PolicySize::of(&big));
+        assert!(big.size().is_over(), "{:?}", big.size());
         // A trust policy is held to 2,048, a bucket policy to 20,480 bytes as written.
-        assert!(PolicySize::of(&wide(PolicyKind::Trust, 80)).is_over());
-        assert!(!PolicySize::of(&wide(PolicyKind::Bucket, 220)).is_over());
-        assert_eq!(PolicySize::of(&wide(PolicyKind::Key, 1)).limit, 32_768);
+        assert!(wide(PolicyKind::Trust, 80).size().is_over());
+        assert!(!wide(PolicyKind::Bucket, 220).size().is_over());
+        assert_eq!(wide(PolicyKind::Key, 1).size().limit, 32_768);
 
         let e = check_size(TOML_OK, Format::Toml, "store", &big).unwrap_err();
         assert_eq!(e.line, Some(4));

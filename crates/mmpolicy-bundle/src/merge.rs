@@ -145,38 +145,3 @@ fn condition_key(condition: Option<&Condition>) -> String {
     operators.sort_unstable();
     operators.join("\u{2}")
 }
-
-/// The size of a planned policy against AWS's limit for its kind: identity policies 6,144
-/// characters without white space, trust policies 2,048, key policies 32,768 bytes, bucket
-/// policies 20,480 bytes, secret policies 20,480 characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PolicySize {
-    /// The size of the document.
-    pub size: usize,
-    /// AWS's limit for the kind.
-    pub limit: usize,
-    /// What is counted (`characters without white space`, `bytes`).
-    pub unit: &'static str,
-}
-
-impl PolicySize {
-    /// The size of the document as written, measured the way AWS measures its kind, with
-    /// AWS's limit and the unit of both.
-    pub fn of(policy: &PlannedPolicy) -> Self {
-        let text = policy.policy.to_pretty_json();
-        let non_white = || text.chars().filter(|c| !c.is_whitespace()).count();
-        let (size, limit, unit) = match policy.kind {
-            PolicyKind::Identity => (non_white(), 6_144, "characters without white space"),
-            PolicyKind::Trust => (non_white(), 2_048, "characters without white space"),
-            PolicyKind::Key => (text.len(), 32_768, "bytes"),
-            PolicyKind::Bucket => (text.len(), 20_480, "bytes"),
-            PolicyKind::Secret => (text.chars().count(), 20_480, "characters"),
-        };
-        PolicySize { size, limit, unit }
-    }
-
-    /// True when AWS would refuse the document as too large.
-    pub fn is_over(&self) -> bool {
-        self.size > self.limit
-    }
-}

@@ -70,6 +70,7 @@ pub(crate) fn index(text: &'static str) -> Result<Catalog, CatalogError> {
         }
     }
     Ok(Catalog {
+        date: None,
         global_keys,
         services,
     })

@@ -30,6 +30,10 @@ use std::sync::OnceLock;
 /// The artifact embedded in the binary.
 const EMBEDDED: &str = include_str!("../data/catalog.txt");
 
+/// The date of the service authorization data embedded in this build (`xtask/data/README.md`
+/// says which; a test keeps the two equal).
+pub const EMBEDDED_DATE: &str = "2026-09-26";
+
 /// Failure to read a catalog snapshot.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -348,6 +352,7 @@ pub enum ActionLookup<'a> {
 pub struct Catalog {
     global_keys: Vec<ConditionKey>,
     services: BTreeMap<String, Entry>,
+    date: Option<&'static str>,
 }
 
 impl Catalog {
@@ -356,11 +361,36 @@ impl Catalog {
     pub fn embedded() -> &'static Catalog {
         static EMBEDDED_CATALOG: OnceLock<Catalog> = OnceLock::new();
         EMBEDDED_CATALOG.get_or_init(|| {
-            Catalog::from_artifact(EMBEDDED).unwrap_or_else(|_| Catalog {
-                global_keys: Vec::new(),
-                services: BTreeMap::new(),
-            })
+            Catalog::from_artifact(EMBEDDED)
+                .map(|c| c.dated(EMBEDDED_DATE))
+                .unwrap_or_else(|_| Catalog {
+                    global_keys: Vec::new(),
+                    services: BTreeMap::new(),
+                    date: None,
+                })
         })
+    }
+
+    /// The same catalog, saying that its data is of `date` (`2026-09-26`).
+    #[must_use]
+    pub fn dated(mut self, date: &'static str) -> Catalog {
+        self.date = Some(date);
+        self
+    }
+
+    /// The date of the service authorization data, when known (the embedded catalog's is
+    /// [`EMBEDDED_DATE`]; a snapshot read with [`Catalog::load_dir`] has none).
+    pub fn date(&self) -> Option<&'static str> {
+        self.date
+    }
+
+    /// How a finding that rests on the catalog's silence names it: `the service authorization
+    /// data of 2026-09-26`, or without the date when it is unknown.
+    pub fn data_name(&self) -> String {
+        match self.date {
+            Some(d) => format!("the service authorization data of {d}"),
+            None => "the service authorization data".to_owned(),
+        }
     }
 
     /// Reads an artifact in the embedded format; services are parsed when first looked up.
@@ -397,6 +427,7 @@ impl Catalog {
         Catalog {
             global_keys,
             services,
+            date: None,
         }
     }
 
@@ -464,16 +495,61 @@ impl Catalog {
         }
     }
 
+    /// The service prefix closest to `prefix` (within `max` edits, case ignored), for "did you
+    /// mean".
+    pub fn closest_prefix(&self, prefix: &str, max: usize) -> Option<&str> {
+        let lower = prefix.to_ascii_lowercase();
+        self.services
+            .keys()
+            .filter(|p| p.len().abs_diff(lower.len()) <= max)
+            .map(|p| (edit_distance(&lower, p), p))
+            .filter(|(d, _)| *d <= max)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, p)| p.as_str())
+    }
+
     /// The names closest to `name` among the service's actions, for "did you mean".
     pub fn closest_action<'a>(service: &'a Service, name: &str) -> Option<&'a str> {
+        Catalog::closest_action_within(service, name, 3).map(|(a, _)| a)
+    }
+
+    /// The action of `service` closest to `name` within `max` edits (case ignored), and how
+    /// many edits away it is.
+    pub fn closest_action_within<'a>(
+        service: &'a Service,
+        name: &str,
+        max: usize,
+    ) -> Option<(&'a str, usize)> {
         let lower = name.to_ascii_lowercase();
         service
             .actions
             .iter()
+            .filter(|a| a.name.len().abs_diff(lower.len()) <= max)
             .map(|a| (edit_distance(&lower, &a.name.to_ascii_lowercase()), a))
-            .filter(|(d, _)| *d <= 3)
+            .filter(|(d, _)| *d <= max)
             .min_by_key(|(d, _)| *d)
-            .map(|(_, a)| a.name.as_str())
+            .map(|(d, a)| (a.name.as_str(), d))
+    }
+
+    /// The condition key closest to `key` within `max` edits (case ignored) among the keys of
+    /// the key's own service, or the global keys for `aws:`; templates (`${TagKey}`) are
+    /// skipped.
+    pub fn closest_condition_key(&self, key: &str, max: usize) -> Option<&str> {
+        let prefix = key.split(':').next().unwrap_or_default();
+        let keys: &[ConditionKey] = if prefix.eq_ignore_ascii_case("aws") {
+            &self.global_keys
+        } else {
+            self.service(prefix)
+                .map(Service::condition_keys)
+                .unwrap_or_default()
+        };
+        let lower = key.to_ascii_lowercase();
+        keys.iter()
+            .filter(|k| !k.name.contains("${") && k.name.len().abs_diff(lower.len()) <= max)
+            .map(|k| (edit_distance(&lower, &k.name.to_ascii_lowercase()), k))
+            .filter(|(d, _)| *d <= max)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, k)| k.name.as_str())
     }
 }
 
@@ -495,6 +571,24 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_date_is_the_one_the_snapshot_readme_gives() {
+        let readme = include_str!("../../../xtask/data/README.md");
+        let line = format!("data updated {EMBEDDED_DATE}");
+        assert!(
+            readme.contains(&line),
+            "xtask/data/README.md does not say `{line}`: set `EMBEDDED_DATE` to the snapshot's date"
+        );
+        assert_eq!(Catalog::embedded().date(), Some(EMBEDDED_DATE));
+    }
+
+    #[test]
+    fn closest_prefix_finds_near_misses_only() {
+        let c = Catalog::embedded();
+        assert_eq!(c.closest_prefix("sess", 1), Some("ses"));
+        assert_eq!(c.closest_prefix("elastic-inference", 1), None);
+    }
 
     #[test]
     fn embedded_catalog_has_every_service_and_each_parses() {

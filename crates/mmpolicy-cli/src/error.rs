@@ -14,6 +14,9 @@ pub enum CliError {
     Internal(String),
     /// `mmpolicy lint` found problems (already printed on stdout): exit code 1.
     Findings,
+    /// `mmpolicy simulate` decided the request is denied (the decision was already printed):
+    /// exit code 1.
+    Denied,
     /// Some of the work failed and each failure was already reported (`bulk --keep-going`):
     /// exit code 1, nothing more to say.
     Failed,
@@ -48,6 +51,7 @@ impl CliError {
                 ExitCode::from(1)
             }
             CliError::Findings => ExitCode::from(1),
+            CliError::Denied => ExitCode::from(1),
             CliError::Failed => ExitCode::from(1),
         }
     }

@@ -56,6 +56,8 @@ enum Command {
     Bundle(cmd::bundle::Args),
     Lint(cmd::lint::Args),
     Bulk(cmd::bulk::Args),
+    Merge(cmd::merge::Args),
+    Simulate(cmd::simulate::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),
 }
@@ -110,6 +112,8 @@ where
         Command::Bundle(args) => cmd::bundle::run(&args),
         Command::Lint(args) => cmd::lint::run(&args),
         Command::Bulk(args) => cmd::bulk::run(&args),
+        Command::Merge(args) => cmd::merge::run(&args),
+        Command::Simulate(args) => cmd::simulate::run(&args),
         Command::Completions(args) => cmd::completions::run(&args),
         Command::Man(args) => cmd::man::run(&args),
     };

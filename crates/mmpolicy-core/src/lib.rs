@@ -25,7 +25,7 @@ pub use model::{
     Actions, Condition, ConditionValue, Effect, KeyMap, OneOrMany, PolicyDocument, Principal,
     PrincipalMap, Statement, Text, Version,
 };
-pub use provider::{PolicyKind, PolicyProvider, Provider};
+pub use provider::{PolicyKind, PolicyProvider, PolicySize, Provider};
 pub use registry::{DuplicateId, ProviderEntry, Registry, registry};
 pub use section::{DeploymentSection, PlannedPolicy, Section, sections};
 

@@ -14,7 +14,7 @@
 
 use crate::error::InvalidValue;
 use crate::model::PolicyDocument;
-use crate::provider::{PolicyKind, Provider};
+use crate::provider::{PolicyKind, PolicySize, Provider};
 use crate::types::{AccountId, Partition, Region};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
@@ -57,6 +57,12 @@ pub struct PlannedPolicy {
 }
 
 impl PlannedPolicy {
+    /// The size of the document as written, measured the way AWS measures its kind, with
+    /// AWS's limit and the unit of both.
+    pub fn size(&self) -> PolicySize {
+        self.kind.measure(&self.policy.to_pretty_json())
+    }
+
     /// Renders provider `P` with `params`, for the file `<P::ID>.json`.
     pub fn render<P: Provider>(
         params: &P::Params,

@@ -2,9 +2,66 @@
 //! nothing, malformed ARNs, and resources that the statement's actions do not accept.
 
 use crate::document::Stmt;
-use crate::{Finding, PolicyKind, Rule};
+use crate::{Finding, PolicyKind, Rule, Severity};
 use mmpolicy_catalog::{Action, ActionLookup, Catalog, Service};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+/// What one action pattern (`ec2:*e*`) names, worked out once per document and shared by
+/// every statement that writes it: the actions, and what the checks need of them.
+#[derive(Debug)]
+pub(crate) struct Expansion<'c> {
+    /// The service.
+    pub service: &'c Service,
+    /// The actions the pattern names.
+    pub actions: Vec<&'c Action>,
+    /// The distinct resource types the actions accept, in catalog order.
+    pub resource_types: Vec<&'c str>,
+    /// The distinct condition keys of the actions and of their resource types.
+    pub condition_keys: Vec<&'c str>,
+    /// Whether an action (not a resource type) lists a confused-deputy key
+    /// (`aws:SourceArn`, ...).
+    pub names_source_keys: bool,
+}
+
+impl<'c> Expansion<'c> {
+    fn new(service: &'c Service, actions: Vec<&'c Action>) -> Self {
+        let mut resource_types: Vec<&'c str> = Vec::new();
+        let mut keys: BTreeSet<&'c str> = BTreeSet::new();
+        let mut names_source_keys = false;
+        for a in &actions {
+            keys.extend(a.condition_keys().iter().map(String::as_str));
+            names_source_keys |= a.condition_keys().iter().any(|k| {
+                crate::security::SOURCE_KEYS
+                    .iter()
+                    .any(|sk| k.eq_ignore_ascii_case(sk))
+            });
+            for rt in a.resource_types() {
+                if !resource_types.contains(&rt.name()) {
+                    resource_types.push(rt.name());
+                    if let Some(t) = service.resource_type(rt.name()) {
+                        keys.extend(t.condition_keys().iter().map(String::as_str));
+                    }
+                }
+            }
+        }
+        Expansion {
+            service,
+            actions,
+            resource_types,
+            condition_keys: keys.into_iter().collect(),
+            names_source_keys,
+        }
+    }
+}
+
+/// The expansions of one document, by action pattern (case ignored): a document of 200,000
+/// statements that all write `ec2:*e*` matches the pattern against the service once and holds
+/// one list of its actions, not 200,000.
+#[derive(Debug, Default)]
+pub(crate) struct Expansions<'c> {
+    found: HashMap<String, Rc<Expansion<'c>>>,
+}
 
 /// One `Action` item and what it names in the catalog.
 #[derive(Debug)]
@@ -12,7 +69,7 @@ pub(crate) struct ResolvedAction<'c> {
     pub ptr: String,
     pub text: String,
     pub service: &'c Service,
-    pub actions: Vec<&'c Action>,
+    pub expansion: Rc<Expansion<'c>>,
 }
 
 /// A statement's actions, resolved.
@@ -24,25 +81,24 @@ pub(crate) struct Resolved<'c> {
     pub complete: bool,
 }
 
-impl<'c> Resolved<'c> {
-    /// Every catalog action the statement names.
-    pub fn actions(&self) -> impl Iterator<Item = (&'c Service, &'c Action)> + '_ {
-        self.items
-            .iter()
-            .flat_map(|i| i.actions.iter().map(move |a| (i.service, *a)))
-    }
-}
-
 /// How many unknown actions of one document get a "did you mean" (each costs a comparison
 /// with every action of the service); the others get the generic hint, so that thousands of
 /// unknown names stay fast.
 pub(crate) const CLOSEST_ACTION_BUDGET: usize = 100;
+
+/// How many edits from a known service prefix an unknown one is a near miss (a typo: an
+/// error); further, the catalog is merely silent (a warning).
+pub(crate) const NEAR_MISS_PREFIX: usize = 1;
+
+/// How many edits from a known action an unknown one is a near miss.
+pub(crate) const NEAR_MISS_ACTION: usize = 2;
 
 /// Resolves the statement's `Action` against the catalog; reports unknown names.
 /// `closest_left` counts down the "did you mean" searches left for the document.
 pub(crate) fn resolve<'c>(
     s: &Stmt<'_>,
     catalog: &'c Catalog,
+    expansions: &mut Expansions<'c>,
     closest_left: &mut usize,
     out: &mut Vec<Finding>,
 ) -> Resolved<'c> {
@@ -55,6 +111,19 @@ pub(crate) fn resolve<'c>(
             continue;
         };
         for (p, text) in &list.items {
+            // A pattern already found in this document: the same answer, shared.
+            let key = text.to_ascii_lowercase();
+            if let Some(e) = expansions.found.get(&key) {
+                if is_action {
+                    resolved.items.push(ResolvedAction {
+                        ptr: p.clone(),
+                        text: (*text).to_owned(),
+                        service: e.service,
+                        expansion: Rc::clone(e),
+                    });
+                }
+                continue;
+            }
             match catalog.lookup_action(text) {
                 ActionLookup::Everything | ActionLookup::AnyService => resolved.complete = false,
                 ActionLookup::Malformed => {
@@ -68,34 +137,56 @@ pub(crate) fn resolve<'c>(
                 ActionLookup::UnknownService => {
                     resolved.complete = false;
                     let prefix = text.split(':').next().unwrap_or_default();
-                    out.push(Finding::new(
-                        Rule::UnknownService,
-                        p.clone(),
-                        format!("unknown service prefix `{prefix}` in `{text}`: use the prefix of AWS's service authorization reference (`ses`, `kms`, `s3`, ...)"),
-                    ));
+                    let finding = match catalog.closest_prefix(prefix, NEAR_MISS_PREFIX) {
+                        Some(near) => Finding::new(
+                            Rule::UnknownService,
+                            p.clone(),
+                            format!("unknown service prefix `{prefix}` in `{text}`: did you mean `{near}`?"),
+                        )
+                        .with_severity(Severity::Error),
+                        None => Finding::new(
+                            Rule::UnknownService,
+                            p.clone(),
+                            format!(
+                                "{} lists no service `{prefix}` (in `{text}`): the service may be retired or newer than the data; check the prefix in AWS's service authorization reference",
+                                catalog.data_name()
+                            ),
+                        ),
+                    };
+                    out.push(finding);
                 }
                 ActionLookup::UnknownAction(service) => {
                     resolved.complete = false;
                     let name = text.split_once(':').map(|x| x.1).unwrap_or_default();
                     let closest = if *closest_left > 0 {
                         *closest_left -= 1;
-                        Catalog::closest_action(service, name)
+                        Catalog::closest_action_within(service, name, NEAR_MISS_ACTION)
                     } else {
                         None
                     };
-                    let hint = closest
-                        .map(|c| format!(": did you mean `{}:{c}`?", service.prefix()))
-                        .unwrap_or_else(|| {
+                    let finding = match closest {
+                        Some((near, _)) => Finding::new(
+                            Rule::UnknownAction,
+                            p.clone(),
                             format!(
-                                ": check the name in the `{}` service authorization reference",
+                                "`{text}` is not an action of `{}`: did you mean `{}:{near}`?",
+                                service.prefix(),
                                 service.prefix()
-                            )
-                        });
-                    out.push(Finding::new(
-                        Rule::UnknownAction,
-                        p.clone(),
-                        format!("`{text}` is not an action of `{}`{hint}", service.prefix()),
-                    ));
+                            ),
+                        )
+                        .with_severity(Severity::Error),
+                        None => Finding::new(
+                            Rule::UnknownAction,
+                            p.clone(),
+                            format!(
+                                "{} lists no action `{name}` in `{}`: the action may be retired or newer than the data; check the name in the `{}` service authorization reference",
+                                catalog.data_name(),
+                                service.prefix(),
+                                service.prefix()
+                            ),
+                        ),
+                    };
+                    out.push(finding);
                 }
                 ActionLookup::NoMatch(service) => {
                     resolved.complete = false;
@@ -109,12 +200,14 @@ pub(crate) fn resolve<'c>(
                     ));
                 }
                 ActionLookup::Found(service, actions) => {
+                    let e = Rc::new(Expansion::new(service, actions));
+                    expansions.found.insert(key, Rc::clone(&e));
                     if is_action {
                         resolved.items.push(ResolvedAction {
                             ptr: p.clone(),
                             text: (*text).to_owned(),
                             service,
-                            actions,
+                            expansion: e,
                         });
                     }
                 }
@@ -252,6 +345,7 @@ pub(crate) fn check_resources(
     s: &Stmt<'_>,
     res: &Resolved<'_>,
     kind: Option<PolicyKind>,
+    catalog: &Catalog,
     out: &mut Vec<Finding>,
 ) {
     let mut well_formed: Vec<(&str, &str)> = Vec::new();
@@ -277,6 +371,10 @@ pub(crate) fn check_resources(
     {
         return;
     }
+    // Only `"*"`: every action accepts it and every resource is used, whatever the types.
+    if well_formed.iter().all(|(_, r)| *r == "*") {
+        return;
+    }
     // Which resources each resource type matches, worked out once per type (not once per
     // action and resource), so that thousands of actions on thousands of resources stay fast.
     let star: Vec<bool> = well_formed.iter().map(|(_, r)| *r == "*").collect();
@@ -289,21 +387,26 @@ pub(crate) fn check_resources(
     // guessed at and so matches every resource), whether it matches any, and whether it was
     // already counted in `used`.
     let mut types: Vec<(Option<Vec<bool>>, bool, bool)> = Vec::new();
+    let mut star_counted = false;
     for item in &res.items {
+        let expansion = &*item.expansion;
         let mut any = false;
-        for action in &item.actions {
-            if any_star {
-                // `"*"` is accepted by every action.
-                any = true;
+        if any_star && !expansion.actions.is_empty() {
+            // `"*"` is accepted by every action.
+            any = true;
+            if !star_counted {
+                star_counted = true;
                 for (u, s) in used.iter_mut().zip(&star) {
                     *u |= *s;
                 }
             }
-            for rt in action.resource_types() {
+        }
+        {
+            for &rt in &expansion.resource_types {
                 let i = *index
-                    .entry((item.service.prefix(), rt.name()))
+                    .entry((item.service.prefix(), rt))
                     .or_insert_with(|| {
-                        let matched = item.service.resource_type(rt.name()).map(|t| {
+                        let matched = item.service.resource_type(rt).map(|t| {
                             let service = arn_service(t.arn_format());
                             well_formed
                                 .iter()
@@ -337,22 +440,22 @@ pub(crate) fn check_resources(
         if any {
             continue;
         }
-        let none_take_arns = item.actions.iter().all(|a| a.resource_types().is_empty());
+        let none_take_arns = expansion.resource_types.is_empty();
         if none_take_arns {
             out.push(Finding::new(
                 Rule::ResourceNeedsStar,
                 item.ptr.clone(),
                 format!(
-                    "`{}` accepts no resource ARN, only `\"*\"`: move it to a statement with `\"Resource\": \"*\"`",
-                    item.text
+                    "`{}` may accept only `\"*\"`: {} lists no resource type for it; if AWS documents none, move it to a statement with `\"Resource\": \"*\"`",
+                    item.text,
+                    catalog.data_name()
                 ),
             ));
         } else {
-            let mut formats: Vec<String> = item
-                .actions
+            let mut formats: Vec<String> = expansion
+                .resource_types
                 .iter()
-                .flat_map(|a| a.resource_types())
-                .filter_map(|rt| item.service.resource_type(rt.name()))
+                .filter_map(|rt| item.service.resource_type(rt))
                 .map(|t| format!("`{}` (`{}`)", t.name(), t.arn_format()))
                 .collect();
             formats.sort();

@@ -3,10 +3,14 @@
 
 use crate::actions::Resolved;
 use crate::document::{Cond, Stmt, scalar_text};
-use crate::{Finding, Rule};
+use crate::{Finding, Rule, Severity};
 use mmpolicy_catalog::{BaseType, Catalog, KeyType, Service};
 use serde_json::Value;
 use std::collections::BTreeSet;
+
+/// How many edits from a known condition key an unknown one is a near miss (an error);
+/// further, the catalog is merely silent (a warning).
+const NEAR_MISS_KEY: usize = 2;
 
 /// The family of an operator: which values it compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,13 +155,8 @@ impl<'c> Applicable<'c> {
                 services.push(item.service);
             }
         }
-        for (service, action) in res.actions() {
-            keys.extend(action.condition_keys().iter().map(String::as_str));
-            for rt in action.resource_types() {
-                if let Some(t) = service.resource_type(rt.name()) {
-                    keys.extend(t.condition_keys().iter().map(String::as_str));
-                }
-            }
+        for item in &res.items {
+            keys.extend(item.expansion.condition_keys.iter().copied());
         }
         Applicable {
             keys: keys.into_iter().collect(),
@@ -245,14 +244,46 @@ pub(crate) fn check(s: &Stmt<'_>, res: &Resolved<'_>, catalog: &Catalog, out: &m
                 (Some(t), true)
             }
             KeyStatus::Unknown => {
-                out.push(Finding::new(
-                    Rule::UnknownConditionKey,
-                    c.key_ptr.clone(),
-                    format!("unknown condition key `{}`: use a global `aws:` key or one of the service's keys (see its service authorization reference)", c.key),
-                ));
+                let finding = match catalog.closest_condition_key(c.key, NEAR_MISS_KEY) {
+                    Some(near) => Finding::new(
+                        Rule::UnknownConditionKey,
+                        c.key_ptr.clone(),
+                        format!("unknown condition key `{}`: did you mean `{near}`?", c.key),
+                    )
+                    .with_severity(Severity::Error),
+                    None => Finding::new(
+                        Rule::UnknownConditionKey,
+                        c.key_ptr.clone(),
+                        format!(
+                            "{} lists no condition key `{}`: the key may be newer than the data, or a typo; check it against a global `aws:` key or the service's keys in its service authorization reference",
+                            catalog.data_name(),
+                            c.key
+                        ),
+                    ),
+                };
+                out.push(finding);
                 (None, false)
             }
         };
+        if let Some(t) = key_type {
+            if typed && t.multi_valued && op.set.is_none() && op.family != Family::Null {
+                out.push(Finding::new(
+                    Rule::MissingSetQualifier,
+                    c.op_ptr.clone(),
+                    format!("`{}` is multi-valued ({t}), so `{}` compares a set of values: write `ForAnyValue:{}` (one of the values matches) or `ForAllValues:{}` (every value matches)", c.key, c.op, c.op, c.op),
+                ));
+            }
+            if t.base == BaseType::Arn
+                && op.family == Family::String
+                && matches!(op.base, "StringLike" | "StringNotLike")
+            {
+                out.push(Finding::new(
+                    Rule::StringLikeOnArnKey,
+                    c.key_ptr.clone(),
+                    format!("`{}` compares the ARN key `{}` as text, where `*` also matches across the ARN's `:` fields (another account, region or service): use `{}`", c.op, c.key, if op.base == "StringLike" { "ArnLike" } else { "ArnNotLike" }),
+                ));
+            }
+        }
         if let (Some(set), Some(t)) = (op.set, key_type) {
             if typed && !t.multi_valued {
                 let name = match set {
@@ -321,7 +352,9 @@ fn check_type(c: &Cond<'_>, op: Operator, t: KeyType, out: &mut Vec<Finding>) ->
         (op.family, t.base),
         (Family::Null, _)
             | (Family::String, BaseType::String | BaseType::Arn)
-            | (Family::Arn, BaseType::Arn)
+            // `ArnLike` on a string key compares it as text, as `StringLike` would; Access
+            // Analyzer accepts it.
+            | (Family::Arn, BaseType::Arn | BaseType::String)
             | (Family::Numeric, BaseType::Numeric)
             | (Family::Date, BaseType::Date)
             | (Family::Bool, BaseType::Bool)

@@ -65,6 +65,15 @@ impl Finding {
             pointer: pointer.into(),
         }
     }
+
+    /// The same finding with another severity: for the rules whose findings differ in weight
+    /// (an unknown name is a warning when the catalog is merely silent, an error when it is a
+    /// near miss of a known name).
+    #[must_use]
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
 }
 
 /// How the report's kind was decided.
@@ -173,14 +182,15 @@ fn run(
         },
     };
     let mut closest_left = actions::CLOSEST_ACTION_BUDGET;
+    let mut expansions = actions::Expansions::default();
     let resolved: Vec<actions::Resolved<'_>> = doc
         .statements
         .iter()
-        .map(|s| actions::resolve(s, catalog, &mut closest_left, &mut out))
+        .map(|s| actions::resolve(s, catalog, &mut expansions, &mut closest_left, &mut out))
         .collect();
     grammar::check(&doc, value, text, kind, &mut out);
     for (stmt, res) in doc.statements.iter().zip(&resolved) {
-        actions::check_resources(stmt, res, kind, &mut out);
+        actions::check_resources(stmt, res, kind, catalog, &mut out);
         conditions::check(stmt, res, catalog, &mut out);
         security::check(stmt, res, &mut out);
     }

@@ -223,8 +223,8 @@ rules! {
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "mail→ops"}}}]}"#),
     },
     /// Over the size limit of the kind.
-    PolicyTooLarge = ("E020", "policy-too-large", Error, "identity 6,144 characters without white space, trust 2,048, key 32,768 bytes, bucket and secret 20 KB") {
-        why: "AWS rejects a policy over the size limit of its kind: identity policies 6,144 characters without white space, trust policies 2,048, key policies 32,768 bytes, bucket and secret policies 20 KB.",
+    PolicyTooLarge = ("E020", "policy-too-large", Warning, "identity 6,144 characters without white space, trust 2,048, key 32,768 bytes, bucket and secret 20 KB") {
+        why: "AWS rejects a policy over the size limit of its kind: identity policies 6,144 characters without white space, trust policies 2,048, key policies 32,768 bytes, bucket and secret policies 20 KB. A warning, as IAM Access Analyzer reports it (`POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA`, `..._RESOURCE_POLICY_QUOTA`): where the policy is attached decides the limit (an inline policy counts toward the role's aggregate of 10,240 characters, a trust policy's limit can be raised), and the document itself is valid.",
         fix: "Split the statements over several policies, or shorten them with wildcards in resource ARNs where that grants nothing more.",
         example: (Trust, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:role/mail-rules-0001", "arn:aws:iam::111122223333:role/mail-rules-0002", "(and 50 more roles, over 2,048 characters in all)"]}, "Action": "sts:AssumeRole"}]}"#),
     },
@@ -253,15 +253,15 @@ rules! {
         example: (Bucket, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::bucket", "arn:aws:s3:::other/*"]}]}"#),
     },
     /// The service prefix is no AWS service.
-    UnknownService = ("C001", "unknown-service", Error, "the action's service prefix is an AWS service") {
-        why: "An action of a service that does not exist grants nothing, and is usually a misspelt prefix.",
-        fix: "Correct the service prefix (`ses`, `kms`, `s3`, ...).",
+    UnknownService = ("C001", "unknown-service", Warning, "the action's service prefix is an AWS service") {
+        why: "An action of a service that does not exist grants nothing, and is usually a misspelt prefix. When the prefix is within one edit of a known one, the finding is an error that names it, as IAM Access Analyzer's `INVALID_SERVICE_IN_ACTION` is. Otherwise it rests only on the catalog's silence, and the catalog lacks services that AWS's own managed policies still name (retired ones, and new ones before the data lists them): the finding is then a warning that says which data it was checked against, where Access Analyzer, whose list differs, reports an error for the prefixes it does not know.",
+        fix: "Correct the service prefix (`ses`, `kms`, `s3`, ...); for a prefix the data does not list, check AWS's service authorization reference, or lint with a newer snapshot (`--catalog`).",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sesv9:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
     },
     /// The action is not in the service.
-    UnknownAction = ("C002", "unknown-action", Error, "the action exists in its service") {
-        why: "An action the service does not have grants nothing, so whatever needed it fails with access denied.",
-        fix: "Correct the action's name; the finding suggests the closest one.",
+    UnknownAction = ("C002", "unknown-action", Warning, "the action exists in its service") {
+        why: "An action the service does not have grants nothing, so whatever needed it fails with access denied. Within two edits of a known action (`s3:ListBuckets` for `s3:ListBucket`) it is a typo: an error that names the action, as IAM Access Analyzer's `INVALID_ACTION` is. Further away, it rests only on the catalog's silence, and the data lags behind AWS (actions added since, or kept for old clients): a warning that says which data it was checked against, where Access Analyzer reports an error when its own list lacks the action too.",
+        fix: "Correct the action's name as suggested; for an action the data does not list, check the service authorization reference, or lint with a newer snapshot (`--catalog`).",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchives", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
     },
     /// A wildcard that matches no action.
@@ -271,15 +271,15 @@ rules! {
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:Zap*", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
     },
     /// A resource that matches none of the action's resource types.
-    ResourceMismatch = ("C004", "resource-mismatch", Error, "each action applies to a resource of the statement, and each resource to an action") {
-        why: "AWS authorizes each action against resources of the types it accepts; an action none of whose resource types are in the statement is granted nowhere, and a resource that no action applies to is dead weight.",
+    ResourceMismatch = ("C004", "resource-mismatch", Warning, "each action applies to a resource of the statement, and each resource to an action") {
+        why: "AWS authorizes each action against resources of the types it accepts; an action none of whose resource types are in the statement is granted nowhere, and a resource that no action applies to is dead weight. A warning: the policy is valid and grants no more than it says, and the finding rests on the catalog's resource types, which lag behind AWS (IAM Access Analyzer has no such check).",
         fix: "Add the ARN the action needs (`s3:ListBucket` needs the bucket, `s3:GetObject` its objects), or move the action to a statement with that resource.",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::bucket/*"}]}"#),
     },
     /// A specific ARN on an action that only accepts `"*"`.
-    ResourceNeedsStar = ("C005", "resource-needs-star", Error, "actions that accept no resource type need `\"Resource\": \"*\"`") {
-        why: r#"Some actions (`List...` actions, most often) accept no resource type: AWS authorizes them only against `"*"`, and a statement that names ARNs never grants them."#,
-        fix: r#"Move the action to a statement with `"Resource": "*"`."#,
+    ResourceNeedsStar = ("C005", "resource-needs-star", Warning, "actions that accept no resource type need `\"Resource\": \"*\"`") {
+        why: r#"Some actions (`List...` actions, most often) accept no resource type: AWS authorizes them only against `"*"`, and a statement that names ARNs never grants them. The finding rests on the catalog's silence (the data lists no resource type for the action), and the data is incomplete for many create actions, which AWS's own managed policies grant on specific ARNs on purpose (`ssm:CreateOpsItem` on `arn:*:ssm:*:*:opsitem/*`): so it is a warning that names the data's date, where IAM Access Analyzer says nothing."#,
+        fix: r#"Check the action in the service authorization reference; if it lists no resource type, move the action to a statement with `"Resource": "*"`."#,
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:ListArchives", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*"}]}"#),
     },
     /// A malformed ARN.
@@ -295,9 +295,9 @@ rules! {
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1", "Condition": {"StringEqual": {"aws:ResourceTag/team": "mail"}}}]}"#),
     },
     /// A condition key that exists nowhere.
-    UnknownConditionKey = ("C008", "unknown-condition-key", Error, "a condition key is global or defined by a service") {
-        why: "A condition on a key that no request carries is never true in an Allow (and always true in a Deny).",
-        fix: "Correct the key's name; global keys start with `aws:`, a service's with its prefix.",
+    UnknownConditionKey = ("C008", "unknown-condition-key", Warning, "a condition key is global or defined by a service") {
+        why: "A condition on a key that no request carries is never true in an Allow (and always true in a Deny). Within two edits of a known key it is a typo: an error that names the key, as IAM Access Analyzer's `INVALID_SERVICE_CONDITION_KEY` and `INVALID_GLOBAL_CONDITION_KEY` are. Further away, it rests only on the catalog's silence (keys are added to services before the data lists them): a warning that says which data it was checked against.",
+        fix: "Correct the key's name; global keys start with `aws:`, a service's with its prefix. For a key the data does not list, check the service authorization reference, or lint with a newer snapshot (`--catalog`).",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1", "Condition": {"StringEquals": {"ses:NoSuchKey": "x"}}}]}"#),
     },
     /// A condition key not supported by the statement's actions.
@@ -307,8 +307,8 @@ rules! {
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1", "Condition": {"StringEquals": {"kms:ViaService": "ses.us-east-1.amazonaws.com"}}}]}"#),
     },
     /// An operator or value of the wrong type for the key.
-    ConditionTypeMismatch = ("C010", "condition-type-mismatch", Error, "operators and values fit the key's type (Bool, Numeric, Date, IP, ARN)") {
-        why: "Each condition key has a type (String, Bool, Numeric, Date, IP address, ARN); an operator or a value of another type never matches.",
+    ConditionTypeMismatch = ("C010", "condition-type-mismatch", Warning, "operators and values fit the key's type (Bool, Numeric, Date, IP, ARN)") {
+        why: "Each condition key has a type (String, Bool, Numeric, Date, IP address, ARN); an operator or a value of another type never matches. A warning, as IAM Access Analyzer's `TYPE_MISMATCH` is; like Access Analyzer, `ArnLike` and `ArnEquals` on a String key are accepted (they compare it as text).",
         fix: "Use the operator family of the key's type (`Bool` for booleans, `DateGreaterThan` for dates, ...) and a value of that type.",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "yes"}}}]}"#),
     },
@@ -323,6 +323,12 @@ rules! {
         why: "`ForAllValues:` and `ForAnyValue:` compare sets of values; a key that carries one value (such as `aws:RequestTag/team`) needs the plain operator, and with `ForAllValues:` an absent key even matches.",
         fix: "Drop the `ForAllValues:`/`ForAnyValue:` prefix: a plain `StringEquals` with a list already matches any of its values.",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:CreateArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*", "Condition": {"ForAnyValue:StringEquals": {"aws:RequestTag/team": ["mail", "ops"]}}}]}"#),
+    },
+    /// A plain operator on a multi-valued key.
+    MissingSetQualifier = ("C013", "missing-set-qualifier", Error, "a multi-valued key (`ArrayOf...`) is compared with `ForAnyValue:` or `ForAllValues:`") {
+        why: "A multi-valued key carries a set of values (`aws:TagKeys`, `events:detail-type`); a plain operator does not say whether one value or every value must match, and IAM Access Analyzer rejects it as an error (`MISSING_QUALIFIER`).",
+        fix: "Write `ForAnyValue:StringEquals` (one of the request's values is listed) or `ForAllValues:StringEquals` (every value is listed, with a `Null` guard).",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:TagResource", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*", "Condition": {"StringEquals": {"aws:TagKeys": "team"}}}]}"#),
     },
     /// A service principal without confused-deputy conditions.
     MissingConfusedDeputyKeys = ("S001", "missing-confused-deputy-keys", Security, "a service principal that supports them is limited by `aws:SourceAccount`/`aws:SourceArn`") {
@@ -343,20 +349,20 @@ rules! {
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}"#),
     },
     /// Allow with `NotResource`.
-    AllowNotResource = ("S004", "allow-not-resource", Security, "an Allow does not use `NotResource`: it grants every other resource") {
-        why: "An Allow with `NotResource` grants on every resource but the listed ones, in every service and account the actions reach.",
+    AllowNotResource = ("S004", "allow-not-resource", Warning, "an Allow does not use `NotResource`: it grants every other resource") {
+        why: "An Allow with `NotResource` grants on every resource but the listed ones, in every service and account the actions reach. A warning: AWS's own policies use it on purpose to carve a resource out of a grant, and IAM Access Analyzer has no check for it but with `iam:PassRole` (`PASS_ROLE_WITH_NOT_RESOURCE`), which `S005` reports as a security finding.",
         fix: "List the resources to allow in `Resource`.",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "NotResource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#),
     },
     /// `iam:PassRole` on `"*"`.
-    PassRoleOnStar = ("S005", "pass-role-on-star", Security, "`iam:PassRole` names the roles it may pass, not `\"*\"`") {
-        why: r#"`iam:PassRole` on `"*"` lets the holder hand any role of the account, administrators' included, to a service: a path to privilege escalation."#,
-        fix: "Name the roles the holder may pass in `Resource` (and limit the service with `iam:PassedToService`).",
+    PassRoleOnStar = ("S005", "pass-role-on-star", Security, "`iam:PassRole` names the roles it may pass, not `\"*\"` or `NotResource`, unless `iam:PassedToService` limits it") {
+        why: r#"`iam:PassRole` on `"*"` lets the holder hand any role of the account, administrators' included, to a service: a path to privilege escalation. As with IAM Access Analyzer's `PASS_ROLE_WITH_STAR_IN_RESOURCE` (and `..._IN_ACTION_AND_RESOURCE` for `iam:*` or `*`), a condition on `iam:PassedToService` (or `iam:AssociatedResourceArn`) that the request must meet (not `...IfExists`) limits the grant enough: no finding then. `NotResource` with `iam:PassRole` is the same grant (`PASS_ROLE_WITH_NOT_RESOURCE`)."#,
+        fix: "Name the roles the holder may pass in `Resource`, or limit the services they may be passed to with `iam:PassedToService` (`StringEquals`, not `StringEqualsIfExists`).",
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}"#),
     },
     /// `ForAllValues` without a guard.
-    UnguardedForAllValues = ("S006", "unguarded-for-all-values", Security, "`ForAllValues` in an Allow is guarded by `Null: false` on the key (an empty set matches)") {
-        why: "`ForAllValues:` is true when the request carries no value at all for the key: without a guard, a request without tags passes a condition meant to restrict tags.",
+    UnguardedForAllValues = ("S006", "unguarded-for-all-values", Warning, "`ForAllValues` in an Allow is guarded by `Null: false` on the key (an empty set matches)") {
+        why: "`ForAllValues:` is true when the request carries no value at all for the key: without a guard, a request without tags passes a condition meant to restrict tags. A warning, not a security finding: IAM Access Analyzer has no security check for it, and the statement grants what its actions and resources say, only without the limit the condition seems to add.",
         fix: r#"Add `"Null": {"<key>": "false"}` beside the condition, so that the key must be present."#,
         example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:CreateArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}}]}"#),
     },
@@ -383,6 +389,12 @@ rules! {
         why: "`aws:SourceAccount` alone lets any resource of your account use the grant; `aws:SourceArn` alone is safe only when the ARN names the account. AWS recommends both.",
         fix: "Add the missing key: `aws:SourceArn` with your Mail Manager resources, or `aws:SourceAccount` with your account.",
         example: (Key, r#"{"Version": "2012-10-17", "Statement": [{"Sid": "AllowSes", "Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}}]}"#),
+    },
+    /// `StringLike`/`StringNotLike` on an ARN-typed key.
+    StringLikeOnArnKey = ("S011", "string-like-on-arn-key", Security, "ARN-typed keys (`aws:PrincipalArn`, `aws:SourceArn`, ...) are compared with `ArnLike`/`ArnNotLike`, not `StringLike`/`StringNotLike`") {
+        why: "`StringLike` compares an ARN as text: its `*` also matches across the ARN's `:` fields, so a pattern meant for one account or service can match another's ARN. IAM Access Analyzer reports it as a security warning (`STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS`).",
+        fix: "Use `ArnLike` (or `ArnNotLike`), which matches each field of the ARN on its own.",
+        example: (Identity, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1", "Condition": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/mail-*"}}}]}"#),
     },
     /// Two identical statements.
     DuplicateStatement = ("U001", "duplicate-statement", Suggestion, "no statement repeats another") {

@@ -84,7 +84,8 @@ pub const NO_SOURCE_KEYS: &[NoSourceKeys] = &[
     },
 ];
 
-const SOURCE_KEYS: &[&str] = &[
+/// The confused-deputy keys.
+pub(crate) const SOURCE_KEYS: &[&str] = &[
     "aws:SourceAccount",
     "aws:SourceArn",
     "aws:SourceOrgID",
@@ -259,11 +260,7 @@ fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &m
         .flat_map(|a| &a.items)
         .map(|(_, a)| *a)
         .collect();
-    let data_says = res.actions().any(|(_, a)| {
-        a.condition_keys()
-            .iter()
-            .any(|k| SOURCE_KEYS.iter().any(|sk| k.eq_ignore_ascii_case(sk)))
-    });
+    let data_says = res.items.iter().any(|i| i.expansion.names_source_keys);
     let absent = matches!(account, Limit::Absent) && matches!(arn, Limit::Absent);
     for (sp, service) in principal_values(p, v, "Service") {
         let exempt = NO_SOURCE_KEYS.iter().find(|e| {
@@ -352,7 +349,7 @@ fn star_principal(s: &Stmt<'_>, p: &str, v: &Value, out: &mut Vec<Finding>) {
 }
 
 fn pass_role(s: &Stmt<'_>, out: &mut Vec<Finding>) {
-    let (Some(actions), Some(resources)) = (&s.action, &s.resource) else {
+    let Some(actions) = &s.action else {
         return;
     };
     let passes = actions
@@ -360,6 +357,22 @@ fn pass_role(s: &Stmt<'_>, out: &mut Vec<Finding>) {
         .iter()
         .find(|(_, a)| wildcard_matches_ignore_case(a, "iam:PassRole"));
     let Some((_, action)) = passes else {
+        return;
+    };
+    // `iam:PassedToService` limits what the roles can be passed to, which is what Access
+    // Analyzer asks for, and `iam:AssociatedResourceArn` what they can be attached to: no
+    // finding then (but not with `IfExists`, which lets a request without the key through).
+    if effective(s, "iam:PassedToService") || effective(s, "iam:AssociatedResourceArn") {
+        return;
+    }
+    if let Some(nr) = &s.not_resource {
+        out.push(Finding::new(
+            Rule::PassRoleOnStar,
+            nr.ptr.clone(),
+            format!("`{action}` with `NotResource` lets the holder pass every role but the ones listed, and gain its permissions: name the roles in `Resource` and add `iam:PassedToService`"),
+        ));
+    }
+    let Some(resources) = &s.resource else {
         return;
     };
     for (rp, r) in &resources.items {

@@ -78,9 +78,9 @@ fn basic_archiving_scopes_list_actions_to_an_archive() {
         errors,
         [
             "`ForAnyValue:StringEquals` is a set operator, but `aws:RequestTag/key-name` is single-valued (String): drop `ForAnyValue:` and use `StringEquals`",
-            "`ses:ListArchives` accepts no resource ARN, only `\"*\"`: move it to a statement with `\"Resource\": \"*\"`",
-            "`ses:ListArchiveSearches` accepts no resource ARN, only `\"*\"`: move it to a statement with `\"Resource\": \"*\"`",
-            "`ses:ListArchiveExports` accepts no resource ARN, only `\"*\"`: move it to a statement with `\"Resource\": \"*\"`",
+            "`ses:ListArchives` may accept only `\"*\"`: the service authorization data of 2026-09-26 lists no resource type for it; if AWS documents none, move it to a statement with `\"Resource\": \"*\"`",
+            "`ses:ListArchiveSearches` may accept only `\"*\"`: the service authorization data of 2026-09-26 lists no resource type for it; if AWS documents none, move it to a statement with `\"Resource\": \"*\"`",
+            "`ses:ListArchiveExports` may accept only `\"*\"`: the service authorization data of 2026-09-26 lists no resource type for it; if AWS documents none, move it to a statement with `\"Resource\": \"*\"`",
         ]
     );
 }

@@ -7,5 +7,7 @@ pub mod describe;
 pub mod lint;
 pub mod list;
 pub mod man;
+pub mod merge;
 pub mod render;
 pub mod schema;
+pub mod simulate;

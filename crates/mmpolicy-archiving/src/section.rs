@@ -6,11 +6,12 @@ use crate::{
     ArchivingParams, CreateTags, ExportBucketPolicy, ExportIdentity, ExportParams, Identity,
     KeyPolicy, KeyPolicyParams, KmsIdentity, KmsIdentityParams,
 };
-use mmpolicy_core::InvalidValue;
 use mmpolicy_core::section::{BundleCommon, PlannedPolicy, Section};
+use mmpolicy_core::target::{RoleRef, Target};
 use mmpolicy_core::types::{
     ArchiveId, BucketName, KeyPrefixScope, KmsKeyArn, PrincipalArn, PrincipalKind, Scope,
 };
+use mmpolicy_core::{InvalidValue, Provider};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -50,11 +51,34 @@ pub struct ExportSectionConfig {
     /// The folder of the bucket that exports are written to, or `*` for the whole bucket (an
     /// explicit wildcard).
     pub key_prefix: KeyPrefixScope,
+    /// Whether the deployment owns the bucket's whole policy. By default it does not: the
+    /// bucket policy's statements are merged into the policy the bucket has, never put in its
+    /// place.
+    #[serde(default)]
+    pub bucket_owned_by_deployment: bool,
 }
 
 /// The archiving part of a deployment bundle.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ArchivingSection;
+
+/// Where an identity policy of the archive's principal goes: an inline policy named
+/// `mmpolicy.<provider id>` of the role, or of the user.
+fn identity_target(p: &PrincipalArn, provider: &str) -> Target {
+    let policy_name = format!("mmpolicy.{provider}");
+    match p.kind() {
+        PrincipalKind::Role => Target::RolePolicy {
+            role: RoleRef::Existing {
+                role_name: p.name().to_owned(),
+            },
+            policy_name,
+        },
+        PrincipalKind::User => Target::UserPolicy {
+            user_name: p.name().to_owned(),
+            policy_name,
+        },
+    }
+}
 
 /// How a bundle names a principal: `IAM role \`name\` (arn)`.
 fn describe_principal(p: &PrincipalArn) -> String {
@@ -98,6 +122,7 @@ impl Section for ArchivingSection {
                 create_tags: c.create_tags.clone(),
             },
             user.clone(),
+            identity_target(&c.principal_arn, Identity::ID),
         )?];
         if let Some(export) = &c.export {
             let params = ExportParams {
@@ -108,10 +133,20 @@ impl Section for ArchivingSection {
             out.push(PlannedPolicy::render::<ExportIdentity>(
                 &params,
                 user.clone(),
+                identity_target(&c.principal_arn, ExportIdentity::ID),
             )?);
+            let bucket_place = if export.bucket_owned_by_deployment {
+                "as its bucket policy"
+            } else {
+                "merge these statements into its bucket policy"
+            };
             out.push(PlannedPolicy::render::<ExportBucketPolicy>(
                 &params,
-                format!("S3 bucket `{}`, as its bucket policy", export.bucket),
+                format!("S3 bucket `{}`: {bucket_place}", export.bucket),
+                Target::BucketPolicy {
+                    bucket: export.bucket.to_string(),
+                    owned: export.bucket_owned_by_deployment,
+                },
             )?);
         }
         if let Some(key) = &c.kms_key_arn {
@@ -130,6 +165,7 @@ impl Section for ArchivingSection {
                     kms_key_arn: key.clone(),
                 },
                 user,
+                identity_target(&c.principal_arn, KmsIdentity::ID),
             )?);
             out.push(PlannedPolicy::render::<KeyPolicy>(
                 &KeyPolicyParams {
@@ -140,6 +176,9 @@ impl Section for ArchivingSection {
                     "KMS key `{}`: merge these statements into its key policy",
                     key.as_str()
                 ),
+                Target::KeyPolicy {
+                    key_arn: Some(key.as_str().to_owned()),
+                },
             )?);
         }
         Ok(out)

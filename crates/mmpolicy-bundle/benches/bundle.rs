@@ -35,6 +35,7 @@ fn actions(n: usize) -> Vec<PlannedPolicy> {
                 providers: vec![provider.id()],
                 kind: PolicyKind::Identity,
                 attach_to: "the role".to_owned(),
+                target: role(),
                 policy: provider.render_value(&params).unwrap(),
             }
         })
@@ -50,7 +51,7 @@ fn merge(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("rule-actions", n), &parts, |b, parts| {
             b.iter_batched(
                 || parts.clone(),
-                |parts| mmpolicy_bundle::merge("role.json", "the role", parts),
+                |parts| mmpolicy_bundle::merge("role.json", "the role", role(), parts),
                 BatchSize::LargeInput,
             );
         });
@@ -60,3 +61,13 @@ fn merge(c: &mut Criterion) {
 
 criterion_group!(benches, merge);
 criterion_main!(benches);
+
+/// The role the merged policies go to.
+fn role() -> mmpolicy_core::Target {
+    mmpolicy_core::Target::RolePolicy {
+        role: mmpolicy_core::RoleRef::Existing {
+            role_name: "R".to_owned(),
+        },
+        policy_name: "p".to_owned(),
+    }
+}

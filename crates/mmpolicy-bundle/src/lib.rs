@@ -17,7 +17,7 @@
 pub mod merge;
 pub mod position;
 
-pub use merge::{merge, size_of};
+pub use merge::merge;
 pub use mmpolicy_core::PolicySize;
 pub use mmpolicy_core::section::{BundleCommon, PlannedPolicy};
 pub use position::Format;
@@ -205,7 +205,8 @@ fn merge_files(planned: Vec<PlannedPolicy>) -> Vec<PlannedPolicy> {
             }
             let first = group.first()?;
             let (file, attach_to) = (first.file.clone(), first.attach_to.clone());
-            Some(merge(file, attach_to, group))
+            let target = first.target.clone();
+            Some(merge(file, attach_to, target, group))
         })
         .collect()
 }
@@ -317,7 +318,7 @@ fn check_size(
     section: &str,
     p: &PlannedPolicy,
 ) -> Result<(), InvalidParams> {
-    let size = size_of(p);
+    let size = p.size();
     if !size.is_over() {
         return Ok(());
     }
@@ -512,6 +513,16 @@ impl<'de> DeserializeSeed<'de> for Refuse {
 
 #[cfg(test)]
 mod tests {
+    /// A target for the policies the tests plan.
+    fn role_target() -> mmpolicy_core::Target {
+        mmpolicy_core::Target::RolePolicy {
+            role: mmpolicy_core::RoleRef::Existing {
+                role_name: "R".to_owned(),
+            },
+            policy_name: "p".to_owned(),
+        }
+    }
+
     use super::*;
     use mmpolicy_core::section::{Section, optional_table};
     use mmpolicy_core::types::{BucketName, KeyPrefix};
@@ -572,6 +583,7 @@ mod tests {
                 providers: vec!["store.policy"],
                 kind: PolicyKind::Identity,
                 attach_to: format!("the role writing to `{}`", config.bucket),
+                target: role_target(),
                 policy: PolicyDocument::new(vec![st]),
             }])
         }
@@ -605,7 +617,9 @@ mod tests {
             serde_json::json!({
                 "account_id": "111122223333", "region": "eu-west-1", "partition": "aws",
                 "policies": [{"file": "store.policy.json", "providers": ["store.policy"],
-                              "kind": "identity", "attach_to": "the role writing to `mail-in`"}]
+                              "kind": "identity", "attach_to": "the role writing to `mail-in`",
+                              "target": {"service": "iam", "resource_type": "role", "name": "R",
+                                         "attach": "inline-role-policy", "policy_name": "p"}}]
             })
         );
         let files = t.files();
@@ -811,6 +825,7 @@ mod tests {
             providers: vec!["a.x"],
             kind: PolicyKind::Identity,
             attach_to: String::new(),
+            target: role_target(),
             policy: PolicyDocument::new(sts),
         };
         let s1 = Statement::allow()
@@ -832,7 +847,12 @@ mod tests {
             .resources(["b"]);
         let mut second = doc(vec![s1.clone(), s2, s3.clone()]);
         second.providers = vec!["a.y"];
-        let merged = merge("m.json", "role", vec![doc(vec![s1, s3]), second]);
+        let merged = merge(
+            "m.json",
+            "role",
+            role_target(),
+            vec![doc(vec![s1, s3]), second],
+        );
         let sids: Vec<&str> = merged
             .policy
             .statements()
@@ -851,6 +871,7 @@ mod tests {
             providers: vec!["a.x"],
             kind: PolicyKind::Identity,
             attach_to: String::new(),
+            target: role_target(),
             policy: PolicyDocument::new(sts),
         };
         let put = |r: &'static str| {
@@ -872,6 +893,7 @@ mod tests {
         let merged = merge(
             "m.json",
             "role",
+            role_target(),
             vec![
                 doc(vec![put("a")]),
                 doc(vec![put("b"), for_sns]),
@@ -897,6 +919,7 @@ mod tests {
             providers: vec!["a.x"],
             kind,
             attach_to: String::new(),
+            target: role_target(),
             policy: PolicyDocument::new(vec![
                 Statement::allow()
                     .actions(&["s3:PutObject"])
@@ -904,15 +927,15 @@ mod tests {
             ]),
         };
         // Each resource is 29 characters with its quotes and comma.
-        let small = size_of(&wide(PolicyKind::Identity, 200));
+        let small = wide(PolicyKind::Identity, 200).size();
         assert!(!small.is_over(), "{small:?}");
         assert_eq!(small.limit, 6_144);
         let big = wide(PolicyKind::Identity, 220);
-        assert!(size_of(&big).is_over(), "{:?}", size_of(&big));
+        assert!(big.size().is_over(), "{:?}", big.size());
         // A trust policy is held to 2,048, a bucket policy to 20,480 bytes as written.
-        assert!(size_of(&wide(PolicyKind::Trust, 80)).is_over());
-        assert!(!size_of(&wide(PolicyKind::Bucket, 220)).is_over());
-        assert_eq!(size_of(&wide(PolicyKind::Key, 1)).limit, 32_768);
+        assert!(wide(PolicyKind::Trust, 80).size().is_over());
+        assert!(!wide(PolicyKind::Bucket, 220).size().is_over());
+        assert_eq!(wide(PolicyKind::Key, 1).size().limit, 32_768);
 
         let e = check_size(TOML_OK, Format::Toml, "store", &big).unwrap_err();
         assert_eq!(e.line, Some(4));

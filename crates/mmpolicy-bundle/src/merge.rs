@@ -2,12 +2,12 @@
 //! allows each kind of document.
 
 use mmpolicy_core::section::PlannedPolicy;
-use mmpolicy_core::{
-    Condition, OneOrMany, PolicyDocument, PolicyKind, PolicySize, Statement, Text,
-};
+use mmpolicy_core::target::Target;
+use mmpolicy_core::{Condition, OneOrMany, PolicyDocument, PolicyKind, Statement, Text};
 use std::collections::{HashMap, HashSet};
 
-/// Merges policies attached to one principal into one document, under `file` and `attach_to`.
+/// Merges policies attached to one principal into one document, under `file`, `attach_to` and
+/// `target`.
 /// Statements that differ only in their resources (same `Effect`, `Principal`, set of actions
 /// and `Condition`) become one statement listing every resource once, under the first one's
 /// `Sid`; the others keep their order, exact duplicates are removed, and a repeated `Sid` is
@@ -20,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 pub fn merge(
     file: impl Into<String>,
     attach_to: impl Into<String>,
+    target: Target,
     parts: Vec<PlannedPolicy>,
 ) -> PlannedPolicy {
     let mut providers: Vec<&'static str> = Vec::new();
@@ -92,6 +93,7 @@ pub fn merge(
         providers,
         kind,
         attach_to: attach_to.into(),
+        target,
         policy: PolicyDocument::new(statements),
     }
 }
@@ -146,10 +148,4 @@ fn condition_key(condition: Option<&Condition>) -> String {
         .collect();
     operators.sort_unstable();
     operators.join("\u{2}")
-}
-
-/// The size of a planned policy as written, measured the way AWS measures its kind, with
-/// AWS's limit ([`PolicyKind::measure`]).
-pub fn size_of(policy: &PlannedPolicy) -> PolicySize {
-    policy.kind.measure(&policy.policy.to_pretty_json())
 }

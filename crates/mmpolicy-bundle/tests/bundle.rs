@@ -10,6 +10,7 @@
 use mmpolicy::sections;
 use mmpolicy::{InvalidParams, PolicyKind};
 use mmpolicy_bundle::{Bundle, Format as BundleFormat, deployment_schema, plan_bundle};
+use mmpolicy_core::target::{RoleRef, Target};
 use serde_json::{Value, json};
 
 const EXAMPLE: &str = include_str!("../../../examples/deployment.toml");
@@ -129,7 +130,11 @@ fn the_example_deployment_plans_every_policy() {
             "file": "archiving.key-policy.json",
             "providers": ["archiving.key-policy"],
             "kind": "key",
-            "attach_to": "KMS key `arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`: merge these statements into its key policy"
+            "attach_to": "KMS key `arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`: merge these statements into its key policy",
+            "target": {
+                "service": "kms", "resource_type": "key", "attach": "key-policy",
+                "arn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            }
         })
     );
     let written = b.files();
@@ -383,4 +388,144 @@ fn several_actions_of_a_kind_share_the_role_policy() {
     )
     .unwrap_err();
     assert!(e.message.contains("an empty list"), "{}", e.message);
+}
+
+fn target_of(b: &Bundle, file: &str) -> Target {
+    b.policies
+        .iter()
+        .find(|p| p.file == file)
+        .map(|p| p.target.clone())
+        .unwrap()
+}
+
+#[test]
+fn each_section_gives_its_policies_a_structured_target() {
+    let b = plan_toml(EXAMPLE).unwrap();
+    let rule_set_role = RoleRef::Created {
+        logical_name: "RuleSetRole".into(),
+        role_name: "MailManagerRuleSetRole".into(),
+    };
+    assert_eq!(
+        target_of(&b, "rule-actions.trust-policy.json"),
+        Target::TrustPolicy {
+            role: rule_set_role.clone()
+        }
+    );
+    assert_eq!(
+        target_of(&b, "rule-actions.role-policy.json"),
+        Target::RolePolicy {
+            role: rule_set_role,
+            policy_name: "mmpolicy.rule-actions.role-policy".into()
+        }
+    );
+    assert_eq!(
+        target_of(&b, "archiving.kms-identity.json"),
+        Target::RolePolicy {
+            role: RoleRef::Existing {
+                role_name: "MailArchiveOperators".into()
+            },
+            policy_name: "mmpolicy.archiving.kms-identity".into()
+        }
+    );
+    assert_eq!(
+        target_of(&b, "archiving.export-bucket-policy.json"),
+        Target::BucketPolicy {
+            bucket: "example-mail-archive-exports".into(),
+            owned: false
+        }
+    );
+    assert_eq!(
+        target_of(&b, "ingress.secret-policy.json"),
+        Target::SecretPolicy { secret_arn: None }
+    );
+    assert_eq!(
+        target_of(&b, "smtp-relay.key-policy.json"),
+        Target::KeyPolicy { key_arn: None }
+    );
+}
+
+#[test]
+fn targets_follow_the_values_given() {
+    let text = format!(
+        "{HEAD}
+[archiving]
+archive_id = \"*\"
+principal_arn = \"arn:aws:iam::111122223333:user/ops/archivist\"
+[archiving.export]
+bucket = \"exports-bucket\"
+key_prefix = \"*\"
+bucket_owned_by_deployment = true
+[rule-actions]
+rule_set_id = \"*\"
+[rule-actions.write-to-s3]
+bucket = \"inbound\"
+key_prefix = \"*\"
+[ingress]
+ingress_point_id = \"*\"
+secret_arn = \"arn:aws:secretsmanager:us-east-1:111122223333:secret:smtp-AbCdEf\"
+kms_key_arn = \"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"
+"
+    );
+    let b = plan_toml(&text).unwrap();
+    assert_eq!(
+        target_of(&b, "archiving.identity.json"),
+        Target::UserPolicy {
+            user_name: "archivist".into(),
+            policy_name: "mmpolicy.archiving.identity".into()
+        }
+    );
+    assert_eq!(
+        target_of(&b, "archiving.export-bucket-policy.json"),
+        Target::BucketPolicy {
+            bucket: "exports-bucket".into(),
+            owned: true
+        }
+    );
+    assert_eq!(
+        target_of(&b, "rule-actions.trust-policy.json"),
+        Target::TrustPolicy {
+            role: RoleRef::Created {
+                logical_name: "RuleSetRole".into(),
+                role_name: "MailManagerRuleSetRole".into()
+            }
+        }
+    );
+    assert_eq!(
+        target_of(&b, "ingress.secret-policy.json"),
+        Target::SecretPolicy {
+            secret_arn: Some(
+                "arn:aws:secretsmanager:us-east-1:111122223333:secret:smtp-AbCdEf".into()
+            )
+        }
+    );
+    assert_eq!(
+        target_of(&b, "ingress.key-policy.json"),
+        Target::KeyPolicy {
+            key_arn: Some(
+                "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                    .into()
+            )
+        }
+    );
+}
+
+#[test]
+fn a_secret_or_key_of_another_account_or_region_is_refused() {
+    let other_account = format!(
+        "{HEAD}[smtp-relay]\nrelay_id = \"*\"\nsecret_arn = \"arn:aws:secretsmanager:us-east-1:444455556666:secret:relay-AbCdEf\"\n"
+    );
+    let e = plan_toml(&other_account).unwrap_err();
+    assert_eq!(e.path, "smtp-relay.secret_arn");
+    assert!(
+        e.message.contains("account `444455556666`"),
+        "{}",
+        e.message
+    );
+    assert_eq!(e.line, Some(5));
+    let other_region = format!(
+        "{HEAD}[ingress]\ningress_point_id = \"*\"\nkms_key_arn = \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"
+    );
+    let e = plan_toml(&other_region).unwrap_err();
+    assert_eq!(e.path, "ingress.kms_key_arn");
+    assert!(e.message.contains("region `eu-west-1`"), "{}", e.message);
 }

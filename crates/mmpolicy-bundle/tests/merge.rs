@@ -120,7 +120,18 @@ fn part(statements: Vec<Statement>, provider: &'static str) -> PlannedPolicy {
         providers: vec![provider],
         kind: PolicyKind::Identity,
         attach_to: "role".to_owned(),
+        target: role(),
         policy: PolicyDocument::new(statements),
+    }
+}
+
+/// The role the merged policies go to.
+fn role() -> mmpolicy_core::Target {
+    mmpolicy_core::Target::RolePolicy {
+        role: mmpolicy_core::RoleRef::Existing {
+            role_name: "R".to_owned(),
+        },
+        policy_name: "p".to_owned(),
     }
 }
 
@@ -140,7 +151,7 @@ fn the_linear_merge_gives_what_the_pairwise_merge_gave() {
                         part(vec![pool[c].clone(), pool[a].clone()], "a.y"),
                     ]
                 };
-                let merged = mmpolicy_bundle::merge("m.json", "role", parts());
+                let merged = mmpolicy_bundle::merge("m.json", "role", role(), parts());
                 assert_eq!(
                     merged.policy.statements(),
                     pairwise(parts()).as_slice(),
@@ -152,6 +163,6 @@ fn the_linear_merge_gives_what_the_pairwise_merge_gave() {
         }
     }
     assert_eq!(checked, n * n * n);
-    let all = mmpolicy_bundle::merge("m.json", "role", vec![part(pool.clone(), "a.x")]);
+    let all = mmpolicy_bundle::merge("m.json", "role", role(), vec![part(pool.clone(), "a.x")]);
     assert_eq!(all.policy.statements(), pairwise(vec![part(pool, "a.x")]));
 }

@@ -528,3 +528,99 @@ fn help_lists_every_registered_section_with_its_description() {
     assert!(help.contains("`mmpolicy describe deployment`"));
     assert!(help.lines().all(|l| l.chars().count() <= 100), "{help}");
 }
+
+/// Writes the example with `--format format` into a new folder and returns it.
+fn bundle_as(format: &str, tmp: &Path) -> PathBuf {
+    let out = tmp.join(format);
+    mmpolicy()
+        .arg("bundle")
+        .arg(example())
+        .args(["--format", format, "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr("");
+    out
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn format_json_is_the_default_and_writes_only_policies_and_the_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = bundle_as("json", tmp.path());
+    assert_eq!(names(&out).len(), 13, "{:?}", names(&out));
+    assert!(
+        !names(&out)
+            .iter()
+            .any(|n| !n.ends_with(".json") && n != ".mmpolicy-bundle")
+    );
+}
+
+#[test]
+fn format_cloudformation_writes_a_template_with_the_rule_set_role() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = bundle_as("cloudformation", tmp.path());
+    let names = names(&out);
+    assert!(names.contains(&"template.yaml".to_owned()), "{names:?}");
+    assert!(names.contains(&"merge-policies.sh".to_owned()), "{names:?}");
+    assert!(names.contains(&"bundle.json".to_owned()), "{names:?}");
+    let template = read(&out.join("template.yaml"));
+    assert!(
+        template.contains("RuleSetRole:\n    Type: AWS::IAM::Role"),
+        "{template}"
+    );
+    assert!(template.contains("MailManagerRuleSetRole"), "{template}");
+}
+
+#[test]
+fn format_terraform_writes_its_three_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = bundle_as("terraform", tmp.path());
+    let names = names(&out);
+    for file in ["main.tf", "variables.tf", "outputs.tf", "merge-policies.sh"] {
+        assert!(names.contains(&file.to_owned()), "{file}: {names:?}");
+    }
+    assert!(read(&out.join("main.tf")).contains("resource \"aws_iam_role\" \"rule_set_role\""));
+}
+
+#[test]
+fn format_aws_cli_writes_an_executable_strict_script() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = bundle_as("aws-cli", tmp.path());
+    let script = read(&out.join("apply.sh"));
+    assert!(script.starts_with("#!/usr/bin/env bash\n"), "{script}");
+    assert!(script.contains("\nset -euo pipefail\n"), "{script}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(out.join("apply.sh"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o100, 0o100, "apply.sh is not executable: {mode:o}");
+        let policy = std::fs::metadata(out.join("bundle.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(policy & 0o111, 0, "bundle.json is executable: {policy:o}");
+    }
+}
+
+#[test]
+fn a_bundle_of_another_format_is_replaced_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = bundle_as("terraform", tmp.path());
+    mmpolicy()
+        .arg("bundle")
+        .arg(example())
+        .args(["--format", "aws-cli", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let names = names(&out);
+    assert!(names.contains(&"apply.sh".to_owned()), "{names:?}");
+    assert!(!names.contains(&"main.tf".to_owned()), "{names:?}");
+}

@@ -613,11 +613,11 @@ fn bundle_of_toml_on_stdin_says_how_to_read_it() {
         .code(2)
         .stdout("")
         .stderr(
-            "error: standard input is not JSON: `bundle -` reads JSON; for TOML, add `--format toml` or give the file's path\n",
+            "error: standard input is not JSON: `bundle -` reads JSON; for TOML, add `--input-format toml` or give the file's path\n",
         );
     assert!(!out.exists());
     mmpolicy()
-        .args(["bundle", "-", "--format", "toml", "--out"])
+        .args(["bundle", "-", "--input-format", "toml", "--out"])
         .arg(&out)
         .write_stdin(DEPLOYMENT)
         .assert()

@@ -16,6 +16,7 @@ pub mod model;
 pub mod provider;
 pub mod registry;
 pub mod section;
+pub mod target;
 mod text;
 pub mod types;
 
@@ -28,6 +29,7 @@ pub use model::{
 pub use provider::{PolicyKind, PolicyProvider, PolicySize, Provider};
 pub use registry::{DuplicateId, ProviderEntry, Registry, registry};
 pub use section::{DeploymentSection, PlannedPolicy, Section, sections};
+pub use target::{Attach, RoleRef, Target};
 
 /// Re-exports used by [`register_provider!`]; not a stable API.
 #[doc(hidden)]

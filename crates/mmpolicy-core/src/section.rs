@@ -14,7 +14,8 @@
 
 use crate::error::InvalidValue;
 use crate::model::PolicyDocument;
-use crate::provider::{PolicyKind, Provider};
+use crate::provider::{PolicyKind, PolicySize, Provider};
+use crate::target::Target;
 use crate::types::{AccountId, Partition, Region};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
@@ -34,6 +35,41 @@ pub struct BundleCommon {
     pub partition: Partition,
 }
 
+impl BundleCommon {
+    /// Refuses the resource ARN `value` of `field` (with its `account` and `region`) unless it
+    /// is in the deployment's account and region: a deployment attaches policies to its own
+    /// resources only.
+    pub fn check_own(
+        &self,
+        field: &'static str,
+        value: &str,
+        account: AccountId,
+        region: Region,
+    ) -> Result<(), InvalidValue> {
+        if account != self.account_id {
+            return Err(InvalidValue::new(
+                field,
+                value,
+                format!(
+                    "the resource is in account `{account}` but the deployment in `{}`: give a resource of the deployment's account",
+                    self.account_id
+                ),
+            ));
+        }
+        if region != self.region {
+            return Err(InvalidValue::new(
+                field,
+                value,
+                format!(
+                    "the resource is in region `{region}` but the deployment in `{}`: give a resource of the deployment's region",
+                    self.region
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// One policy a section plans: its file, the providers that made it, where it goes, and the
 /// document.
 ///
@@ -49,24 +85,35 @@ pub struct PlannedPolicy {
     pub providers: Vec<&'static str>,
     /// Where the document is attached.
     pub kind: PolicyKind,
-    /// The resource to attach it to, named from the user's values where possible.
+    /// The resource to attach it to, in words, named from the user's values where possible.
     pub attach_to: String,
+    /// The resource to attach it to and how, structured: what the deployment formats read.
+    pub target: Target,
     /// The document.
     #[serde(skip)]
     pub policy: PolicyDocument,
 }
 
 impl PlannedPolicy {
-    /// Renders provider `P` with `params`, for the file `<P::ID>.json`.
+    /// The size of the document as written, measured the way AWS measures its kind, with
+    /// AWS's limit and the unit of both.
+    pub fn size(&self) -> PolicySize {
+        self.kind.measure(&self.policy.to_pretty_json())
+    }
+
+    /// Renders provider `P` with `params`, for the file `<P::ID>.json`, attached to `target`
+    /// (`attach_to` says where in words).
     pub fn render<P: Provider>(
         params: &P::Params,
         attach_to: impl Into<String>,
+        target: Target,
     ) -> Result<Self, InvalidValue> {
         Ok(PlannedPolicy {
             file: format!("{}.json", P::ID),
             providers: vec![P::ID],
             kind: P::KIND,
             attach_to: attach_to.into(),
+            target,
             policy: P::render(params)?,
         })
     }

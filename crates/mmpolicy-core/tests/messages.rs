@@ -21,6 +21,7 @@ const TYPE_NAMES: &[&str] = &[
     "KeyPrefixScope",
     "KmsKeyArn",
     "PrincipalArn",
+    "SecretArn",
     "SesIdentity",
     "IngressPointId",
     "RuleSetId",
@@ -109,6 +110,16 @@ fn cases() -> Vec<(&'static str, Vec<InvalidValue>)> {
         (
             "PrincipalArn",
             refusals(PrincipalArn::new, &["arn:aws:iam::111122223333:group/g"]),
+        ),
+        (
+            "SecretArn",
+            refusals(
+                SecretArn::new,
+                &[
+                    "arn:aws:secretsmanager:us-east-1:111122223333:key/a",
+                    "arn:aws:kms:us-east-1:111122223333:secret:a",
+                ],
+            ),
         ),
         ("SesIdentity", refusals(SesIdentity::new, &["example"])),
         ("IngressPointId", refusals(IngressPointId::new, &["inp-1"])),

@@ -8,8 +8,8 @@
 //!
 //! writes `target/formats-sample/{cloudformation,terraform,aws-cli}/`, and
 //! `target/formats-sample/placements.json`: each policy's file, kind and structured target,
-//! as the bundle's index will hold them. The bundle folder is read through the temporary
-//! adapter [`mmpolicy_formats::bundle_index`].
+//! as the bundle's index holds them. The bundle folder is read with
+//! [`mmpolicy_formats::bundle_dir`].
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let [bundle, out] = args.as_slice() else {
         return Err("usage: write_samples BUNDLE_DIR OUT_DIR".into());
     };
-    let deployment = mmpolicy_formats::bundle_index::read(Path::new(bundle))?;
+    let deployment = mmpolicy_formats::bundle_dir::read(Path::new(bundle))?;
     let placements: Vec<serde_json::Value> = deployment
         .placements()
         .iter()

@@ -17,14 +17,13 @@
 //! their files, since neither can merge into a policy they do not manage.
 
 pub mod aws_cli;
-pub mod bundle_index;
+pub mod bundle_dir;
 pub mod cloudformation;
 mod inputs;
-mod target;
 pub mod terraform;
 mod yaml;
 
-pub use target::{Attach, RoleRef, Target};
+pub use mmpolicy_core::target::{Attach, RoleRef, Target};
 
 use mmpolicy_core::PolicyKind;
 use serde_json::Value;

@@ -7,7 +7,7 @@
 )]
 
 use mmpolicy_formats::{
-    Deployment, FormatError, OutputFile, Placement, RoleRef, Target, aws_cli, bundle_index,
+    Deployment, FormatError, OutputFile, Placement, RoleRef, Target, aws_cli, bundle_dir,
     cloudformation, terraform,
 };
 use serde_json::json;
@@ -23,7 +23,7 @@ const FORMS: [(&str, Write); 3] = [
 
 fn example() -> Deployment {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/example-bundle");
-    bundle_index::read(&dir).unwrap()
+    bundle_dir::read(&dir).unwrap()
 }
 
 fn files(write: Write, d: &Deployment) -> Vec<OutputFile> {
@@ -82,13 +82,15 @@ fn policy_files_beside_each_form_are_the_ones_it_merges_or_applies() {
             .filter(|p| p.ends_with(".json"))
             .collect()
     };
-    let keys = [
+    // The export bucket is not owned by the deployment (the default): merged, like the keys.
+    let merged = [
+        "archiving.export-bucket-policy.json",
         "archiving.key-policy.json",
         "ingress.key-policy.json",
         "smtp-relay.key-policy.json",
     ];
-    assert_eq!(names(cloudformation::write), keys);
-    assert_eq!(names(terraform::write), keys);
+    assert_eq!(names(cloudformation::write), merged);
+    assert_eq!(names(terraform::write), merged);
     assert_eq!(names(aws_cli::write).len(), d.placements().len());
 }
 

@@ -8,6 +8,7 @@ use crate::logging::{Destination, Logging, LoggingParams};
 use crate::read_only::{ReadOnly, ReadOnlyParams};
 use crate::types::{AddonSubscriptionArn, IdList, RoleName, SecretArn};
 use mmpolicy_core::section::{BundleCommon, PlannedPolicy, Section, TableOrList};
+use mmpolicy_core::target::{RoleRef, Target};
 use mmpolicy_core::types::{ArchiveId, IngressPointId, KmsKeyArn, PrincipalArn, RuleSetId};
 use mmpolicy_core::{InvalidValue, Provider};
 use schemars::JsonSchema;
@@ -111,12 +112,21 @@ fn for_role<P: Provider>(
     role: &RoleName,
     path: &str,
 ) -> Result<PlannedPolicy, InvalidValue> {
-    let planned =
-        PlannedPolicy::render::<P>(params, format!("IAM role `{role}`, as a permission policy"))
-            .map_err(|e| InvalidValue {
-                field: format!("{path}.{}", e.field).into(),
-                ..e
-            })?;
+    let target = Target::RolePolicy {
+        role: RoleRef::Existing {
+            role_name: role.to_string(),
+        },
+        policy_name: format!("mmpolicy.{FEATURE}"),
+    };
+    let planned = PlannedPolicy::render::<P>(
+        params,
+        format!("IAM role `{role}`, as a permission policy"),
+        target,
+    )
+    .map_err(|e| InvalidValue {
+        field: format!("{path}.{}", e.field).into(),
+        ..e
+    })?;
     Ok(planned.in_file(format!("{FEATURE}.role-{role}.json")))
 }
 

@@ -10,6 +10,7 @@ use crate::{
 };
 use mmpolicy_core::InvalidValue;
 use mmpolicy_core::section::{BundleCommon, PlannedPolicy, Section, TableOrList};
+use mmpolicy_core::target::{RoleRef, Target};
 use mmpolicy_core::types::{
     AccountId, BucketName, KeyPrefixScope, KmsKeyArn, RuleSetId, Scope, SesIdentity,
 };
@@ -133,6 +134,13 @@ pub struct DeliverToQBusinessConfig {
     pub kms_key_arn: Option<KmsKeyArn>,
 }
 
+/// The logical name of the rule set's execution role, which the deployment creates, in the
+/// deployment formats (the CloudFormation resource, the Terraform resource).
+pub const RULE_SET_ROLE: &str = "RuleSetRole";
+
+/// The name of the rule set's execution role when the deployment does not give `role_arn`.
+pub const DEFAULT_RULE_SET_ROLE_NAME: &str = "MailManagerRuleSetRole";
+
 /// The rule set execution role part of a deployment bundle.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RuleActionsSection;
@@ -167,6 +175,23 @@ impl Section for RuleActionsSection {
             None => "the rule set's execution role (the IAM role SES assumes to run rule actions)"
                 .to_owned(),
         };
+        let created = RoleRef::Created {
+            logical_name: RULE_SET_ROLE.to_owned(),
+            role_name: c
+                .role_arn
+                .as_ref()
+                .map_or(DEFAULT_RULE_SET_ROLE_NAME, PrincipalArn::name)
+                .to_owned(),
+        };
+        let permission = Target::RolePolicy {
+            role: created.clone(),
+            policy_name: format!(
+                "mmpolicy.{}",
+                ROLE_POLICY_FILE
+                    .strip_suffix(".json")
+                    .unwrap_or(ROLE_POLICY_FILE)
+            ),
+        };
         let (account_id, region, partition) =
             (common.account_id, common.region, Some(common.partition));
         let mut actions = Vec::new();
@@ -185,6 +210,7 @@ impl Section for RuleActionsSection {
                         partition,
                     },
                     "",
+                    permission.clone(),
                 )
                 .map_err(|e| prefixed(&table, e))?,
             );
@@ -203,6 +229,7 @@ impl Section for RuleActionsSection {
                         workmail_organization_id: a.workmail_organization_id.clone(),
                     },
                     "",
+                    permission.clone(),
                 )
                 .map_err(|e| prefixed(&table, e))?,
             );
@@ -222,6 +249,7 @@ impl Section for RuleActionsSection {
                         configuration_set: a.configuration_set.clone(),
                     },
                     "",
+                    permission.clone(),
                 )
                 .map_err(|e| prefixed(&table, e))?,
             );
@@ -236,6 +264,7 @@ impl Section for RuleActionsSection {
                         sending_identity: a.sending_identity.clone(),
                     },
                     "",
+                    permission.clone(),
                 )
                 .map_err(|e| prefixed(&table, e))?,
             );
@@ -257,6 +286,7 @@ impl Section for RuleActionsSection {
                         kms_key_arn: a.kms_key_arn.clone(),
                     },
                     "",
+                    permission.clone(),
                 )
                 .map_err(|e| prefixed(&table, e))?,
             );
@@ -277,7 +307,8 @@ impl Section for RuleActionsSection {
             .and_then(|()| key_in_account(a.kms_key_arn.as_ref(), account_id))
             .map_err(|e| prefixed(&table, e))?;
             actions.push(
-                PlannedPolicy::render::<PublishToSns>(a, "").map_err(|e| prefixed(&table, e))?,
+                PlannedPolicy::render::<PublishToSns>(a, "", permission.clone())
+                    .map_err(|e| prefixed(&table, e))?,
             );
         }
         for (table, a) in c
@@ -295,7 +326,8 @@ impl Section for RuleActionsSection {
             )
             .map_err(|e| prefixed(&table, e))?;
             actions.push(
-                PlannedPolicy::render::<InvokeLambda>(a, "").map_err(|e| prefixed(&table, e))?,
+                PlannedPolicy::render::<InvokeLambda>(a, "", permission.clone())
+                    .map_err(|e| prefixed(&table, e))?,
             );
         }
         if actions.is_empty() {
@@ -313,6 +345,7 @@ impl Section for RuleActionsSection {
                 rule_set_id: c.rule_set_id.clone(),
             },
             format!("{role}, as its trust policy"),
+            Target::TrustPolicy { role: created },
         )?;
         // Every action's policy goes to the role's one permission policy: the bundle merges
         // the policies a section plans under one file.

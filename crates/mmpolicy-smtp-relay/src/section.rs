@@ -2,7 +2,8 @@
 
 use crate::FEATURE;
 use mmpolicy_core::InvalidValue;
-use mmpolicy_core::types::{RelayId, Scope};
+use mmpolicy_core::target::Target;
+use mmpolicy_core::types::{KmsKeyArn, RelayId, Scope, SecretArn};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -15,6 +16,14 @@ pub struct RelaySectionConfig {
     /// The SMTP relay allowed to use the secret, or `*` for every relay of the account in the
     /// region (an explicit wildcard).
     pub relay_id: Scope<RelayId>,
+    /// The Secrets Manager secret holding the credentials, in the deployment's account and
+    /// region; when left out, each deployment format asks for it.
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
+    pub secret_arn: Option<SecretArn>,
+    /// The customer managed KMS key that encrypts the secret, in the deployment's account and
+    /// region; when left out, each deployment format asks for it.
+    #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
+    pub kms_key_arn: Option<KmsKeyArn>,
 }
 
 /// The SMTP relay part of a deployment bundle: the secret's resource policy and the key-policy
@@ -34,6 +43,23 @@ impl mmpolicy_core::section::Section for RelaySection {
         config: &RelaySectionConfig,
     ) -> Result<Vec<mmpolicy_core::section::PlannedPolicy>, InvalidValue> {
         use mmpolicy_core::section::PlannedPolicy;
+        if let Some(secret) = &config.secret_arn {
+            common.check_own(
+                "secret_arn",
+                secret.as_str(),
+                secret.account(),
+                secret.region(),
+            )?;
+        }
+        if let Some(key) = &config.kms_key_arn {
+            common.check_own("kms_key_arn", key.as_str(), key.account(), key.region())?;
+        }
+        let secret_target = Target::SecretPolicy {
+            secret_arn: config.secret_arn.as_ref().map(|a| a.as_str().to_owned()),
+        };
+        let key_target = Target::KeyPolicy {
+            key_arn: config.kms_key_arn.as_ref().map(|a| a.as_str().to_owned()),
+        };
         let params = RelayParams {
             account_id: common.account_id,
             region: common.region,
@@ -50,10 +76,12 @@ impl mmpolicy_core::section::Section for RelaySection {
                 format!(
                     "the Secrets Manager secret holding the credentials of {relay}, as its resource policy"
                 ),
+                secret_target,
             )?,
             PlannedPolicy::render::<KeyPolicy>(
                 &params,
                 "the KMS key that encrypts that secret: merge this statement into its key policy",
+                key_target,
             )?,
         ])
     }

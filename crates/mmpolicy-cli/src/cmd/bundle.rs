@@ -64,8 +64,13 @@ fn after_help() -> String {
          Only the earlier bundle's files (with --force, what the folder held at the start) are \
          deleted; a file written into the folder during the run is kept. A --out that is a \
          symbolic link is written through. The deployment file may be at most 16 MiB.\n\n\
+         --format cloudformation, terraform or aws-cli also writes the files that put the \
+         policies into the account (template.yaml; main.tf, variables.tf and outputs.tf; \
+         apply.sh, executable), beside merge-policies.sh where CloudFormation or Terraform \
+         cannot merge into a policy they do not manage.\n\n\
          Examples:\n  \
          mmpolicy bundle deployment.toml --out policies/\n  \
+         mmpolicy bundle deployment.toml --out deploy/ --format terraform\n  \
          mmpolicy bundle deployment.json --out policies/ --force",
     );
     s
@@ -96,11 +101,15 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 #[command(after_help = after_help())]
 pub struct Args {
     /// The deployment file: TOML when its name ends in `.toml`, else JSON; `-` reads stdin
-    /// (JSON, or TOML with `--format toml`).
+    /// (JSON, or TOML with `--input-format toml`).
     file: String,
     /// The deployment file's format, instead of guessing it from its name.
     #[arg(long, value_enum, value_name = "FORMAT")]
-    format: Option<Format>,
+    input_format: Option<InputFormat>,
+    /// What to write besides the policies and `bundle.json`: nothing (`json`), a CloudFormation
+    /// template, a Terraform configuration or an AWS CLI script that puts them into the account.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "json")]
+    format: OutputFormat,
     /// The folder to write the policies and `bundle.json` into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -112,29 +121,94 @@ pub struct Args {
 
 /// The formats of a deployment file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
+enum InputFormat {
     /// JSON.
     Json,
     /// TOML.
     Toml,
 }
 
+/// What a bundle folder holds besides the policies and the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    /// Only the policies and `bundle.json`.
+    Json,
+    /// `template.yaml`, a CloudFormation template (and `merge-policies.sh` for the policies
+    /// merged into existing ones).
+    Cloudformation,
+    /// `main.tf`, `variables.tf` and `outputs.tf` (and `merge-policies.sh`).
+    Terraform,
+    /// `apply.sh`, an AWS CLI script.
+    AwsCli,
+}
+
+/// The files the deployment formats write beside the policies: a folder holding them (and
+/// otherwise an earlier bundle) is an earlier bundle too.
+const FORMAT_FILES: [&str; 6] = [
+    "template.yaml",
+    "main.tf",
+    "variables.tf",
+    "outputs.tf",
+    "apply.sh",
+    "merge-policies.sh",
+];
+
+/// Every file of the bundle folder: the policies and the index, then the files of `format`.
+fn folder_files(bundle: &Bundle, format: OutputFormat) -> Result<Vec<(String, String)>, CliError> {
+    let mut files = bundle.files();
+    let write = match format {
+        OutputFormat::Json => return Ok(files),
+        OutputFormat::Cloudformation => mmpolicy_formats::cloudformation::write,
+        OutputFormat::Terraform => mmpolicy_formats::terraform::write,
+        OutputFormat::AwsCli => mmpolicy_formats::aws_cli::write,
+    };
+    let internal = |e: &dyn std::fmt::Display| CliError::Internal(e.to_string());
+    let placements = bundle
+        .policies
+        .iter()
+        .map(|p| {
+            let document = serde_json::to_value(&p.policy).map_err(|e| internal(&e))?;
+            mmpolicy_formats::Placement::new(p.file.clone(), p.target.clone(), document)
+                .map_err(|e| internal(&e))
+        })
+        .collect::<Result<Vec<_>, CliError>>()?;
+    let deployment = mmpolicy_formats::Deployment::new(
+        bundle.common.account_id.as_str(),
+        bundle.common.region.as_str(),
+        placements,
+    )
+    .map_err(|e| internal(&e))?;
+    for (name, contents) in write(&deployment).map_err(|e| internal(&e))? {
+        // The policy files the format copies are the bundle's own.
+        if files.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        if !FORMAT_FILES.contains(&name.as_str()) {
+            return Err(CliError::Internal(format!(
+                "the {format:?} format writes `{name}`, which the bundle writer does not know"
+            )));
+        }
+        files.push((name, contents));
+    }
+    Ok(files)
+}
+
 pub fn run(args: &Args) -> Result<(), CliError> {
-    let format = match (args.format, args.file.as_str()) {
-        (Some(Format::Json), _) | (None, "-") => BundleFormat::Json,
-        (Some(Format::Toml), _) => BundleFormat::Toml,
+    let format = match (args.input_format, args.file.as_str()) {
+        (Some(InputFormat::Json), _) | (None, "-") => BundleFormat::Json,
+        (Some(InputFormat::Toml), _) => BundleFormat::Toml,
         (None, file) => BundleFormat::from_path(Path::new(file)),
     };
     let deployment = (args.file != "-").then(|| Path::new(&args.file));
     let out = check_out(&args.out, deployment)?;
     let text = input::read_text(&args.file)?;
     if args.file == "-"
-        && args.format.is_none()
+        && args.input_format.is_none()
         && serde_json::from_str::<serde_json::Value>(&text)
             .is_err_and(|e| e.is_syntax() || e.is_eof())
     {
         return Err(CliError::usage(
-            "standard input is not JSON: `bundle -` reads JSON; for TOML, add `--format toml` or give the file's path",
+            "standard input is not JSON: `bundle -` reads JSON; for TOML, add `--input-format toml` or give the file's path",
         ));
     }
     let name = if args.file == "-" {
@@ -146,7 +220,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         Some(line) => CliError::usage(format!("{name}:{line}: {e}")),
         None => CliError::usage(format!("{name}: {e}")),
     })?;
-    write_bundle(&bundle, &out, &args.out, args.force)?;
+    let files = folder_files(&bundle, args.format)?;
+    write_bundle(&files, &out, &args.out, args.force)?;
     output::print(&summary(&bundle, &args.out))
 }
 
@@ -260,6 +335,11 @@ fn earlier_bundle(out: &Path) -> std::io::Result<Result<BTreeSet<OsString>, Stri
         if text == MARKER_FILE || text == index_name {
             continue;
         }
+        if FORMAT_FILES.contains(&text)
+            && std::fs::symlink_metadata(out.join(name)).is_ok_and(|m| m.is_file())
+        {
+            continue;
+        }
         if !listed.iter().any(|f| f == text) {
             return Ok(Err(format!(
                 "it holds `{shown}`, which its `{index_name}` does not list"
@@ -279,9 +359,15 @@ fn earlier_bundle(out: &Path) -> std::io::Result<Result<BTreeSet<OsString>, Stri
     Ok(Ok(names))
 }
 
-/// Writes every file of `bundle` into `out` (already checked by [`check_out`]; `shown` is
-/// the `--out` the user gave), through a temporary folder swapped into place.
-fn write_bundle(bundle: &Bundle, out: &Path, given: &Path, force: bool) -> Result<(), CliError> {
+/// Writes `files` (a bundle's, with its format's) into `out` (already checked by
+/// [`check_out`]; `given` is the `--out` the user gave), through a temporary folder swapped
+/// into place.
+fn write_bundle(
+    files: &[(String, String)],
+    out: &Path,
+    given: &Path,
+    force: bool,
+) -> Result<(), CliError> {
     let shown = given.display();
     let cannot = |what: &str, e: std::io::Error| {
         CliError::io(format!("cannot write the bundle to `{shown}`: {what}"), &e)
@@ -342,12 +428,11 @@ fn write_bundle(bundle: &Bundle, out: &Path, given: &Path, force: bool) -> Resul
         registry.push(staging.path().to_owned());
         staging
     };
-    for (name, contents) in bundle
-        .files()
-        .into_iter()
-        .chain([(MARKER_FILE.to_owned(), MARKER_TEXT.to_owned())])
+    for (name, contents) in files
+        .iter()
+        .chain([&(MARKER_FILE.to_owned(), MARKER_TEXT.to_owned())])
     {
-        std::fs::write(staging.path().join(&name), contents)
+        write_file(&staging.path().join(name), contents)
             .map_err(|e| cannot(&format!("cannot write `{name}`"), e))?;
     }
     let Some((deletable, _)) = existing else {
@@ -420,6 +505,21 @@ fn write_bundle(bundle: &Bundle, out: &Path, given: &Path, force: bool) -> Resul
     };
     drop(registry);
     result
+}
+
+/// Writes a new file of the staging folder: a script (`*.sh`) executable, with the mode a
+/// shell gives a script it creates (`0777` less the umask), other files `0666` less the umask.
+fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if path.extension().is_some_and(|e| e == "sh") {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o777);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())
 }
 
 /// Empties the folder the bundle replaced (`old`) and removes it: the names in `deletable` are
@@ -515,7 +615,10 @@ fn remove_written(dir: &Path) -> bool {
         for entry in entries.flatten() {
             let name = entry.file_name();
             let ours = name.to_str().is_some_and(|n| {
-                n == MARKER_FILE || n == mmpolicy_bundle::INDEX_FILE || is_policy_file_name(n)
+                n == MARKER_FILE
+                    || n == mmpolicy_bundle::INDEX_FILE
+                    || FORMAT_FILES.contains(&n)
+                    || is_policy_file_name(n)
             });
             if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
                 let _ = std::fs::remove_file(entry.path());

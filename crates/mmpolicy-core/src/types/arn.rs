@@ -104,6 +104,56 @@ string_newtype!(
     })
 );
 
+/// The ARN of a Secrets Manager secret:
+/// `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`, the name
+/// 1 to 512 letters, digits and `/_+=.@-`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SecretArn {
+    arn: String,
+    partition: Partition,
+    region: Region,
+    account: AccountId,
+}
+
+impl SecretArn {
+    /// Parses a secret ARN.
+    pub fn new(value: &str) -> Result<Self, InvalidValue> {
+        const RULE: &str = "expected a secret ARN `arn:aws:secretsmanager:<region>:<account id>:secret:<name>-<6 characters>`";
+        reject_widening(Self::FIELD, value)?;
+        let (partition, region, account, resource) =
+            split_arn(Self::FIELD, value, "secretsmanager", RULE)?;
+        let named = resource.strip_prefix("secret:").is_some_and(|name| {
+            (1..=519).contains(&name.len())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c))
+        });
+        if !named {
+            return Err(InvalidValue::new(Self::FIELD, value, RULE));
+        }
+        Ok(SecretArn {
+            arn: value.to_owned(),
+            partition,
+            region,
+            account,
+        })
+    }
+}
+
+regional_arn_accessors!(SecretArn, "secret");
+
+string_newtype!(
+    SecretArn,
+    field = "secret_arn",
+    schema = json_schema!({
+        "title": "Secrets Manager secret ARN",
+        "type": "string",
+        "description": "A secret ARN `arn:aws:secretsmanager:<region>:<account id>:secret:<name>-<6 characters>`.",
+        "pattern": "^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$",
+        "examples": ["arn:aws:secretsmanager:us-east-1:111122223333:secret:ingress-smtp-AbCdEf"]
+    })
+);
+
 /// Whether a [`PrincipalArn`] names a user or a role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrincipalKind {
@@ -188,6 +238,11 @@ impl PrincipalArn {
     /// User or role.
     pub fn kind(&self) -> PrincipalKind {
         self.kind
+    }
+
+    /// The user's or role's name: the ARN's last segment, without its path.
+    pub fn name(&self) -> &str {
+        self.arn.rsplit('/').next().unwrap_or(&self.arn)
     }
 }
 

@@ -26,7 +26,7 @@ mod ses;
 mod tags;
 
 pub use account::AccountId;
-pub use arn::{KmsKeyArn, PrincipalArn, PrincipalKind, split_arn};
+pub use arn::{KmsKeyArn, PrincipalArn, PrincipalKind, SecretArn, split_arn};
 pub use fields::{optional, optional_unique_map};
 pub use ids::{
     ArchiveId, IngressPointId, RelayId, RuleSetId, Scope, check_mail_manager_id,

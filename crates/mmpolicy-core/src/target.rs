@@ -1,6 +1,11 @@
-//! Where a policy goes: the structured target of a placement, as the index records it.
+//! Where a policy goes: the structured [`Target`] a deployment section gives each policy it
+//! plans, as the bundle's index records it and as the deployment formats (CloudFormation,
+//! Terraform, the AWS CLI) read it.
+//!
+//! It lives in core because the sections that choose targets are in feature crates, which
+//! depend on core only; the bundle writes targets and the formats read them.
 
-use mmpolicy_core::PolicyKind;
+use crate::provider::PolicyKind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -11,7 +16,7 @@ use std::fmt;
 /// without parsing prose:
 ///
 /// ```
-/// use mmpolicy_formats::{RoleRef, Target};
+/// use mmpolicy_core::target::{RoleRef, Target};
 /// let target = Target::RolePolicy {
 ///     role: RoleRef::Existing { role_name: "MailArchiveOperators".into() },
 ///     policy_name: "mmpolicy.archiving.identity".into(),
@@ -209,8 +214,8 @@ impl Target {
     }
 
     /// Checks the names and ARNs the target holds, which the formats write into templates and
-    /// scripts.
-    pub(crate) fn check(&self) -> Result<(), String> {
+    /// scripts: the reason of the refusal, naming the value.
+    pub fn check(&self) -> Result<(), String> {
         fn name(what: &str, v: &str, max: usize) -> Result<(), String> {
             let ok = !v.is_empty()
                 && v.len() <= max

@@ -37,7 +37,13 @@ fn sections_are_named_after_features() {
     );
     assert_eq!(
         names,
-        ["archiving", "ingress", "rule-actions", "smtp-relay"]
+        [
+            "archiving",
+            "ingress",
+            "operators",
+            "rule-actions",
+            "smtp-relay"
+        ]
     );
     assert_eq!(mmpolicy::registry().features(), mmpolicy::FEATURES);
 }

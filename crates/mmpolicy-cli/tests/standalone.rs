@@ -69,8 +69,12 @@ fn describe_is_plain_text_in_a_users_words() {
             "{}: emphasis markers in\n{out}",
             p.id()
         );
+        // Outside code spans: a span quotes AWS's own names (`ses:AddonSubscriptionArn`).
+        let prose: String = out.split('`').step_by(2).collect::<Vec<_>>().join(" ");
         for name in &names {
-            let as_word = out.split(|c: char| !c.is_alphanumeric()).any(|w| w == name);
+            let as_word = prose
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == name);
             assert!(!as_word, "{}: the type name `{name}` in\n{out}", p.id());
         }
         for path in ["docs/", "schemas/", "examples/"] {

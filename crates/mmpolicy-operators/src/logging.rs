@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Where Mail Manager's logs are delivered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+#[schemars(title = "log destination: CloudWatch Logs, S3 or Firehose")]
 pub enum Destination {
     /// A CloudWatch Logs log group of the account and region.
     CloudwatchLogs {

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 fn main() -> std::io::Result<()> {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "corpus".to_owned());
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "corpus".to_owned());
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     for (target, _) in mmpolicy_fuzz::TARGETS {
         let folder = Path::new(&dir).join(target);

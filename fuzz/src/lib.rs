@@ -20,8 +20,11 @@
 
 use std::path::Path;
 
+/// A harness function: runs one input, and panics on a finding.
+pub type Harness = fn(&[u8]);
+
 /// The targets, by name, with their harness functions.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Harness)] = &[
     ("params_json", params_json),
     ("params_toml", params_toml),
     ("bundle", bundle),
@@ -55,7 +58,9 @@ fn assert_safe(what: &str, message: &str) {
 /// The provider chosen by `selector`, among every registered one.
 fn provider(selector: u8) -> Option<&'static dyn mmpolicy::PolicyProvider> {
     let providers = mmpolicy::registry();
-    providers.iter().nth(usize::from(selector) % providers.len().max(1))
+    providers
+        .iter()
+        .nth(usize::from(selector) % providers.len().max(1))
 }
 
 /// The first byte and the rest as UTF-8 text (mmpolicy refuses a file that is not UTF-8
@@ -116,7 +121,9 @@ pub fn params_json(data: &[u8]) {
                 by_value.as_ref().map(|_| ()).map_err(ToString::to_string),
             );
             match (&by_str, &by_value) {
-                (Ok(a), Ok(b)) => assert_eq!(a, b, "{id}: `render --params` renders another policy"),
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a, b, "{id}: `render --params` renders another policy")
+                }
                 (Err(_), Err(e)) => assert_safe(id, &e.to_string()),
                 _ => {}
             }
@@ -183,8 +190,7 @@ pub fn lint(data: &[u8]) {
         .checked_rem(kinds.len() + 1)
         .and_then(|i| i.checked_sub(1))
         .and_then(|i| kinds.get(i).copied());
-    let Ok(report) = mmpolicy_lint::lint_str(text, kind, mmpolicy_lint::Catalog::embedded())
-    else {
+    let Ok(report) = mmpolicy_lint::lint_str(text, kind, mmpolicy_lint::Catalog::embedded()) else {
         return;
     };
     let _ = report.fails();
@@ -261,7 +267,10 @@ pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
         input
     };
     let providers: Vec<&dyn mmpolicy::PolicyProvider> = mmpolicy::registry().iter().collect();
-    let examples = providers.iter().zip(0u8..).map(|(p, i)| (i, p.example_params()));
+    let examples = providers
+        .iter()
+        .zip(0u8..)
+        .map(|(p, i)| (i, p.example_params()));
     let mut out = Vec::new();
     match target {
         "params_json" => {
@@ -321,7 +330,12 @@ pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
                             other => format!("\"{}\"", other.to_string().replace('"', "\"\"")),
                         })
                         .collect();
-                    let csv = format!("{}\n{}\n{}\n", header.join(","), cells.join(","), cells.join(","));
+                    let csv = format!(
+                        "{}\n{}\n{}\n",
+                        header.join(","),
+                        cells.join(","),
+                        cells.join(",")
+                    );
                     out.push(with((i << 1) | 1, &csv));
                 }
             }

@@ -94,12 +94,12 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     let position = any::<usize>();
     prop_oneof![
-        4 => (position.clone(), prop::sample::select(HOSTILE)).prop_map(|(p, s)| Mutation::Insert(p, s)),
-        1 => (position.clone(), prop::sample::select(vec!['[', '{', 'a', '*', '"']), 1..400usize)
+        4 => (position, prop::sample::select(HOSTILE)).prop_map(|(p, s)| Mutation::Insert(p, s)),
+        1 => (position, prop::sample::select(vec!['[', '{', 'a', '*', '"']), 1..400usize)
             .prop_map(|(p, c, n)| Mutation::Run(p, c, n)),
-        2 => (position.clone(), 1..16usize).prop_map(|(p, n)| Mutation::Delete(p, n)),
-        1 => (position.clone(), 1..64usize).prop_map(|(p, n)| Mutation::Repeat(p, n)),
-        2 => (position.clone(), any::<u8>()).prop_map(|(p, b)| Mutation::Byte(p, b)),
+        2 => (position, 1..16usize).prop_map(|(p, n)| Mutation::Delete(p, n)),
+        1 => (position, 1..64usize).prop_map(|(p, n)| Mutation::Repeat(p, n)),
+        2 => (position, any::<u8>()).prop_map(|(p, b)| Mutation::Byte(p, b)),
         1 => position.prop_map(Mutation::Truncate),
     ]
 }

@@ -164,7 +164,8 @@ fn inputs(target: &'static str) -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // proptest's default: 256 cases a target, or `PROPTEST_CASES`.
+    #![proptest_config(ProptestConfig::default())]
 
     #[test]
     fn params_json_survives(input in inputs("params_json")) {

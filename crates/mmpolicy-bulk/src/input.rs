@@ -24,6 +24,7 @@
 //! it) is skipped.
 
 use crate::engine::{BulkError, InputError, LineError};
+use mmpolicy::error::quote_value;
 use std::io::BufRead;
 use std::ops::Range;
 
@@ -447,10 +448,15 @@ fn csv_to_json(
             continue;
         }
         let name = &column.name;
+        // The column's name as a message quotes it: escaped, and shortened when long.
+        let shown = || quote_value(name);
         let Ok(cell) = std::str::from_utf8(raw) else {
             return Err((
                 Some(name.clone()),
-                format!("invalid `{name}`: the cell is not valid UTF-8: save the input as UTF-8"),
+                format!(
+                    "invalid `{}`: the cell is not valid UTF-8: save the input as UTF-8",
+                    shown()
+                ),
             ));
         };
         if !first {
@@ -468,7 +474,8 @@ fn csv_to_json(
                         return Err((
                             Some(name.clone()),
                             format!(
-                                "invalid `{name}`: a structured parameter is given as JSON (`{{\"key\":[\"value\"]}}`), and this cell is not JSON: {e}"
+                                "invalid `{}`: a structured parameter is given as JSON (`{{\"key\":[\"value\"]}}`), and this cell is not JSON: {e}",
+                                shown()
                             ),
                         ));
                     }
@@ -633,6 +640,34 @@ mod tests {
             };
             assert!(e.to_string().contains(want), "{e}");
         }
+    }
+
+    #[test]
+    fn csv_column_names_are_quoted_safely() {
+        let mut reader = BatchReader::new(
+            &b"a\x1b[31m\n\xff\n"[..],
+            InputFormat::Csv,
+            &CellKinds::default(),
+        )
+        .unwrap();
+        let mut batch = Batch::default();
+        assert!(reader.fill(&mut batch).unwrap());
+        let e = batch.items[0].input.as_ref().unwrap_err();
+        assert_eq!(
+            e.message,
+            r"invalid `a\u{1b}[31m`: the cell is not valid UTF-8: save the input as UTF-8"
+        );
+        let Err(e) = BatchReader::new(
+            "a\u{202e},a\u{202e}\n".as_bytes(),
+            InputFormat::Csv,
+            &CellKinds::default(),
+        ) else {
+            panic!("a column named twice was accepted");
+        };
+        assert_eq!(
+            e.to_string(),
+            r"the CSV header names `a\u{202e}` twice: give each parameter one column"
+        );
     }
 
     #[test]

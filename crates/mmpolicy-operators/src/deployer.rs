@@ -2,9 +2,10 @@
 
 use crate::actions::{CREATE, DEPLOYER_LIST, MANAGE};
 use crate::requests::{ExpectedRequest, RequiredRequests};
-use crate::types::{AddonSubscriptionArn, SecretArn, non_empty};
+use crate::types::{AddonSubscriptionArn, non_empty};
 use crate::{FEATURE, HOLDER, every};
 use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, ses_arn};
+use mmpolicy_core::types::SecretArn;
 use mmpolicy_core::types::{
     AccountId, KmsKeyArn, Partition, PrincipalArn, PrincipalKind, Region, TagKey, TagValue,
     example, resolve_partition,

@@ -105,8 +105,7 @@ string_newtype!(
 );
 
 /// The ARN of a Secrets Manager secret:
-/// `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`, the name
-/// 1 to 512 letters, digits and `/_+=.@-`.
+/// `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SecretArn {
     arn: String,
@@ -118,18 +117,28 @@ pub struct SecretArn {
 impl SecretArn {
     /// Parses a secret ARN.
     pub fn new(value: &str) -> Result<Self, InvalidValue> {
-        const RULE: &str = "expected a secret ARN `arn:aws:secretsmanager:<region>:<account id>:secret:<name>-<6 characters>`";
+        const RULE: &str = "expected a Secrets Manager secret ARN `arn:aws:secretsmanager:<region>:<account id>:secret:<name>-<6 characters>`";
         reject_widening(Self::FIELD, value)?;
-        let (partition, region, account, resource) =
+        let (partition, region, account, rest) =
             split_arn(Self::FIELD, value, "secretsmanager", RULE)?;
-        let named = resource.strip_prefix("secret:").is_some_and(|name| {
-            (1..=519).contains(&name.len())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c))
-        });
-        if !named {
-            return Err(InvalidValue::new(Self::FIELD, value, RULE));
+        let name = rest
+            .strip_prefix("secret:")
+            .ok_or_else(|| InvalidValue::new(Self::FIELD, value, RULE))?;
+        // AWS appends `-` and six random characters to the name; the ARN is complete with them.
+        let suffix_ok = name.len() > 7
+            && name.as_bytes()[name.len() - 7] == b'-'
+            && name[name.len() - 6..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric());
+        let chars_ok = name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/_+=.@-".contains(&b));
+        if !suffix_ok || !chars_ok || name.len() > 512 + 7 {
+            return Err(InvalidValue::new(
+                Self::FIELD,
+                value,
+                "the secret name has letters, digits or `/_+=.@-`, and the complete ARN ends with `-` and the 6 characters AWS adds (copy it from the console)",
+            ));
         }
         Ok(SecretArn {
             arn: value.to_owned(),
@@ -148,9 +157,9 @@ string_newtype!(
     schema = json_schema!({
         "title": "Secrets Manager secret ARN",
         "type": "string",
-        "description": "A secret ARN `arn:aws:secretsmanager:<region>:<account id>:secret:<name>-<6 characters>`.",
-        "pattern": "^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$",
-        "examples": ["arn:aws:secretsmanager:us-east-1:111122223333:secret:ingress-smtp-AbCdEf"]
+        "description": "A Secrets Manager secret ARN `arn:aws:secretsmanager:<region>:<account id>:secret:<name>-<6 characters>`; the secret name has letters, digits or `/_+=.@-`, and the complete ARN ends with `-` and the 6 characters AWS adds (copy it from the console).",
+        "pattern": "^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$",
+        "examples": ["arn:aws:secretsmanager:us-east-1:111122223333:secret:mail/smtp-relay-AbCdEf"]
     })
 );
 

@@ -530,7 +530,7 @@ fn explain_refuses_an_unknown_rule_naming_the_closest() {
         .code(2)
         .stdout("")
         .stderr(
-            "error: unknown rule `nothing-like-it`: give a code from `E001` to `U003` as listed in docs/lint-rules.md\n",
+            "error: unknown rule `nothing-like-it`: give a code from `E001` to `U003` (`mmpolicy lint --explain CODE` describes each)\n",
         );
 }
 

@@ -671,7 +671,7 @@ fn expand<S: AsRef<str>>(items: &[S]) -> Result<Vec<Rule>, String> {
                 .collect();
             let hint = if closest.is_empty() {
                 format!(
-                    "give codes such as `C005`, names such as `resource-needs-star`, or prefixes such as `S`, as listed in {DOCS_PATH}"
+                    "give codes such as `C005`, names such as `resource-needs-star`, or prefixes such as `S` (`mmpolicy lint --explain CODE` describes each)"
                 )
             } else {
                 format!("did you mean {}?", closest.join(", "))

@@ -3,9 +3,7 @@
 use crate::error::CliError;
 use crate::{input, output};
 use mmpolicy_lint::sarif::{self, Artifact, Lines, Source};
-use mmpolicy_lint::{
-    Catalog, DOCS_PATH, KindSource, PolicyKind, Report, Rule, Selection, Severity,
-};
+use mmpolicy_lint::{Catalog, KindSource, PolicyKind, Report, Rule, Selection, Severity};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -253,7 +251,9 @@ fn explain(code: &str) -> Result<(), CliError> {
     let hint = if closest.is_empty() {
         let first = Rule::ALL.first().map_or("", |r| r.code());
         let last = Rule::ALL.last().map_or("", |r| r.code());
-        format!("give a code from `{first}` to `{last}` as listed in {DOCS_PATH}")
+        format!(
+            "give a code from `{first}` to `{last}` (`mmpolicy lint --explain CODE` describes each)"
+        )
     } else {
         format!("did you mean {}?", closest.join(", "))
     };

@@ -115,7 +115,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
 fn read_json(path: &str, name: &str) -> Result<serde_json::Value, CliError> {
     let text = input::read_text(path)?;
     mmpolicy::json::from_str(&text)
-        .map_err(|e| CliError::usage(format!("`{name}`:{}: not valid JSON: {e}", e.line().max(1))))
+        .map_err(|e| CliError::usage(format!("{name}:{}: not valid JSON: {e}", e.line().max(1))))
 }
 
 /// Writes `text` to `out` atomically, with the permissions a shell redirect would give.

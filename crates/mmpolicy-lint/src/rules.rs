@@ -670,9 +670,7 @@ fn expand<S: AsRef<str>>(items: &[S]) -> Result<Vec<Rule>, String> {
                 .map(|r| format!("`{}` ({})", r.code(), r.name()))
                 .collect();
             let hint = if closest.is_empty() {
-                format!(
-                    "give codes such as `C005`, names such as `resource-needs-star`, or prefixes such as `S` (`mmpolicy lint --explain CODE` describes each)"
-                )
+                "give codes such as `C005`, names such as `resource-needs-star`, or prefixes such as `S` (`mmpolicy lint --explain CODE` describes each)".to_owned()
             } else {
                 format!("did you mean {}?", closest.join(", "))
             };

@@ -92,7 +92,9 @@ pub fn params_json(data: &[u8]) {
     match (&by_str, &by_compact) {
         (Ok(policy), Ok(())) => {
             assert_eq!(
-                policy.to_compact_json().as_bytes(),
+                policy
+                    .to_compact_json_as(provider.kind().shape())
+                    .as_bytes(),
                 compact.as_slice(),
                 "{id}: the bulk path wrote another policy"
             );

@@ -40,9 +40,17 @@ def statement(st):
     return out
 
 
+def as_document(doc):
+    """A document, or a list of statements (as mmpolicy writes key, secret and bucket policies
+    to merge), as a document."""
+    if isinstance(doc, list):
+        return {"Version": "2012-10-17", "Statement": doc}
+    return doc
+
+
 def statements(doc):
     """The statements of a document in their normal form, in a canonical order."""
-    sts = doc.get("Statement", [])
+    sts = as_document(doc).get("Statement", [])
     if isinstance(sts, dict):
         sts = [sts]
     return sorted((statement(s) for s in sts), key=lambda s: json.dumps(s, sort_keys=True))
@@ -50,7 +58,7 @@ def statements(doc):
 
 def normal(doc):
     """A whole document in its normal form."""
-    out = {k: v for k, v in doc.items() if k != "Statement"}
+    out = {k: v for k, v in as_document(doc).items() if k != "Statement"}
     out["Statement"] = statements(doc)
     return out
 

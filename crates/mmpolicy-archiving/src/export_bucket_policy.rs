@@ -19,8 +19,11 @@ impl Provider for ExportBucketPolicy {
         to, as (part of) its bucket policy. It lets SES list the bucket and write the exported \
         messages. Archiving supports no `aws:SourceAccount`/`aws:SourceArn` condition (AWS's \
         page says so), so none is added: Mail Manager instead checks that the caller of \
-        `StartArchiveExport` may write to the bucket (see `archiving.export-identity`). If the \
-        bucket already has a policy, add these statements to it.";
+        `StartArchiveExport` may write to the bucket (see `archiving.export-identity`).\n\n\
+        **Merge, do not replace.** mmpolicy writes the statements as a list to merge into the \
+        bucket's existing policy (`mmpolicy merge`): S3 has no safety check, and a document \
+        holding only these statements would remove every other grant on the bucket. \
+        `--whole-document` gives a whole policy for a bucket that has none.";
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Archiving export\" (destination bucket policy and the note on confused-deputy condition keys).";
     const CORRECTIONS: &'static [&'static str] = &[
         "The object statement can be limited to the folder exports are written to (`key_prefix`), instead of the whole bucket.",

@@ -2,7 +2,7 @@
 
 use crate::FEATURE;
 use crate::kms_identity::example_key;
-use mmpolicy_core::arns::SES_SERVICE_PRINCIPAL;
+use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, with_key_administrator};
 use mmpolicy_core::types::{KmsKeyArn, PrincipalArn, example};
 use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement};
 use schemars::JsonSchema;
@@ -38,10 +38,13 @@ impl Provider for KeyPolicy {
         through SES in the key's region (`kms:ViaService`); the second lets SES itself use it. \
         Archiving supports no `aws:SourceAccount`/`aws:SourceArn` condition, so the SES \
         statement has none.\n\n\
-        **Merge, do not replace.** A key policy is the whole access control of a key: applying \
-        a document that holds only these statements removes every other grant, including your \
-        account's, and can lock you out of the key. Render with `--statement-only` and add the \
-        statements to the key's existing policy.";
+        **Merge, do not replace.** A key policy is the whole access control of a key: a \
+        document that held only these statements would remove every other grant, including your \
+        account's, and could lock you out of the key. So mmpolicy writes the statements as a \
+        list to merge into the key's existing policy (`mmpolicy merge`, which replaces a \
+        statement with the same `Sid` and keeps every other). For a new key, \
+        `--whole-document` gives a whole key policy that starts with AWS's default \
+        statement, `Enable IAM User Permissions` (the account may manage the key).";
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Archiving encryption at rest with KMS CMK\" (key policy).";
     const CORRECTIONS: &'static [&'static str] = &[
         "`kms:ViaService` is `ses.<region of the key>.amazonaws.com`: the page's key is in us-west-2 but its `kms:ViaService` says us-east-1, so the statement would never match.",
@@ -85,5 +88,14 @@ impl Provider for KeyPolicy {
                 .actions(KEY_POLICY_ACTIONS)
                 .resources(["*"]),
         ]))
+    }
+
+    fn whole_document(p: &KeyPolicyParams) -> Result<PolicyDocument, InvalidValue> {
+        let key = &p.kms_key_arn;
+        Ok(with_key_administrator(
+            Self::render(p)?,
+            key.partition(),
+            key.account(),
+        ))
     }
 }

@@ -1,7 +1,7 @@
 //! Where rendered policies go: an NDJSON stream, or one file per parameter set with an index.
 
 use crate::engine::{BulkError, LineError, OutputError, Rendered, Sink};
-use mmpolicy::PolicyDocument;
+use mmpolicy::{PolicyDocument, Shape, Statement};
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -180,11 +180,18 @@ pub fn check_file_name(name: &str) -> Result<(), &'static str> {
 impl<E: Write> Sink for DirSink<E> {
     fn policy(&mut self, policy: &Rendered<'_>) -> Result<(), BulkError> {
         let name = self.name_of(policy).map_err(BulkError::Line)?;
-        let document: PolicyDocument =
-            serde_json::from_slice(policy.json).map_err(|e| OutputError::ReRead(e.to_string()))?;
+        // The policy as the provider's kind is written: a document, or (key, secret and bucket
+        // policies) the list of its statements to merge.
+        let reread = |e: serde_json::Error| OutputError::ReRead(e.to_string());
+        let pretty = if policy.json.first() == Some(&b'[') {
+            let statements: Vec<Statement> = serde_json::from_slice(policy.json).map_err(reread)?;
+            PolicyDocument::new(statements).to_pretty_json_as(Shape::Statements)
+        } else {
+            let document: PolicyDocument = serde_json::from_slice(policy.json).map_err(reread)?;
+            document.to_pretty_json()
+        };
         let file = format!("{name}.json");
-        std::fs::write(self.dir.join(&file), document.to_pretty_json())
-            .map_err(BulkError::Write)?;
+        std::fs::write(self.dir.join(&file), pretty).map_err(BulkError::Write)?;
         let mut entry = serde_json::Map::new();
         entry.insert("line".into(), policy.line.into());
         entry.insert("name".into(), name.into());

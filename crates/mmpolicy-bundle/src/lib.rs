@@ -49,23 +49,39 @@ pub struct Bundle {
 
 impl Bundle {
     /// The index (`bundle.json`): the shared values and, for each policy, its file, providers,
-    /// kind and where to attach it.
+    /// kind, where to attach it, and its `shape`: `document` for a whole policy document,
+    /// `statements` for the list of statements to merge into the resource's existing policy
+    /// (key, secret and bucket policies, see [`PolicyKind::shape`](mmpolicy_core::PolicyKind::shape)).
     pub fn index(&self) -> serde_json::Value {
+        let policies: Vec<serde_json::Value> = self
+            .policies
+            .iter()
+            .map(|p| {
+                let mut entry = serde_json::to_value(p).unwrap_or_default();
+                if let Some(entry) = entry.as_object_mut() {
+                    entry.insert(
+                        "shape".to_owned(),
+                        serde_json::to_value(p.kind.shape()).unwrap_or_default(),
+                    );
+                }
+                entry
+            })
+            .collect();
         serde_json::json!({
             "account_id": self.common.account_id.as_str(),
             "region": self.common.region.as_str(),
             "partition": self.common.partition.as_str(),
-            "policies": self.policies,
+            "policies": policies,
         })
     }
 
-    /// Every file to write, `(file name, contents)`: each policy as pretty JSON, then the
-    /// index.
+    /// Every file to write, `(file name, contents)`: each policy as pretty JSON in its kind's
+    /// shape (the document, or the statements to merge), then the index.
     pub fn files(&self) -> Vec<(String, String)> {
         let mut files: Vec<(String, String)> = self
             .policies
             .iter()
-            .map(|p| (p.file.clone(), p.policy.to_pretty_json()))
+            .map(|p| (p.file.clone(), p.policy.to_pretty_json_as(p.kind.shape())))
             .collect();
         let mut index = serde_json::to_string_pretty(&self.index()).unwrap_or_default();
         index.push('\n');
@@ -619,7 +635,8 @@ mod tests {
                 "policies": [{"file": "store.policy.json", "providers": ["store.policy"],
                               "kind": "identity", "attach_to": "the role writing to `mail-in`",
                               "target": {"service": "iam", "resource_type": "role", "name": "R",
-                                         "attach": "inline-role-policy", "policy_name": "p"}}]
+                                         "attach": "inline-role-policy", "policy_name": "p"},
+                              "shape": "document"}]
             })
         );
         let files = t.files();

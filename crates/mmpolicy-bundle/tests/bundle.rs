@@ -140,12 +140,23 @@ fn the_example_deployment_plans_every_policy() {
             "target": {
                 "service": "kms", "resource_type": "key", "attach": "key-policy",
                 "arn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-            }
+            },
+            "shape": "statements"
         })
     );
     let written = b.files();
     assert_eq!(written.len(), 12);
     assert_eq!(written.last().unwrap().0, "bundle.json");
+    // A key policy is written as the statements to merge, an identity policy whole.
+    let file = |name: &str| -> Value {
+        let (_, text) = written.iter().find(|(n, _)| n == name).unwrap();
+        serde_json::from_str(text).unwrap()
+    };
+    assert_eq!(
+        file("archiving.key-policy.json")[0]["Sid"],
+        "AllowArchiveUsersThroughSes"
+    );
+    assert_eq!(file("archiving.identity.json")["Version"], "2012-10-17");
 }
 
 #[test]

@@ -29,7 +29,8 @@ Examples:
   mmpolicy list
   mmpolicy describe ingress.key-policy
   mmpolicy render ingress.secret-policy --set account_id=111122223333 --set region=eu-west-1
-  mmpolicy render smtp-relay.key-policy --params relay.json --statement-only
+  mmpolicy render smtp-relay.key-policy --params relay.json > statements.json
+  mmpolicy merge current-key-policy.json statements.json
   mmpolicy schema ingress.secret-policy > ingress.schema.json
   mmpolicy bundle deployment.toml --out policies/
   mmpolicy lint policy.json --kind key

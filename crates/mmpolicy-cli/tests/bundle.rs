@@ -67,17 +67,71 @@ fn writes_every_policy_of_the_example_and_an_index() {
         serde_json::from_str(&std::fs::read_to_string(out.join("bundle.json")).unwrap()).unwrap();
     let entries = index["policies"].as_array().unwrap();
     assert_eq!(entries.len(), 11);
+    let mut lists = Vec::new();
     for e in entries {
         let file = e["file"].as_str().unwrap();
         let text = std::fs::read_to_string(out.join(file)).unwrap();
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(doc["Version"], "2012-10-17", "{file}");
-        assert!(text.ends_with("}\n"), "{file}");
-        assert!(e["kind"].is_string() && e["attach_to"].is_string(), "{e}");
+        // Key, secret and bucket policies are the statements to merge into the resource's
+        // policy; identity and trust policies whole documents.
+        match e["kind"].as_str().unwrap() {
+            "key" | "secret" | "bucket" => {
+                assert_eq!(e["shape"], "statements", "{file}");
+                assert!(doc.as_array().is_some_and(|l| !l.is_empty()), "{file}");
+                assert!(text.ends_with("]\n"), "{file}");
+                lists.push(file);
+            }
+            _ => {
+                assert_eq!(e["shape"], "document", "{file}");
+                assert_eq!(doc["Version"], "2012-10-17", "{file}");
+                assert!(text.ends_with("}\n"), "{file}");
+            }
+        }
+        assert!(e["attach_to"].is_string(), "{e}");
         assert!(!e["providers"].as_array().unwrap().is_empty(), "{e}");
     }
+    assert_eq!(
+        lists,
+        [
+            "archiving.export-bucket-policy.json",
+            "archiving.key-policy.json",
+            "ingress.secret-policy.json",
+            "ingress.key-policy.json",
+            "smtp-relay.secret-policy.json",
+            "smtp-relay.key-policy.json",
+        ]
+    );
     // No temporary folder is left beside the output.
     assert_eq!(names(tmp.path()), ["policies"]);
+}
+
+/// The formats crate's fixture is the example deployment's bundle as `bundle` writes it today,
+/// so that its goldens show what users get.
+#[test]
+fn the_formats_fixture_is_the_example_bundle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("policies");
+    mmpolicy()
+        .arg("bundle")
+        .arg(example())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../mmpolicy-formats/tests/fixtures/example-bundle");
+    let written: Vec<String> = names(&out)
+        .into_iter()
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    assert_eq!(names(&fixture), written);
+    for name in written {
+        assert_eq!(
+            read(&fixture.join(&name)),
+            read(&out.join(&name)),
+            "{name}: copy the example bundle into the fixture (mmpolicy bundle examples/deployment.toml --out DIR)"
+        );
+    }
 }
 
 #[test]

@@ -76,7 +76,14 @@ fn describe_explains_the_provider() {
     assert_eq!(code, 0);
     assert!(out.contains("kind:      key"));
     let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(words.contains("can lock you out"), "the key-policy warning");
+    assert!(
+        words.contains("could lock you out"),
+        "the key-policy warning"
+    );
+    assert!(
+        words.contains("--whole-document"),
+        "the way to a whole key policy"
+    );
     assert!(out.contains("account_id (account id: 12 digits, required)"));
     assert!(out.contains("ingress_point_id (ingress point id or `*`, required)"));
     assert!(out.contains("\"region\": \"us-east-1\""), "the example");
@@ -98,7 +105,12 @@ fn render_example_equals_the_library() {
         let (code, out, err) = run(&["render", p.id(), "--example"], None);
         assert_eq!(code, 0, "{err}");
         let expected = p.render_value(&p.example_params()).unwrap();
-        assert_eq!(out, expected.to_pretty_json());
+        assert_eq!(
+            out,
+            expected.to_pretty_json_as(p.kind().shape()),
+            "{}",
+            p.id()
+        );
     }
 }
 
@@ -111,24 +123,152 @@ fn render_compact_is_one_line() {
     assert_eq!(code, 0);
     assert_eq!(out.lines().count(), 1);
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["Statement"][0]["Action"], "secretsmanager:GetSecretValue");
+    // A secret policy is printed as the statements to merge.
+    assert_eq!(v[0]["Action"], "secretsmanager:GetSecretValue");
 }
 
 #[test]
-fn render_statement_only_gives_the_bare_statement() {
-    let (code, out, _) = run(
+fn render_statement_only_gives_a_list_of_statements_for_every_kind() {
+    for (id, count) in [
+        ("smtp-relay.key-policy", 1),
+        ("rule-actions.trust-policy", 1),
+        ("archiving.key-policy", 2),
+    ] {
+        let (code, out, err) = run(&["render", id, "--example", "--statement-only"], None);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let list = v.as_array().unwrap_or_else(|| panic!("{id}: {out}"));
+        assert_eq!(list.len(), count, "{id}");
+        assert!(list.iter().all(|s| s["Effect"] == "Allow"), "{id}");
+    }
+}
+
+#[test]
+fn key_secret_and_bucket_policies_are_printed_as_statements_to_merge() {
+    for id in [
+        "ingress.key-policy",
+        "ingress.secret-policy",
+        "archiving.export-bucket-policy",
+    ] {
+        let (code, out, err) = run(&["render", id, "--example"], None);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert!(v.is_array(), "{id}: {out}");
+    }
+}
+
+#[test]
+fn whole_document_keeps_the_key_administrator_and_is_the_default_for_identity_policies() {
+    let (code, out, err) = run(
         &[
             "render",
-            "smtp-relay.key-policy",
+            "ingress.key-policy",
             "--example",
+            "--whole-document",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["Version"], "2012-10-17");
+    assert_eq!(
+        v["Statement"][0],
+        serde_json::json!({"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+            "Action": "kms:*", "Resource": "*"})
+    );
+    assert_eq!(
+        v["Statement"][1]["Sid"],
+        "AllowMailManagerIngressToDecryptSecret"
+    );
+    // A secret policy's whole document holds only its own statements.
+    let (_, out, _) = run(
+        &[
+            "render",
+            "ingress.secret-policy",
+            "--example",
+            "--whole-document",
+        ],
+        None,
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["Statement"].as_array().unwrap().len(), 1);
+    let (_, plain, _) = run(&["render", "archiving.identity", "--example"], None);
+    let (_, whole, _) = run(
+        &[
+            "render",
+            "archiving.identity",
+            "--example",
+            "--whole-document",
+        ],
+        None,
+    );
+    assert_eq!(plain, whole);
+    let (code, out, err) = run(
+        &[
+            "render",
+            "ingress.key-policy",
+            "--example",
+            "--whole-document",
             "--statement-only",
         ],
         None,
     );
-    assert_eq!(code, 0);
-    let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["Effect"], "Allow");
-    assert!(v.get("Version").is_none() && v.get("Statement").is_none());
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("cannot be used with"), "{err}");
+}
+
+#[test]
+fn render_format_gives_the_cloudformation_property_or_the_terraform_block() {
+    let (code, out, err) = run(
+        &[
+            "render",
+            "smtp-relay.key-policy",
+            "--example",
+            "--format",
+            "cloudformation",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("# The `KeyPolicy` property of an `AWS::KMS::Key`.")
+    );
+    assert_eq!(lines.next(), Some("KeyPolicy:"));
+    assert_eq!(lines.next(), Some("  Version: \"2012-10-17\""));
+    // The whole key policy: CloudFormation sets a key's whole policy.
+    assert!(
+        out.contains("- Sid: \"Enable IAM User Permissions\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("- Sid: \"AllowMailManagerRelayToDecryptSecret\""),
+        "{out}"
+    );
+
+    let (code, out, err) = run(
+        &[
+            "render",
+            "rule-actions.trust-policy",
+            "--example",
+            "--format",
+            "terraform",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("# `data.aws_iam_policy_document.rule_actions_trust_policy.json` is the `assume_role_policy` of an `aws_iam_role`.\n\
+             data \"aws_iam_policy_document\" \"rule_actions_trust_policy\" {\n"),
+        "{out}"
+    );
+    assert!(out.contains("actions = [\"sts:AssumeRole\"]"), "{out}");
+    assert!(
+        out.contains("identifiers = [\"ses.amazonaws.com\"]"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -148,7 +288,7 @@ fn render_with_set_pairs() {
     );
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
-    let c = &v["Statement"][0]["Condition"];
+    let c = &v[0]["Condition"];
     assert_eq!(c["StringEquals"]["aws:SourceAccount"], "012345678901");
     assert_eq!(
         c["ArnLike"]["aws:SourceArn"],

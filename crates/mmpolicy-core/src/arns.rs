@@ -1,7 +1,7 @@
 //! ARN builders and statement pieces shared by the feature crates, so each ARN format and each
 //! confused-deputy condition is written once.
 
-use crate::model::{Statement, Text};
+use crate::model::{PolicyDocument, Statement, Text};
 use crate::types::{AccountId, Partition, Region};
 
 /// The service principal of SES, Mail Manager included.
@@ -87,6 +87,41 @@ pub fn ses_secret_key_statement(
         .source_conditions(account, source_arn)
 }
 
+/// The `Sid` of AWS's default key-policy statement, kept as AWS writes it so that merging
+/// [`key_administrator_statement`] into a key with AWS's default policy changes nothing.
+pub const KEY_ADMINISTRATOR_SID: &str = "Enable IAM User Permissions";
+
+/// AWS's default key-policy statement: the account (`arn:<partition>:iam::<account>:root`)
+/// may do everything with the key (`kms:*` on `*`, which in a key policy is this key), so that
+/// IAM policies of the account count and the key stays manageable. A key policy without it,
+/// or another statement letting an administrator manage the key, locks the account out.
+pub fn key_administrator_statement(partition: Partition, account: AccountId) -> Statement {
+    Statement::allow()
+        .sid(KEY_ADMINISTRATOR_SID)
+        .principal(crate::Principal::aws(Text::concat(&[
+            "arn:",
+            partition.as_str(),
+            ":iam::",
+            account.as_str(),
+            ":root",
+        ])))
+        .actions(&["kms:*"])
+        .resources(["*"])
+}
+
+/// A whole key policy: [`key_administrator_statement`] first, then `document`'s statements.
+/// What a key-policy provider's [`Provider::whole_document`](crate::Provider::whole_document)
+/// returns.
+pub fn with_key_administrator(
+    document: PolicyDocument,
+    partition: Partition,
+    account: AccountId,
+) -> PolicyDocument {
+    let mut statements = vec![key_administrator_statement(partition, account)];
+    statements.extend(document.statements().iter().cloned());
+    PolicyDocument::new(statements)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +142,26 @@ mod tests {
             "arn:aws:ses:eu-west-1:111122223333:mailmanager-archive/a-0123456789abcdef"
         );
         assert_eq!(s3_arn(partition, "bucket/*"), "arn:aws:s3:::bucket/*");
+    }
+
+    #[test]
+    fn a_whole_key_policy_starts_with_aws_default_administrator_statement() {
+        let region = Region::new("cn-north-1").unwrap();
+        let account = AccountId::new("111122223333").unwrap();
+        let ses = Statement::allow().sid("Ses").actions(&["kms:Decrypt"]);
+        let whole = with_key_administrator(
+            PolicyDocument::new(vec![ses.clone()]),
+            region.partition(),
+            account,
+        );
+        assert_eq!(
+            serde_json::to_value(&whole).unwrap(),
+            serde_json::json!({"Version": "2012-10-17", "Statement": [
+                {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+                 "Principal": {"AWS": "arn:aws-cn:iam::111122223333:root"},
+                 "Action": "kms:*", "Resource": "*"},
+                {"Sid": "Ses", "Effect": "Allow", "Action": "kms:Decrypt"}
+            ]})
+        );
     }
 }

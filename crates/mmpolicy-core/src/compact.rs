@@ -8,8 +8,8 @@
 //! here too, and `tests` compare the output with serde_json's on documents using every form.
 
 use crate::model::{
-    Actions, ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap, Statement,
-    Text, Version,
+    Actions, ConditionValue, Effect, OneOrMany, PolicyDocument, Principal, PrincipalMap, Shape,
+    Statement, Text, Version,
 };
 use crate::text::is_plain;
 
@@ -34,6 +34,17 @@ impl PolicyDocument {
         object.fixed(out, "\"Statement\":");
         one_or_many(out, statement, write_statement);
         Object::close(out);
+    }
+}
+
+impl PolicyDocument {
+    /// Appends the document in `shape` as compact JSON, exactly as
+    /// [`to_compact_json_as`](Self::to_compact_json_as) writes it, to `out`.
+    pub fn write_compact_json_as(&self, shape: Shape, out: &mut Vec<u8>) {
+        match shape {
+            Shape::Document => self.write_compact_json(out),
+            Shape::Statements => list(out, self.statements(), write_statement),
+        }
     }
 }
 
@@ -296,6 +307,31 @@ mod tests {
         document.write_compact_json(&mut out);
         let want = format!("prefix {}", document.to_compact_json());
         assert_eq!(String::from_utf8(out).unwrap(), want);
+        for shape in [Shape::Document, Shape::Statements] {
+            let mut out = Vec::new();
+            document.write_compact_json_as(shape, &mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                document.to_compact_json_as(shape)
+            );
+        }
+    }
+
+    #[test]
+    fn writes_the_statements_shape_as_a_list_of_statements() {
+        let document = PolicyDocument::new(vec![
+            Statement::allow().sid("A").actions(&["a:b"]),
+            Statement::allow().sid("B").actions(&["c:d"]),
+        ]);
+        let mut out = Vec::new();
+        document.write_compact_json_as(Shape::Statements, &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"[{"Sid":"A","Effect":"Allow","Action":"a:b"},{"Sid":"B","Effect":"Allow","Action":"c:d"}]"#
+        );
+        let pretty = document.to_pretty_json_as(Shape::Statements);
+        assert!(pretty.starts_with("[\n  {\n    \"Sid\": \"A\""), "{pretty}");
+        assert!(pretty.ends_with("}\n]\n"), "{pretty}");
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub use docs::{ParamDoc, join_description_lines, param_docs, published_schema, s
 pub use error::{InvalidParams, InvalidValue, RenderError, UnknownProvider};
 pub use model::{
     Actions, Condition, ConditionValue, Effect, KeyMap, OneOrMany, PolicyDocument, Principal,
-    PrincipalMap, Statement, Text, Version,
+    PrincipalMap, Shape, Statement, Text, Version,
 };
 pub use provider::{PolicyKind, PolicyProvider, PolicySize, Provider};
 pub use registry::{DuplicateId, ProviderEntry, Registry, registry};

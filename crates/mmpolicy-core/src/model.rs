@@ -301,6 +301,19 @@ pub enum Effect {
     Deny,
 }
 
+/// How a policy is written out: whole, or as the statements to merge into the resource's
+/// existing policy. [`PolicyKind::shape`](crate::PolicyKind::shape) gives each kind's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    /// A whole document, `{"Version": "2012-10-17", "Statement": [...]}`: applying it
+    /// replaces the resource's policy.
+    Document,
+    /// The list of statements, `[{"Sid": ...}, ...]`, to merge into the resource's existing
+    /// policy by `Sid` (`mmpolicy merge`): every other grant on the resource stays.
+    Statements,
+}
+
 /// An IAM policy document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -348,6 +361,26 @@ impl PolicyDocument {
     /// Compact one-line JSON without a final newline.
     pub fn to_compact_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Pretty JSON in `shape`: the document, or the list of its statements.
+    pub fn to_pretty_json_as(&self, shape: Shape) -> String {
+        match shape {
+            Shape::Document => self.to_pretty_json(),
+            Shape::Statements => {
+                let mut s = serde_json::to_string_pretty(self.statements()).unwrap_or_default();
+                s.push('\n');
+                s
+            }
+        }
+    }
+
+    /// Compact one-line JSON in `shape`, without a final newline.
+    pub fn to_compact_json_as(&self, shape: Shape) -> String {
+        match shape {
+            Shape::Document => self.to_compact_json(),
+            Shape::Statements => serde_json::to_string(self.statements()).unwrap_or_default(),
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 //! generators use.
 
 use crate::error::{InvalidParams, InvalidValue, Noun, RenderError};
-use crate::model::PolicyDocument;
+use crate::model::{PolicyDocument, Shape};
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -97,6 +97,18 @@ impl PolicyKind {
         }
     }
 
+    /// How mmpolicy writes a policy of this kind by default: the statements to merge for key,
+    /// secret and bucket policies, whose resources others use too (a whole document would
+    /// replace every other grant on them, and a key policy without its administrator
+    /// statement locks the account out of the key); a whole document for the identity and
+    /// trust policies of the roles a deployment names.
+    pub fn shape(self) -> Shape {
+        match self {
+            PolicyKind::Identity | PolicyKind::Trust => Shape::Document,
+            PolicyKind::Key | PolicyKind::Secret | PolicyKind::Bucket => Shape::Statements,
+        }
+    }
+
     /// Whether statements of this kind name a `Principal`.
     pub fn has_principal(self) -> bool {
         !matches!(self, PolicyKind::Identity)
@@ -154,6 +166,15 @@ pub trait Provider: Send + Sync + 'static {
     /// Renders the policy document. Fails only when parameters that are each valid do not fit
     /// together.
     fn render(params: &Self::Params) -> Result<PolicyDocument, InvalidValue>;
+
+    /// The whole document to give a resource that has no policy of this kind yet (`render
+    /// --whole-document`). The default is [`render`](Self::render)'s document; a key-policy
+    /// provider puts AWS's default administrator statement first
+    /// ([`key_administrator_statement`](crate::arns::key_administrator_statement)), so that
+    /// the account keeps the key.
+    fn whole_document(params: &Self::Params) -> Result<PolicyDocument, InvalidValue> {
+        Self::render(params)
+    }
 }
 
 /// The object-safe face of a provider, as the registry holds it.
@@ -181,11 +202,17 @@ pub trait PolicyProvider: Send + Sync + 'static {
     /// Reads parameters from JSON text and renders; errors carry the line.
     fn render_str(&self, params: &str) -> Result<PolicyDocument, RenderError>;
     /// Reads parameters from JSON text, validated exactly as [`render_str`](Self::render_str)
-    /// does (same types, same errors), and appends the policy as compact JSON (the text of
-    /// [`PolicyDocument::to_compact_json`]) to `out`. The bulk path's hot loop: it reuses the
+    /// does (same types, same errors), and appends the policy as compact JSON in its kind's
+    /// [`Shape`] (the text of [`PolicyDocument::to_compact_json_as`]) to `out`. The bulk path's hot loop: it reuses the
     /// caller's buffer and skips the error-path bookkeeping until a parameter set fails. On
     /// error, `out` is left as it was.
     fn render_compact_into(&self, params: &str, out: &mut Vec<u8>) -> Result<(), RenderError>;
+    /// Reads parameters from a JSON value and renders the whole document for a resource with
+    /// no policy of this kind yet ([`Provider::whole_document`]).
+    fn render_whole_document(
+        &self,
+        params: &serde_json::Value,
+    ) -> Result<PolicyDocument, RenderError>;
 }
 
 impl<P: Provider> PolicyProvider for P {
@@ -227,12 +254,15 @@ impl<P: Provider> PolicyProvider for P {
         serde_json::to_value(P::example()).unwrap_or(serde_json::Value::Null)
     }
     fn render_value(&self, params: &serde_json::Value) -> Result<PolicyDocument, RenderError> {
-        if !params.is_object() {
-            return Err(not_an_object(json_kind(params)).into());
-        }
-        let params: P::Params = serde_path_to_error::deserialize(params)
-            .map_err(|e| InvalidParams::from_json(e).for_provider(P::ID))?;
+        let params = read_value::<P>(params)?;
         Ok(P::render(&params)?)
+    }
+    fn render_whole_document(
+        &self,
+        params: &serde_json::Value,
+    ) -> Result<PolicyDocument, RenderError> {
+        let params = read_value::<P>(params)?;
+        Ok(P::whole_document(&params)?)
     }
     fn render_str(&self, params: &str) -> Result<PolicyDocument, RenderError> {
         // A byte order mark, as some editors write it, is not part of the JSON.
@@ -264,9 +294,18 @@ impl<P: Provider> PolicyProvider for P {
             Ok(parsed) => P::render(&parsed)?,
             Err(_) => self.render_str(params)?,
         };
-        document.write_compact_json(out);
+        document.write_compact_json_as(P::KIND.shape(), out);
         Ok(())
     }
+}
+
+/// Reads `P`'s parameters from a JSON value.
+fn read_value<P: Provider>(params: &serde_json::Value) -> Result<P::Params, InvalidParams> {
+    if !params.is_object() {
+        return Err(not_an_object(json_kind(params)));
+    }
+    serde_path_to_error::deserialize(params)
+        .map_err(|e| InvalidParams::from_json(e).for_provider(P::ID))
 }
 
 /// Removes the "or `null`" that schemars gives every `Option` from a schema and its

@@ -62,27 +62,32 @@ impl Policy {
         Policy::from_value(&value)
     }
 
-    /// Reads a parsed policy document.
+    /// Reads a parsed policy document, or a list of statements (as mmpolicy writes key,
+    /// secret and bucket policies to merge), evaluated as a document holding them.
     pub fn from_value(value: &Value) -> Result<Policy, EvalError> {
-        let Value::Object(root) = value else {
-            return Err(EvalError::malformed(
-                "",
-                "a policy is an object: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`",
-            ));
+        let root = match value {
+            Value::Object(root) => root,
+            Value::Array(items) if items.is_empty() => {
+                return Err(EvalError::malformed(
+                    "",
+                    "the list of statements is empty: give at least one statement",
+                ));
+            }
+            Value::Array(items) => {
+                return Ok(Policy {
+                    statements: read_statements(items, "")?,
+                });
+            }
+            _ => {
+                return Err(EvalError::malformed(
+                    "",
+                    "a policy is an object: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`, or a list of statements",
+                ));
+            }
         };
         let statements = match root.get("Statement") {
             Some(Value::Object(o)) => vec![read_statement(o, "/Statement")?],
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    let p = ptr("/Statement", i);
-                    match item {
-                        Value::Object(o) => read_statement(o, &p),
-                        _ => Err(EvalError::malformed(p, "a statement is an object")),
-                    }
-                })
-                .collect::<Result<_, _>>()?,
+            Some(Value::Array(items)) => read_statements(items, "/Statement")?,
             Some(_) => {
                 return Err(EvalError::malformed(
                     "/Statement",
@@ -105,6 +110,21 @@ impl Policy {
     pub fn is_empty(&self) -> bool {
         self.statements.is_empty()
     }
+}
+
+/// The statements of a list whose pointer is `base`.
+fn read_statements(items: &[Value], base: &str) -> Result<Vec<Statement>, EvalError> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let p = ptr(base, i);
+            match item {
+                Value::Object(o) => read_statement(o, &p),
+                _ => Err(EvalError::malformed(p, "a statement is an object")),
+            }
+        })
+        .collect()
 }
 
 impl std::str::FromStr for Policy {
@@ -277,4 +297,28 @@ fn read_principal(value: &Value, p: &str) -> Result<PrincipalElement, EvalError>
 pub(crate) fn ptr(base: &str, token: impl std::fmt::Display) -> String {
     let token = token.to_string().replace('~', "~0").replace('/', "~1");
     format!("{base}/{token}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_of_statements_reads_as_a_policy_holding_them() {
+        let list = r#"[{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"},
+                       {"Effect": "Deny", "Action": "kms:*", "Resource": "*"}]"#;
+        assert_eq!(Policy::parse(list).unwrap().len(), 2);
+        let empty = Policy::parse("[]").unwrap_err().to_string();
+        assert!(empty.contains("the list of statements is empty"), "{empty}");
+        let not_statement =
+            Policy::parse(r#"[{"Effect": "Allow", "Action": "a:b", "Resource": "*"}, 3]"#)
+                .unwrap_err()
+                .to_string();
+        assert!(
+            not_statement.contains("a statement is an object"),
+            "{not_statement}"
+        );
+        assert!(not_statement.contains("/1"), "{not_statement}");
+        assert!(Policy::parse("\"s3:GetObject\"").is_err());
+    }
 }

@@ -684,7 +684,11 @@ fn malformed_policies_are_errors() {
     let cases = [
         (
             json!([]),
-            "malformed policy at ``: a policy is an object: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`",
+            "malformed policy at ``: the list of statements is empty: give at least one statement",
+        ),
+        (
+            json!("s3:GetObject"),
+            "malformed policy at ``: a policy is an object: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`, or a list of statements",
         ),
         (
             json!({"Version": "2012-10-17"}),

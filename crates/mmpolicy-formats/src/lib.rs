@@ -20,12 +20,13 @@ pub mod aws_cli;
 pub mod bundle_dir;
 pub mod cloudformation;
 mod inputs;
+pub mod snippet;
 pub mod terraform;
 mod yaml;
 
 pub use mmpolicy_core::target::{Attach, RoleRef, Target};
 
-use mmpolicy_core::PolicyKind;
+use mmpolicy_core::{PolicyKind, Shape};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use thiserror::Error;
@@ -94,18 +95,43 @@ pub enum FormatError {
 pub struct Placement {
     file: String,
     target: Target,
+    /// The document; a list of statements is held as a document around it.
     document: Value,
+    /// Whether the file holds the document or only its statements.
+    shape: Shape,
 }
 
 impl Placement {
-    /// A placement of `document` (a policy document: an object with a `Statement` list) under
-    /// the file name `file`, attached to `target`.
+    /// A placement of `document` under the file name `file`, attached to `target`.
+    /// `document` is a policy document (an object with a `Statement` list), or a list of
+    /// statements to merge into the resource's existing policy, as `mmpolicy bundle` writes
+    /// key, secret and bucket policies.
     pub fn new(
         file: impl Into<String>,
         target: Target,
         document: Value,
     ) -> Result<Self, FormatError> {
         let file = file.into();
+        let list_reason = match &document {
+            Value::Array(list) if list.is_empty() => Some("it is an empty list of statements"),
+            Value::Array(list) if !list.iter().all(Value::is_object) => {
+                Some("it is a list, but not of statements")
+            }
+            _ => None,
+        };
+        if let Some(reason) = list_reason {
+            return Err(FormatError::Document {
+                file,
+                reason: reason.to_owned(),
+            });
+        }
+        let (document, shape) = match document {
+            Value::Array(statements) => (
+                serde_json::json!({"Version": "2012-10-17", "Statement": statements}),
+                Shape::Statements,
+            ),
+            document => (document, Shape::Document),
+        };
         let plain = file.len() > ".json".len()
             && file.ends_with(".json")
             && !file.starts_with('.')
@@ -134,6 +160,7 @@ impl Placement {
             file,
             target,
             document,
+            shape,
         })
     }
 
@@ -157,9 +184,14 @@ impl Placement {
         &self.target
     }
 
-    /// The document.
+    /// The document (around the statements, when the file holds only statements).
     pub fn document(&self) -> &Value {
         &self.document
+    }
+
+    /// Whether the file holds the whole document or the statements to merge.
+    pub fn shape(&self) -> Shape {
+        self.shape
     }
 
     /// The kind of the document, which follows from its target.
@@ -167,10 +199,14 @@ impl Placement {
         self.target.kind()
     }
 
-    /// The document as its file holds it: pretty JSON and a final newline, as `mmpolicy
-    /// bundle` writes it.
+    /// The document as its file holds it (the document, or its statements): pretty JSON and
+    /// a final newline, as `mmpolicy bundle` writes it.
     pub fn file_contents(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&self.document).unwrap_or_default();
+        let held = match self.shape {
+            Shape::Document => &self.document,
+            Shape::Statements => self.document.get("Statement").unwrap_or(&Value::Null),
+        };
+        let mut s = serde_json::to_string_pretty(held).unwrap_or_default();
         s.push('\n');
         s
     }
@@ -428,7 +464,12 @@ mod tests {
     #[test]
     fn placement_refuses_what_is_not_a_policy_document() {
         for (document, reason) in [
-            (json!([]), "it is not a JSON object"),
+            (json!("a"), "it is not a JSON object"),
+            (json!([]), "it is an empty list of statements"),
+            (
+                json!([{"Effect": "Allow"}, 1]),
+                "it is a list, but not of statements",
+            ),
             (json!({"Version": "2012-10-17"}), "it has no `Statement`"),
             (
                 json!({"Statement": {"Effect": "Allow"}}),
@@ -442,6 +483,27 @@ mod tests {
                 format!("`a.json` is not a policy document: {reason}")
             );
         }
+    }
+
+    #[test]
+    fn a_list_of_statements_is_placed_as_a_document_and_written_back_as_a_list() {
+        let statements = json!([{"Sid": "A", "Effect": "Allow", "Action": "kms:Decrypt"}]);
+        let p = Placement::new(
+            "k.json",
+            Target::KeyPolicy { key_arn: None },
+            statements.clone(),
+        )
+        .unwrap();
+        assert_eq!(p.shape(), Shape::Statements);
+        assert_eq!(
+            p.document(),
+            &json!({"Version": "2012-10-17", "Statement": statements})
+        );
+        assert_eq!(
+            serde_json::from_str::<Value>(&p.file_contents()).unwrap(),
+            statements
+        );
+        assert_eq!(trust("r").shape(), Shape::Document);
     }
 
     #[test]

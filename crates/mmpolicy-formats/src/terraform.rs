@@ -260,11 +260,16 @@ pub fn write(deployment: &Deployment) -> Result<Vec<OutputFile>, FormatError> {
 
 /// The `data "aws_iam_policy_document"` block of a placement.
 fn data_block(name: &str, p: &Placement) -> Result<String, FormatError> {
+    data_block_of(name, p.file(), p.document())
+}
+
+/// The `data "aws_iam_policy_document"` block named `name` of `doc`, a policy document from
+/// `file`.
+pub(crate) fn data_block_of(name: &str, file: &str, doc: &Value) -> Result<String, FormatError> {
     let unsupported = |reason: String| FormatError::Document {
-        file: p.file().to_owned(),
+        file: file.to_owned(),
         reason,
     };
-    let doc = p.document();
     let mut top = Vec::new();
     for (key, value) in doc.as_object().into_iter().flatten() {
         match key.as_str() {
@@ -280,7 +285,11 @@ fn data_block(name: &str, p: &Placement) -> Result<String, FormatError> {
     }
     let mut out = format!("data \"aws_iam_policy_document\" \"{name}\" {{\n");
     out.push_str(&attributes(1, &top));
-    for (n, st) in p.statements().iter().enumerate() {
+    let statements = doc
+        .get("Statement")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    for (n, st) in statements.iter().enumerate() {
         out.push('\n');
         out.push_str(
             &statement(st)

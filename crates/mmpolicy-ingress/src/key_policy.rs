@@ -1,7 +1,8 @@
 //! The key-policy statement of the key that encrypts the secret: `ingress.key-policy`.
 
 use crate::FEATURE;
-use mmpolicy_core::arns::ses_secret_key_statement;
+use mmpolicy_core::arns::{ses_secret_key_statement, with_key_administrator};
+use mmpolicy_core::types::resolve_partition;
 use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider};
 
 use crate::IngressParams;
@@ -20,17 +21,20 @@ impl Provider for KeyPolicy {
         that encrypts the ingress endpoint's secret. SES decrypts the secret (`kms:Decrypt`) \
         only through Secrets Manager in the endpoint's region (`kms:ViaService`) and only for \
         your ingress endpoint (`aws:SourceAccount`, `aws:SourceArn`).\n\n\
-        **Merge, do not replace.** A key policy is the whole access control of a key: applying \
-        a document that holds only this statement removes every other grant, including your \
-        account's, and can lock you out of the key. Render with `--statement-only` and add the \
-        statement to the key's existing policy.\n\n\
+        **Merge, do not replace.** A key policy is the whole access control of a key: a \
+        document that held only this statement would remove every other grant, including your \
+        account's, and could lock you out of the key. So mmpolicy writes the statement as a \
+        list to merge into the key's existing policy (`mmpolicy merge`, which replaces a \
+        statement with the same `Sid` and keeps every other). For a new key, \
+        `--whole-document` gives a whole key policy that starts with AWS's default \
+        statement, `Enable IAM User Permissions` (the account may manage the key).\n\n\
         **Creation order.** AWS needs this policy in place to create the ingress endpoint, yet the ingress endpoint's \
         id exists only once it is created. Apply it first with `ingress_point_id = \"*\"` (every ingress endpoint of \
         the account in the region), create the ingress endpoint, then render it again with the new id \
         and replace the first version, narrowing it to that one ingress endpoint.";
     const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"KMS customer managed key (CMK) key policy for ingress endpoint\".";
     const CORRECTIONS: &'static [&'static str] = &[
-        "The page gives a bare statement; mmpolicy renders a complete policy document, and the bare statement with `--statement-only`.",
+        "The page gives a bare statement; mmpolicy writes it as a list of statements to merge, and `--whole-document` a whole key policy that keeps AWS's default administrator statement.",
         "`kms:ViaService` follows the endpoint's region and partition (`secretsmanager.<region>.amazonaws.com`, `.amazonaws.com.cn` in China) instead of a fixed `us-east-1`.",
     ];
 
@@ -46,5 +50,14 @@ impl Provider for KeyPolicy {
             p.account_id,
             p.source_arn()?,
         )]))
+    }
+
+    fn whole_document(p: &Self::Params) -> Result<PolicyDocument, InvalidValue> {
+        let partition = resolve_partition(p.region, p.partition)?;
+        Ok(with_key_administrator(
+            Self::render(p)?,
+            partition,
+            p.account_id,
+        ))
     }
 }

@@ -22,6 +22,9 @@ impl Provider for SecretPolicy {
         SMTP clients present; without this policy the ingress endpoint cannot be created. The \
         `aws:SourceAccount` and `aws:SourceArn` conditions stop another account's ingress \
         endpoint from using your secret through SES (the confused-deputy problem).\n\n\
+        **Merge, do not replace.** mmpolicy writes the statement as a list to merge into the \
+        secret's existing resource policy (`mmpolicy merge`), so that other grants on the \
+        secret stay; `--whole-document` gives a whole policy for a secret that has none.\n\n\
         **Creation order.** AWS needs this policy in place to create the ingress endpoint, yet the ingress endpoint's \
         id exists only once it is created. Apply it first with `ingress_point_id = \"*\"` (every ingress endpoint of \
         the account in the region), create the ingress endpoint, then render it again with the new id \

@@ -74,6 +74,9 @@ pub(crate) struct Document<'a> {
     pub root: Option<&'a Map<String, Value>>,
     /// The document is one statement, without `Version`/`Statement` around it.
     pub bare_statement: bool,
+    /// The document is a list of statements to merge into a policy, as mmpolicy writes key,
+    /// secret and bucket policies: the statements are checked, the policy around them is not.
+    pub statement_list: bool,
     /// `Statement` was one object, not a list.
     pub statements: Vec<Stmt<'a>>,
 }
@@ -81,6 +84,9 @@ pub(crate) struct Document<'a> {
 impl<'a> Document<'a> {
     /// Reads `value`; reports shape errors into `out`.
     pub fn read(value: &'a Value, out: &mut Vec<Finding>) -> Document<'a> {
+        if let Value::Array(items) = value {
+            return Document::read_list(items, out);
+        }
         let Some(root) = value.as_object() else {
             out.push(Finding::new(
                 Rule::NotAnObject,
@@ -93,6 +99,7 @@ impl<'a> Document<'a> {
             return Document {
                 root: None,
                 bare_statement: false,
+                statement_list: false,
                 statements: Vec::new(),
             };
         };
@@ -108,29 +115,57 @@ impl<'a> Document<'a> {
                 Some(Value::Object(o)) => {
                     statements.push(read_statement(0, "/Statement".into(), o, out));
                 }
-                Some(Value::Array(items)) => {
-                    for (i, item) in items.iter().enumerate() {
-                        let p = ptr("/Statement", i);
-                        match item.as_object() {
-                            Some(o) => statements.push(read_statement(i, p, o, out)),
-                            None => out.push(Finding::new(
-                                Rule::StatementNotObject,
-                                p,
-                                format!(
-                                    "statement {i} is {}: a statement is an object with `Effect`, `Action` and `Resource`",
-                                    json_type(item)
-                                ),
-                            )),
-                        }
-                    }
-                }
+                Some(Value::Array(items)) => read_items(items, "/Statement", &mut statements, out),
                 _ => {}
             }
         }
         Document {
             root: Some(root),
             bare_statement: bare,
+            statement_list: false,
             statements,
+        }
+    }
+
+    /// Reads a list of statements (`[{...}, ...]`).
+    fn read_list(items: &'a [Value], out: &mut Vec<Finding>) -> Document<'a> {
+        let mut statements = Vec::new();
+        if items.is_empty() {
+            out.push(Finding::new(
+                Rule::MissingStatement,
+                "",
+                "the document is an empty list: a list of statements to merge needs at least one statement",
+            ));
+        }
+        read_items(items, "", &mut statements, out);
+        Document {
+            root: None,
+            bare_statement: false,
+            statement_list: true,
+            statements,
+        }
+    }
+}
+
+/// Reads the statements of a list whose pointer is `base`; reports items that are not objects.
+fn read_items<'a>(
+    items: &'a [Value],
+    base: &str,
+    statements: &mut Vec<Stmt<'a>>,
+    out: &mut Vec<Finding>,
+) {
+    for (i, item) in items.iter().enumerate() {
+        let p = ptr(base, i);
+        match item.as_object() {
+            Some(o) => statements.push(read_statement(i, p, o, out)),
+            None => out.push(Finding::new(
+                Rule::StatementNotObject,
+                p,
+                format!(
+                    "statement {i} is {}: a statement is an object with `Effect`, `Action` and `Resource`",
+                    json_type(item)
+                ),
+            )),
         }
     }
 }

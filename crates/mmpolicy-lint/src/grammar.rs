@@ -13,17 +13,12 @@ pub(crate) fn check(
     kind: Option<PolicyKind>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(root) = doc.root else {
-        return;
-    };
-    if doc.bare_statement {
-        out.push(Finding::new(
-            Rule::MissingStatement,
-            "",
-            "the document is a bare statement: wrap it as `{\"Version\": \"2012-10-17\", \"Statement\": [ ... ]}`, or add it to an existing policy's `Statement` list",
-        ));
+    if doc.statement_list {
+        // The statements of a policy to merge them into: no policy around them to check.
+    } else if let Some(root) = doc.root {
+        document_shape(doc, root, out);
     } else {
-        top_level(root, out);
+        return;
     }
     for stmt in &doc.statements {
         statement(stmt, kind, doc.bare_statement, out);
@@ -35,6 +30,23 @@ pub(crate) fn check(
     characters(value, "", out);
     if let Some(kind) = kind {
         size(value, text, kind, out);
+    }
+}
+
+/// A bare statement, or the top level of a document.
+fn document_shape(
+    doc: &Document<'_>,
+    root: &serde_json::Map<String, Value>,
+    out: &mut Vec<Finding>,
+) {
+    if doc.bare_statement {
+        out.push(Finding::new(
+            Rule::MissingStatement,
+            "",
+            "the document is a bare statement: wrap it as `{\"Version\": \"2012-10-17\", \"Statement\": [ ... ]}`, or add it to an existing policy's `Statement` list",
+        ));
+    } else {
+        top_level(root, out);
     }
 }
 

@@ -110,9 +110,9 @@ macro_rules! rules {
 rules! {
     /// The document is not a JSON object.
     NotAnObject = ("E001", "not-an-object", Error, "a policy document is a JSON object") {
-        why: "The whole document is read as one JSON object; IAM rejects an array, a string or a number at the top, so nothing of it applies.",
-        fix: r#"Wrap the statements in an object: `{"Version": "2012-10-17", "Statement": [...]}`."#,
-        example: (Identity, r#"[{"Effect": "Allow", "Action": "ses:GetArchive", "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]"#),
+        why: "The whole document is read as one JSON object; IAM rejects a string, a number, a boolean or `null` at the top, so nothing of it applies. A list is read as the statements to merge into a policy, the way mmpolicy writes key, secret and bucket policies; IAM takes it only once merged into a document.",
+        fix: r#"Write the policy as an object: `{"Version": "2012-10-17", "Statement": [...]}`."#,
+        example: (Identity, r#""arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1""#),
     },
     /// No `Version`.
     MissingVersion = ("E002", "missing-version", Warning, "`Version` should be `2012-10-17`; without it policy variables are not expanded") {
@@ -428,8 +428,8 @@ rules! {
     },
     /// A key policy that lets no one of the account manage the key.
     KeyWithoutAdministrator = ("S014", "key-without-administrator", Warning, "a key policy lets the account, or an administrator role or user of it, manage the key (`kms:PutKeyPolicy`, or `kms:*`)") {
-        why: r#"A key policy is the only thing that grants access to a KMS key: IAM policies count only when the key policy lets the account in. A key policy of service statements alone (SES may decrypt) leaves nobody able to change the policy, grant access or schedule the key's deletion: the account is locked out, and only AWS Support can help. KMS refuses such a policy unless its lockout safety check is bypassed. AWS's default key policy grants `kms:*` to `arn:aws:iam::ACCOUNT:root`; the rule is met by an Allow that grants `kms:PutKeyPolicy` (or a wildcard that covers it, `kms:*`, `*`) to the account root, the account id, or an IAM role or user of an account. A warning: the statements may be meant for merging into a policy that has one (then lint the merged policy)."#,
-        fix: r#"Keep the key's existing administrator statement: merge these statements into its policy (`mmpolicy merge`), or add AWS's default statement, `{"Sid": "EnableIamUserPermissions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}`."#,
+        why: r#"A key policy is the only thing that grants access to a KMS key: IAM policies count only when the key policy lets the account in. A key policy of service statements alone (SES may decrypt) leaves nobody able to change the policy, grant access or schedule the key's deletion: the account is locked out, and only AWS Support can help. KMS refuses such a policy unless its lockout safety check is bypassed. AWS's default key policy grants `kms:*` to `arn:aws:iam::ACCOUNT:root`; the rule is met by an Allow that grants `kms:PutKeyPolicy` (or a wildcard that covers it, `kms:*`, `*`) to the account root, the account id, or an IAM role or user of an account. A list of statements (`[{...}]`, as mmpolicy writes key policies to merge) is not checked: the policy it is merged into keeps its own administrator statement; lint the merged policy to be sure. A warning: a document may still be meant for merging into a policy that has one."#,
+        fix: r#"Keep the key's existing administrator statement: merge these statements into its policy (`mmpolicy merge`), or add AWS's default statement, `{"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}`."#,
         example: (Key, r#"{"Version": "2012-10-17", "Statement": [{"Sid": "AllowSes", "Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}, "ArnLike": {"aws:SourceArn": "arn:aws:ses:us-east-1:111122223333:mailmanager-ingress-point/*"}}}]}"#),
     },
     /// Two identical statements.

@@ -507,8 +507,13 @@ pub(crate) fn key_administrator(
     kind: Option<PolicyKind>,
     out: &mut Vec<Finding>,
 ) {
-    // A bare statement is a fragment to add to a policy (E006 says so), not the policy.
-    if kind != Some(PolicyKind::Key) || doc.statements.is_empty() || doc.bare_statement {
+    // A bare statement (E006 says so) or a list of statements is a fragment to merge into a
+    // policy, not the policy: the policy it is merged into has its own administrator.
+    if kind != Some(PolicyKind::Key)
+        || doc.statements.is_empty()
+        || doc.bare_statement
+        || doc.statement_list
+    {
         return;
     }
     let manages = |s: &Stmt<'_>| {
@@ -530,7 +535,7 @@ pub(crate) fn key_administrator(
     out.push(Finding::new(
         Rule::KeyWithoutAdministrator,
         "/Statement",
-        "no statement lets the account or an administrator manage the key (`kms:PutKeyPolicy`): with this policy alone nobody can change it, and KMS refuses it unless its lockout safety check is bypassed; add AWS's default statement, `{\"Sid\": \"EnableIamUserPermissions\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::<your account>:root\"}, \"Action\": \"kms:*\", \"Resource\": \"*\"}`, or merge these statements into the key's existing policy with `mmpolicy merge`",
+        "no statement lets the account or an administrator manage the key (`kms:PutKeyPolicy`): with this policy alone nobody can change it, and KMS refuses it unless its lockout safety check is bypassed; add AWS's default statement, `{\"Sid\": \"Enable IAM User Permissions\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::<your account>:root\"}, \"Action\": \"kms:*\", \"Resource\": \"*\"}`, or merge these statements into the key's existing policy with `mmpolicy merge`",
     ));
 }
 

@@ -120,7 +120,25 @@ fn clean_policies() {
 
 #[test]
 fn e001_not_an_object() {
-    check("identity", json!([read_archive()]), &["E001 "]);
+    check("identity", json!("ses:GetArchive"), &["E001 "]);
+    check("identity", json!(null), &["E001 "]);
+}
+
+#[test]
+fn a_list_of_statements_is_linted_as_statements_to_merge() {
+    // The statements are checked, at pointers into the list; no policy around them is.
+    check("identity", json!([read_archive()]), &[]);
+    let mut wide = read_archive();
+    wide["Action"] = json!("ses:*");
+    wide["Resource"] = json!("*");
+    wide["Sid"] = json!("Wide");
+    check(
+        "identity",
+        json!([read_archive(), wide]),
+        &["S012 /1/Action"],
+    );
+    check("identity", json!([]), &["E006 "]);
+    check("identity", json!([read_archive(), 7]), &["E007 /1"]);
 }
 
 #[test]

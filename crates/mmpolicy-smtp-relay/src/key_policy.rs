@@ -1,7 +1,8 @@
 //! The key-policy statement of the key that encrypts the secret: `smtp-relay.key-policy`.
 
 use crate::FEATURE;
-use mmpolicy_core::arns::ses_secret_key_statement;
+use mmpolicy_core::arns::{ses_secret_key_statement, with_key_administrator};
+use mmpolicy_core::types::resolve_partition;
 use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider};
 
 use crate::RelayParams;
@@ -20,10 +21,13 @@ impl Provider for KeyPolicy {
         that encrypts the SMTP relay's secret. SES decrypts the secret and describes the key \
         (`kms:Decrypt`, `kms:DescribeKey`) only through Secrets Manager in the relay's region \
         (`kms:ViaService`) and only for your relay (`aws:SourceAccount`, `aws:SourceArn`).\n\n\
-        **Merge, do not replace.** A key policy is the whole access control of a key: applying \
-        a document that holds only this statement removes every other grant, including your \
-        account's, and can lock you out of the key. Render with `--statement-only` and add the \
-        statement to the key's existing policy.\n\n\
+        **Merge, do not replace.** A key policy is the whole access control of a key: a \
+        document that held only this statement would remove every other grant, including your \
+        account's, and could lock you out of the key. So mmpolicy writes the statement as a \
+        list to merge into the key's existing policy (`mmpolicy merge`, which replaces a \
+        statement with the same `Sid` and keeps every other). For a new key, \
+        `--whole-document` gives a whole key policy that starts with AWS's default \
+        statement, `Enable IAM User Permissions` (the account may manage the key).\n\n\
         **Creation order.** AWS needs this policy in place to create the SMTP relay, yet the SMTP relay's \
         id exists only once it is created. Apply it first with `relay_id = \"*\"` (every SMTP relay of \
         the account in the region), create the SMTP relay, then render it again with the new id \
@@ -46,5 +50,14 @@ impl Provider for KeyPolicy {
             p.account_id,
             p.source_arn()?,
         )]))
+    }
+
+    fn whole_document(p: &Self::Params) -> Result<PolicyDocument, InvalidValue> {
+        let partition = resolve_partition(p.region, p.partition)?;
+        Ok(with_key_administrator(
+            Self::render(p)?,
+            partition,
+            p.account_id,
+        ))
     }
 }

@@ -22,6 +22,9 @@ impl Provider for SecretPolicy {
         `secretsmanager:DescribeSecret`) each time it relays; without this policy the relay \
         cannot be created. `aws:SourceAccount` and `aws:SourceArn` stop another account's relay \
         from using your secret through SES (the confused-deputy problem).\n\n\
+        **Merge, do not replace.** mmpolicy writes the statements as a list to merge into the \
+        secret's existing resource policy (`mmpolicy merge`), so that other grants on the \
+        secret stay; `--whole-document` gives a whole policy for a secret that has none.\n\n\
         **Creation order.** AWS needs this policy in place to create the SMTP relay, yet the SMTP relay's \
         id exists only once it is created. Apply it first with `relay_id = \"*\"` (every SMTP relay of \
         the account in the region), create the SMTP relay, then render it again with the new id \

@@ -167,7 +167,12 @@ fn folder_files(bundle: &Bundle, format: OutputFormat) -> Result<Vec<(String, St
         .policies
         .iter()
         .map(|p| {
-            let document = serde_json::to_value(&p.policy).map_err(|e| internal(&e))?;
+            // As the file holds it: the document, or the statements to merge.
+            let document = match p.kind.shape() {
+                mmpolicy::Shape::Document => serde_json::to_value(&p.policy),
+                mmpolicy::Shape::Statements => serde_json::to_value(p.policy.statements()),
+            }
+            .map_err(|e| internal(&e))?;
             mmpolicy_formats::Placement::new(p.file.clone(), p.target.clone(), document)
                 .map_err(|e| internal(&e))
         })

@@ -2,6 +2,7 @@
 
 use crate::error::CliError;
 use crate::{input, output};
+use mmpolicy::Shape;
 use std::path::Path;
 
 const AFTER_HELP: &str = "\
@@ -10,10 +11,25 @@ override single fields of a file or of the example.
   --set key=value   sets a string (account ids are strings: --set account_id=012345678901)
   --set key:=JSON   sets any JSON value (--set 'create_tags:={\"team\":[\"mail\"]}')
 
+What is printed:
+  identity and trust policies   the whole policy document
+  key, secret, bucket policies  the list of statements to merge into the resource's existing
+                                policy (`mmpolicy merge`): a document holding only them would
+                                replace every other grant, and a key policy without its
+                                administrator statement locks the account out of the key
+  --statement-only              the list of statements, for every kind
+  --whole-document              the whole document, for every kind; a key policy starts with
+                                AWS's default statement `Enable IAM User Permissions`
+  --format cloudformation       the whole document as the property of the CloudFormation
+                                resource that holds it (YAML)
+  --format terraform            the whole document as a `data \"aws_iam_policy_document\"` block
+
 Examples:
   mmpolicy render ingress.secret-policy --example
   mmpolicy render ingress.secret-policy --set account_id=111122223333 --set region=eu-west-1
-  mmpolicy render smtp-relay.key-policy --params relay.toml --statement-only
+  mmpolicy render smtp-relay.key-policy --params relay.toml > relay-key-statements.json
+  mmpolicy render smtp-relay.key-policy --params relay.toml --whole-document   (a new key)
+  mmpolicy render rule-actions.trust-policy --example --format terraform
   mmpolicy render ingress.key-policy --params - < params.json
 
 A parameter file (or standard input) may hold at most 16 MiB.
@@ -39,25 +55,52 @@ pub struct Args {
     /// Print the JSON on one line.
     #[arg(long)]
     compact: bool,
-    /// Print only the statement (a list when there are several), to merge into an existing
-    /// policy: the way to add a key-policy statement without replacing the key's policy.
-    #[arg(long)]
+    /// Print only the list of statements, to merge into an existing policy (`mmpolicy
+    /// merge`); the default for key, secret and bucket policies.
+    #[arg(long, conflicts_with_all = ["whole_document", "format"])]
     statement_only: bool,
+    /// Print the whole document, for a resource with no policy of its kind yet; a key policy
+    /// starts with AWS's default administrator statement, so the account keeps the key.
+    #[arg(long)]
+    whole_document: bool,
+    /// Print JSON, or the whole document as the CloudFormation property or Terraform
+    /// `aws_iam_policy_document` block it belongs in.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+}
+
+/// What `render` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// JSON: the document, or the statements to merge (see below).
+    Json,
+    /// YAML: the property of the CloudFormation resource that holds the policy.
+    Cloudformation,
+    /// HCL: a `data "aws_iam_policy_document"` block.
+    Terraform,
 }
 
 pub fn run(args: &Args) -> Result<(), CliError> {
     let provider = mmpolicy::registry().get(&args.id)?;
+    let kind = provider.kind();
+    let whole = args.whole_document || args.format != Format::Json;
+    // The parameters as JSON, kept when the whole document is rendered from them too.
+    let mut whole_params = serde_json::Value::Null;
     let policy = match (&args.params, args.example) {
         (Some(path), _) => {
             let text = input::read_text(path)?;
             let format = mmpolicy_bundle::Format::from_path(Path::new(path));
             if format == mmpolicy_bundle::Format::Json && args.sets.is_empty() {
                 // Straight from the text, so that errors can carry a line number.
-                provider.render_str(&text).map_err(|e| located(path, e))?
+                let policy = provider.render_str(&text).map_err(|e| located(path, e))?;
+                if whole {
+                    whole_params = input::parse_params(path, &text)?;
+                }
+                policy
             } else {
                 let mut params = input::parse_params(path, &text)?;
                 input::apply_sets(&mut params, &args.sets)?;
-                provider.render_value(&params).map_err(|e| {
+                let policy = provider.render_value(&params).map_err(|e| {
                     // Find the line of the offending key in the file, as bundle files do.
                     let line = e
                         .field()
@@ -66,18 +109,24 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                         Some(line) => CliError::usage(format!("{path}:{line}: {e}")),
                         None => located(path, e),
                     }
-                })?
+                })?;
+                whole_params = params;
+                policy
             }
         }
         (None, true) => {
             let mut params = provider.example_params();
             input::apply_sets(&mut params, &args.sets)?;
-            provider.render_value(&params)?
+            let policy = provider.render_value(&params)?;
+            whole_params = params;
+            policy
         }
         (None, false) if !args.sets.is_empty() => {
             let mut params = serde_json::Value::Object(serde_json::Map::new());
             input::apply_sets(&mut params, &args.sets)?;
-            provider.render_value(&params)?
+            let policy = provider.render_value(&params)?;
+            whole_params = params;
+            policy
         }
         (None, false) => {
             return Err(CliError::usage(format!(
@@ -86,24 +135,36 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             )));
         }
     };
-    let text = if args.statement_only {
-        let statements = policy.statements();
-        let value = match statements {
-            [one] => serde_json::to_value(one),
-            many => serde_json::to_value(many),
-        }
-        .map_err(CliError::internal)?;
-        if args.compact {
-            serde_json::to_string(&value).map_err(CliError::internal)? + "\n"
-        } else {
-            output::pretty(&value)?
-        }
-    } else if args.compact {
-        policy.to_compact_json() + "\n"
+    // The parameters were read and checked above; the whole document is rendered from the
+    // same parameter set.
+    let policy = if whole && kind.shape() == Shape::Statements {
+        provider.render_whole_document(&whole_params)?
     } else {
-        policy.to_pretty_json()
+        policy
+    };
+    let shape = if args.statement_only {
+        Shape::Statements
+    } else if whole {
+        Shape::Document
+    } else {
+        kind.shape()
+    };
+    let text = match args.format {
+        Format::Json if args.compact => policy.to_compact_json_as(shape) + "\n",
+        Format::Json => policy.to_pretty_json_as(shape),
+        Format::Cloudformation => {
+            mmpolicy_formats::snippet::cloudformation(kind, &document(&policy)?)
+        }
+        Format::Terraform => {
+            mmpolicy_formats::snippet::terraform(provider.id(), kind, &document(&policy)?)
+                .map_err(|e| CliError::usage(e.to_string()))?
+        }
     };
     output::print(&text)
+}
+
+fn document(policy: &mmpolicy::PolicyDocument) -> Result<serde_json::Value, CliError> {
+    serde_json::to_value(policy).map_err(CliError::internal)
 }
 
 /// Prefixes an error with the file (and line) it came from.

@@ -391,13 +391,13 @@ fn a_bundle_is_linted_from_its_folder_or_its_index_with_the_kinds_it_gives() {
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.starts_with(&format!(
-                "{}: bundle index: linting the 11 policies it lists, each as the kind it gives\n",
+                "{}: bundle index: linting the 12 policies it lists, each as the kind it gives\n",
                 index.display()
             )),
             "{text}"
         );
         let kinds = kind_lines(&text, &dir);
-        assert_eq!(kinds.len(), 11, "{text}");
+        assert_eq!(kinds.len(), 12, "{text}");
         assert!(
             kinds.contains(
                 &"archiving.key-policy.json: linted as kind `key` (from the bundle index `bundle.json`)"
@@ -419,7 +419,7 @@ fn a_bundle_index_among_the_policy_files_is_not_linted_as_a_policy() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 12);
+    assert_eq!(files.len(), 13);
     let out = mmpolicy()
         .arg("lint")
         .args(&files)
@@ -432,7 +432,7 @@ fn a_bundle_index_among_the_policy_files_is_not_linted_as_a_policy() {
     let text = String::from_utf8(out).unwrap();
     // Each policy once, with the index's kind; the index itself is no policy.
     let kinds = kind_lines(&text, &dir);
-    assert_eq!(kinds.len(), 11, "{text}");
+    assert_eq!(kinds.len(), 12, "{text}");
     assert!(
         kinds.iter().all(|l| l.contains("(from the bundle index")),
         "{text}"
@@ -451,7 +451,7 @@ fn a_bundle_index_among_the_policy_files_is_not_linted_as_a_policy() {
         .clone();
     let v: Value = serde_json::from_slice(&out).unwrap();
     let reports = v.as_array().unwrap();
-    assert_eq!(reports.len(), 11);
+    assert_eq!(reports.len(), 12);
     assert!(
         reports
             .iter()
@@ -680,6 +680,7 @@ fn the_example_bundle_lints_clean() {
             "archiving.key-policy.json S008 /Statement/1/Principal/Service",
             "archiving.key-policy.json S014 /Statement",
             "ingress.key-policy.json S014 /Statement",
+            "rule-actions.key-policy.json S014 /Statement",
             "smtp-relay.key-policy.json S014 /Statement",
         ]
     );

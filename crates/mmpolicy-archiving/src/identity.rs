@@ -101,16 +101,29 @@ impl Provider for Identity {
     const DESCRIPTION: &'static str = "Attach to the IAM role (or user) of the people or tools \
         that work with Mail Manager archives, as a permission policy. It allows creating \
         archives (with the tags you require), listing archives, searches and exports, and \
-        reading, searching, exporting, updating, deleting and untagging the archive you name \
-        (or every archive, with `archive_id = \"*\"`). Exporting also needs \
+        reading, searching, exporting, updating, deleting, tagging and untagging the archive you \
+        name (or every archive, with `archive_id = \"*\"`). Exporting also needs \
         `archiving.export-identity` and `archiving.export-bucket-policy`; an archive encrypted \
         with a customer managed key also needs `archiving.kms-identity` and \
-        `archiving.key-policy`.";
-    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Basic Archiving IAM identity policies\"; resource types checked against the Service Authorization Reference for Amazon SES (`ses:List*` actions accept no resource type).";
+        `archiving.key-policy`.\n\n\
+        Tags: `ses:CreateArchive` is allowed on every new archive, only with the tags of \
+        `create_tags` (`aws:RequestTag/<key>` and `aws:TagKeys`, which the Service \
+        Authorization Reference lists for `CreateArchive`); `ses:TagResource` is allowed on the \
+        named archive only, with the same tags. The page grants `ses:TagResource` on \
+        `mailmanager-archive/*`, which also lets the holder re-tag every existing archive. \
+        Limits: IAM cannot tell a `TagResource` call made while creating an archive from one \
+        on an existing archive: for `ses:TagResource`, AWS lists no `aws:ResourceTag` key and no \
+        key naming the creating action. This policy relies on `ses:CreateArchive` authorizing \
+        the tags of the request it creates, as the reference's keys for `CreateArchive` say; \
+        if AWS also checks `ses:TagResource` on the new archive, a tagged `CreateArchive` is \
+        denied, and the only grant that works is the page's `ses:TagResource` on \
+        `mailmanager-archive/*` (or `archive_id = \"*\"`).";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Basic Archiving IAM identity policies\"; resource types and condition keys checked against the Service Authorization Reference for Amazon SES (`ses:List*` actions accept no resource type; `CreateArchive` takes `aws:RequestTag/${TagKey}` and `aws:TagKeys`; `TagResource` takes `aws:RequestTag/${TagKey}`, `aws:TagKeys` and `ses:ApiVersion`, and no `aws:ResourceTag` on `mailmanager-archive`).";
     const CORRECTIONS: &'static [&'static str] = &[
         "`ses:ListArchives`, `ses:ListArchiveSearches` and `ses:ListArchiveExports` accept no resource type: the page scopes them to `mailmanager-archive/*`, which grants nothing. They get `\"Resource\": \"*\"` in a statement of their own.",
         "`aws:RequestTag/<key>` holds one value per request: it is tested with `StringEquals` (any of the listed values), not the page's `ForAnyValue:StringEquals`, which IAM Access Analyzer flags on a single-valued key; `aws:TagKeys` is limited to the listed keys with `ForAllValues:StringEquals`.",
         "The page's placeholder `aws:RequestTag/key-name` becomes the tag keys and values you give in `create_tags`; without them, `ses:TagResource` is left out.",
+        "`ses:TagResource` is allowed on the named archive only, not with `ses:CreateArchive` on `mailmanager-archive/*`: on every archive it lets the holder re-tag any existing archive with the allowed tags, and `ses:TagResource` has no condition key (`aws:ResourceTag`, or one naming the creating action) that would keep it to new archives. Tags on create are authorized by `ses:CreateArchive` with `aws:RequestTag` and `aws:TagKeys`.",
     ];
 
     fn example() -> ArchivingParams {
@@ -133,8 +146,8 @@ impl Provider for Identity {
             "mailmanager-archive",
             p.archive_id.arn_suffix(),
         );
-        Ok(PolicyDocument::new(vec![
-            create_archives(every_archive, p.create_tags.as_ref())?,
+        let mut statements = create_archives(every_archive, &this_archive, p.create_tags.as_ref())?;
+        statements.extend([
             Statement::allow()
                 .sid("ListArchivesSearchesAndExports")
                 .actions(LIST_ACTIONS)
@@ -168,20 +181,25 @@ impl Provider for Identity {
                 .sid("ManageArchiveTags")
                 .actions(&["ses:ListTagsForResource", "ses:UntagResource"])
                 .resources([this_archive]),
-        ]))
+        ]);
+        Ok(PolicyDocument::new(statements))
     }
 }
 
-/// The statement creating archives: untagged, or only with the tags `create_tags` requires.
+/// The statements creating archives: untagged, or only with the tags `create_tags` requires;
+/// with tags, also tagging the named archive (`this_archive`) with those tags.
 fn create_archives(
     every_archive: Text,
+    this_archive: &Text,
     create_tags: Option<&CreateTags>,
-) -> Result<Statement, InvalidValue> {
+) -> Result<Vec<Statement>, InvalidValue> {
     let Some(tags) = create_tags else {
-        return Ok(Statement::allow()
-            .sid("CreateArchives")
-            .actions(&["ses:CreateArchive"])
-            .resources([every_archive]));
+        return Ok(vec![
+            Statement::allow()
+                .sid("CreateArchives")
+                .actions(&["ses:CreateArchive"])
+                .resources([every_archive]),
+        ]);
     };
     if tags.is_empty() {
         return Err(InvalidValue::new(
@@ -190,27 +208,40 @@ fn create_archives(
             "give at least one tag key with its allowed values, or leave `create_tags` out",
         ));
     }
-    let mut st = Statement::allow()
-        .sid("CreateArchivesWithRequiredTags")
-        .actions(&["ses:CreateArchive", "ses:TagResource"])
-        .resources([every_archive]);
-    for (key, values) in tags {
-        if values.is_empty() {
-            return Err(InvalidValue::new(
-                "create_tags",
-                key.as_str(),
-                "list at least one allowed value for the tag key",
-            ));
-        }
-        st = st.condition_list(
-            "StringEquals",
-            ["aws:RequestTag/", key.as_str()].concat(),
-            values.iter().map(TagValue::as_text),
-        );
+    if let Some((key, _)) = tags.iter().find(|(_, values)| values.is_empty()) {
+        return Err(InvalidValue::new(
+            "create_tags",
+            key.as_str(),
+            "list at least one allowed value for the tag key",
+        ));
     }
-    Ok(st.condition_list(
-        "ForAllValues:StringEquals",
-        "aws:TagKeys",
-        tags.keys().map(TagKey::as_text),
-    ))
+    let with_tags = |st: Statement| {
+        tags.iter()
+            .fold(st, |st, (key, values)| {
+                st.condition_list(
+                    "StringEquals",
+                    ["aws:RequestTag/", key.as_str()].concat(),
+                    values.iter().map(TagValue::as_text),
+                )
+            })
+            .condition_list(
+                "ForAllValues:StringEquals",
+                "aws:TagKeys",
+                tags.keys().map(TagKey::as_text),
+            )
+    };
+    Ok(vec![
+        with_tags(
+            Statement::allow()
+                .sid("CreateArchivesWithRequiredTags")
+                .actions(&["ses:CreateArchive"])
+                .resources([every_archive]),
+        ),
+        with_tags(
+            Statement::allow()
+                .sid("TagArchiveWithRequiredTags")
+                .actions(&["ses:TagResource"])
+                .resources([this_archive.clone()]),
+        ),
+    ])
 }

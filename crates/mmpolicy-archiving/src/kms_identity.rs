@@ -32,8 +32,15 @@ impl Provider for KmsIdentity {
         archive encrypted with a customer managed KMS key, beside `archiving.identity`: every \
         archiving API call uses the key, through SES, and the policy allows the key only \
         through SES in the key's region (`kms:ViaService`). The key's policy must allow the \
-        same principal too (`archiving.key-policy`); both follow the key's region.";
-    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Archiving encryption at rest with KMS CMK\" (identity policy).";
+        same principal too (`archiving.key-policy`); both follow the key's region.\n\n\
+        This identity policy counts for the key only when the key's policy lets IAM policies \
+        count (AWS KMS Developer Guide, *Key policies in AWS KMS*: \"Unless the key policy \
+        explicitly allows it, you cannot use IAM policies to allow access to a KMS key.\"), as \
+        the default key policy does with its statement for the account \
+        (`arn:<partition>:iam::<account>:root`). `archiving.key-policy` names the principal \
+        itself, with the same `kms:ViaService`, so the two together work whichever way the key \
+        policy is written; the deployment bundle plans both when `[archiving]` names the key.";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Archiving encryption at rest with KMS CMK\" (identity policy); AWS KMS Developer Guide, *Key policies in AWS KMS*.";
     const CORRECTIONS: &'static [&'static str] = &[
         "The key ARN is validated (a key, not an alias) and its region is the one `archiving.key-policy` uses for `kms:ViaService`; the page names a key in us-west-2 but `ses.us-east-1.amazonaws.com` in the key policy.",
         "The key may be used only through SES in the key's region (`kms:ViaService` = `ses.<region of the key>.amazonaws.com`), as the page's key policy already requires of the same principal, instead of directly from anywhere; archiving reaches the key only through SES, so nothing that works with the page's key policy stops working.",

@@ -155,7 +155,10 @@ impl Section for ArchivingSection {
                     "kms_key_arn",
                     key.as_str(),
                     format!(
-                        "the archive's key must be in the deployment's region `{}`",
+                        "the key is in region `{}`, the deployment in `{}`: the archive is in the deployment's region, and SES uses the archive's key of that region only (`kms:ViaService` = `{}`); use a key of the deployment's region `{}`",
+                        key.region(),
+                        common.region,
+                        common.region.service_endpoint("ses"),
                         common.region
                     ),
                 ));

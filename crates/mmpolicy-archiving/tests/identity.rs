@@ -56,9 +56,10 @@ fn required_tags_become_conditions_and_an_empty_list_is_refused() {
     }));
     let create = &doc["Statement"][0];
     assert_eq!(create["Sid"], "CreateArchivesWithRequiredTags");
+    assert_eq!(create["Action"], "ses:CreateArchive");
     assert_eq!(
-        create["Action"],
-        json!(["ses:CreateArchive", "ses:TagResource"])
+        create["Resource"],
+        "arn:aws:ses:eu-west-1:111122223333:mailmanager-archive/*"
     );
     assert_eq!(
         create["Condition"]["StringEquals"]["aws:RequestTag/team"],
@@ -74,4 +75,35 @@ fn required_tags_become_conditions_and_an_empty_list_is_refused() {
     }))
     .unwrap();
     assert_eq!(Identity::render(&p).unwrap_err().field, "create_tags");
+}
+
+#[test]
+fn tagging_is_granted_on_the_named_archive_only() {
+    let doc = render(json!({
+        "account_id": "111122223333", "region": "eu-west-1",
+        "archive_id": "a-9f8e7d6c5b4a3210fedcba9876",
+        "create_tags": {"team": ["mail", "ops"]}
+    }));
+    let tag = &doc["Statement"][1];
+    assert_eq!(tag["Sid"], "TagArchiveWithRequiredTags");
+    assert_eq!(tag["Action"], "ses:TagResource");
+    assert_eq!(
+        tag["Resource"],
+        "arn:aws:ses:eu-west-1:111122223333:mailmanager-archive/a-9f8e7d6c5b4a3210fedcba9876"
+    );
+    assert_eq!(
+        tag["Condition"],
+        json!({
+            "StringEquals": {"aws:RequestTag/team": ["mail", "ops"]},
+            "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}
+        })
+    );
+    // No statement but this one grants `ses:TagResource`.
+    let tagging: Vec<&serde_json::Value> = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s.to_string().contains("ses:TagResource"))
+        .collect();
+    assert_eq!(tagging, [tag]);
 }

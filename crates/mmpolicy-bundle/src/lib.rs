@@ -5,7 +5,8 @@
 //! once, then one optional table per feature (`[ingress]`, `[archiving]`, `[rule-actions]`,
 //! ...). Each feature crate contributes its table through core's section registry
 //! ([`mmpolicy_core::section`]); [`plan_bundle`] reads the file, hands each registered section
-//! its table, merges the policies a section plans under one file, checks their sizes against
+//! its table, merges the policies a section plans under one file (and the key policies that
+//! several sections plan for one named key), checks their sizes against
 //! AWS's limits, and returns every planned policy; nothing here names a feature.
 //! [`deployment_schema`] is the JSON schema of the whole file, assembled from the sections'
 //! schemas.
@@ -156,7 +157,7 @@ pub fn plan_bundle_with(
         region,
         partition,
     };
-    let mut policies = Vec::new();
+    let mut planned_by = Vec::new();
     for section in sections {
         let Some(table) = raw.tables.get(section.name()) else {
             continue;
@@ -164,10 +165,16 @@ pub fn plan_bundle_with(
         let planned = section
             .plan_table(table, &common)
             .map_err(|e| section_error(text, format, section.name(), table, e))?;
-        for p in merge_files(planned) {
-            check_size(text, format, section.name(), &p)?;
-            policies.push(p);
-        }
+        planned_by.extend(
+            merge_files(planned)
+                .into_iter()
+                .map(|p| (section.name(), p)),
+        );
+    }
+    let mut policies = Vec::new();
+    for (section, p) in merge_keys(planned_by) {
+        check_size(text, format, section, &p)?;
+        policies.push(p);
     }
     if policies.is_empty() {
         let tables: Vec<String> = names.iter().map(|n| format!("`[{n}]`")).collect();
@@ -223,6 +230,44 @@ fn merge_files(planned: Vec<PlannedPolicy>) -> Vec<PlannedPolicy> {
             let (file, attach_to) = (first.file.clone(), first.attach_to.clone());
             let target = first.target.clone();
             Some(merge(file, attach_to, target, group))
+        })
+        .collect()
+}
+
+/// Merges the key policies that several sections plan for one named key into one, at the
+/// place of the first (its file and section): a key takes one set of statements to merge into
+/// its policy, whichever features use it. Key policies of keys the deployment does not name
+/// stay apart, as each format asks for their key separately.
+fn merge_keys(planned: Vec<(&'static str, PlannedPolicy)>) -> Vec<(&'static str, PlannedPolicy)> {
+    let key_of = |p: &PlannedPolicy| match &p.target {
+        mmpolicy_core::target::Target::KeyPolicy { key_arn: Some(arn) } => Some(arn.clone()),
+        _ => None,
+    };
+    let mut order: Vec<(&'static str, Vec<PlannedPolicy>)> = Vec::new();
+    let mut at: BTreeMap<String, usize> = BTreeMap::new();
+    for (section, p) in planned {
+        match key_of(&p) {
+            Some(arn) => match at.get(&arn).and_then(|i| order.get_mut(*i)) {
+                Some((_, group)) => group.push(p),
+                None => {
+                    at.insert(arn, order.len());
+                    order.push((section, vec![p]));
+                }
+            },
+            None => order.push((section, vec![p])),
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|(section, mut group)| {
+            if group.len() == 1 {
+                return group.pop().map(|p| (section, p));
+            }
+            let first = group.first()?;
+            let arn = key_of(first)?;
+            let (file, target) = (first.file.clone(), first.target.clone());
+            let attach_to = format!("KMS key `{arn}`: merge these statements into its key policy");
+            Some((section, merge(file, attach_to, target, group)))
         })
         .collect()
 }

@@ -63,6 +63,7 @@ fn the_example_deployment_plans_every_policy() {
             "ingress.key-policy.json",
             "rule-actions.trust-policy.json",
             "rule-actions.role-policy.json",
+            "rule-actions.key-policy.json",
             "smtp-relay.secret-policy.json",
             "smtp-relay.key-policy.json",
         ]
@@ -129,7 +130,7 @@ fn the_example_deployment_plans_every_policy() {
 
     // The index lists each file once, and the files are the policies plus the index.
     let index = b.index();
-    assert_eq!(index["policies"].as_array().unwrap().len(), 11);
+    assert_eq!(index["policies"].as_array().unwrap().len(), 12);
     assert_eq!(
         index["policies"][4],
         json!({
@@ -145,7 +146,7 @@ fn the_example_deployment_plans_every_policy() {
         })
     );
     let written = b.files();
-    assert_eq!(written.len(), 12);
+    assert_eq!(written.len(), 13);
     assert_eq!(written.last().unwrap().0, "bundle.json");
     // A key policy is written as the statements to merge, an identity policy whole.
     let file = |name: &str| -> Value {
@@ -545,4 +546,254 @@ fn a_secret_or_key_of_another_account_or_region_is_refused() {
     let e = plan_toml(&other_region).unwrap_err();
     assert_eq!(e.path, "ingress.kms_key_arn");
     assert!(e.message.contains("region `eu-west-1`"), "{}", e.message);
+}
+
+const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const ROLE: &str = "arn:aws:iam::111122223333:role/MailManagerRuleSetRole";
+
+fn policy<'a>(b: &'a Bundle, file: &str) -> &'a mmpolicy_bundle::PlannedPolicy {
+    b.policies.iter().find(|p| p.file == file).unwrap()
+}
+
+/// No finding at `warning` or above in the entry as the bundle writes it (a key-policy entry
+/// as the statements to merge into the key's policy).
+fn lints_clean(p: &mmpolicy_bundle::PlannedPolicy) {
+    use mmpolicy_lint::{Catalog, Severity, lint_str};
+    let text = p.policy.to_pretty_json_as(p.kind.shape());
+    let report = lint_str(&text, Some(p.kind), Catalog::embedded()).unwrap();
+    let findings: Vec<_> = report.at_least(Severity::Warning).collect();
+    assert!(findings.is_empty(), "{}: {findings:?}", p.file);
+}
+
+#[test]
+fn a_named_write_to_s3_key_gets_the_roles_key_policy_statement() {
+    let b = plan_toml(&format!(
+        "{HEAD}[rule-actions]\nrule_set_id = \"*\"\n[rule-actions.write-to-s3]\nbucket = \"mail-in\"\nkey_prefix = \"*\"\nkms_key_arn = \"{KEY}\"\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        files(&b),
+        [
+            "rule-actions.trust-policy.json",
+            "rule-actions.role-policy.json",
+            "rule-actions.key-policy.json"
+        ]
+    );
+    let key = policy(&b, "rule-actions.key-policy.json");
+    assert_eq!(key.kind, PolicyKind::Key);
+    assert_eq!(key.providers, ["rule-actions.key-policy"]);
+    assert_eq!(
+        key.target,
+        Target::KeyPolicy {
+            key_arn: Some(KEY.into())
+        }
+    );
+    assert_eq!(
+        key.attach_to,
+        format!("KMS key `{KEY}`: merge these statements into its key policy")
+    );
+    // The role's statement on the key, as the role's permission policy has it, with the role
+    // as principal and `*` (the key itself) as resource.
+    assert_eq!(
+        serde_json::to_value(&key.policy).unwrap()["Statement"],
+        json!([{
+            "Sid": "RuleSetRoleWritesToS3WithKey",
+            "Effect": "Allow",
+            "Principal": {"AWS": ROLE},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}
+        }])
+    );
+    let role = serde_json::to_value(&policy(&b, "rule-actions.role-policy.json").policy).unwrap();
+    let on_key = role["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Resource"] == KEY)
+        .unwrap();
+    let mine = &serde_json::to_value(&key.policy).unwrap()["Statement"][0];
+    assert_eq!(on_key["Action"], mine["Action"]);
+    assert_eq!(on_key["Condition"], mine["Condition"]);
+    lints_clean(key);
+}
+
+#[test]
+fn without_a_key_arn_no_key_policy_is_planned() {
+    for key in ["", "kms_key_alias = \"alias/inbound-mail\"\n"] {
+        let b = plan_toml(&format!(
+            "{HEAD}[rule-actions]\nrule_set_id = \"*\"\n[rule-actions.write-to-s3]\nbucket = \"mail-in\"\nkey_prefix = \"*\"\n{key}"
+        ))
+        .unwrap();
+        assert_eq!(
+            files(&b),
+            [
+                "rule-actions.trust-policy.json",
+                "rule-actions.role-policy.json"
+            ],
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn actions_sharing_a_key_share_its_key_policy_and_the_role_given_is_the_principal() {
+    let other = "arn:aws:kms:us-east-1:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321";
+    let b = plan_toml(&format!(
+        "{HEAD}[rule-actions]\nrule_set_id = \"*\"\nrole_arn = \"arn:aws:iam::111122223333:role/mail/Rules\"\n\
+         [rule-actions.publish-to-sns]\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:t\"\nkms_key_arn = \"{KEY}\"\n\
+         [rule-actions.deliver-to-q-business]\napplication_id = \"a1b2c3d4-5678-90ab-cdef-111122223333\"\n\
+         index_id = \"b2c3d4e5-6789-01ab-cdef-111122223333\"\nkms_key_arn = \"{KEY}\"\n\
+         [rule-actions.write-to-s3]\nbucket = \"mail-in\"\nkey_prefix = \"*\"\nkms_key_arn = \"{other}\"\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        files(&b),
+        [
+            "rule-actions.trust-policy.json",
+            "rule-actions.role-policy.json",
+            // In the order the actions are planned: Write to S3 first.
+            "rule-actions.key-policy.0987dcba-09fe-87dc-65ba-ab0987654321.json",
+            "rule-actions.key-policy.1234abcd-12ab-34cd-56ef-1234567890ab.json"
+        ]
+    );
+    let shared = policy(
+        &b,
+        "rule-actions.key-policy.1234abcd-12ab-34cd-56ef-1234567890ab.json",
+    );
+    assert_eq!(
+        serde_json::to_value(&shared.policy).unwrap()["Statement"],
+        json!([
+            {
+                "Sid": "RuleSetRoleDeliversToQBusinessWithKey",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:role/mail/Rules"},
+                "Action": ["kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {
+                    "kms:ViaService": "qbusiness.us-east-1.amazonaws.com",
+                    "kms:CallerAccount": "111122223333"
+                }}
+            },
+            {
+                "Sid": "RuleSetRolePublishesToSnsWithKey",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:role/mail/Rules"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"kms:ViaService": "sns.us-east-1.amazonaws.com"}}
+            }
+        ])
+    );
+    for p in &b.policies {
+        if p.kind == PolicyKind::Key {
+            lints_clean(p);
+        }
+    }
+}
+
+#[test]
+fn two_sections_naming_one_key_merge_their_statements_into_one_file() {
+    let b = plan_toml(&format!(
+        "{HEAD}[archiving]\narchive_id = \"*\"\nprincipal_arn = \"arn:aws:iam::111122223333:role/Ops\"\nkms_key_arn = \"{KEY}\"\n\
+         [rule-actions]\nrule_set_id = \"*\"\n[rule-actions.write-to-s3]\nbucket = \"mail-in\"\nkey_prefix = \"*\"\nkms_key_arn = \"{KEY}\"\n"
+    ))
+    .unwrap();
+    let keys: Vec<&mmpolicy_bundle::PlannedPolicy> = b
+        .policies
+        .iter()
+        .filter(|p| p.kind == PolicyKind::Key)
+        .collect();
+    assert_eq!(keys.len(), 1, "{:?}", files(&b));
+    let key = keys[0];
+    assert_eq!(key.file, "archiving.key-policy.json");
+    assert_eq!(
+        key.providers,
+        ["archiving.key-policy", "rule-actions.key-policy"]
+    );
+    let sids: Vec<&str> = key
+        .policy
+        .statements()
+        .iter()
+        .filter_map(|s| s.sid.as_deref())
+        .collect();
+    assert_eq!(
+        sids,
+        [
+            "AllowArchiveUsersThroughSes",
+            "AllowSesToUseArchiveKey",
+            "RuleSetRoleWritesToS3WithKey"
+        ]
+    );
+    assert_eq!(
+        key.attach_to,
+        format!("KMS key `{KEY}`: merge these statements into its key policy")
+    );
+    lints_clean(key);
+}
+
+#[test]
+fn targets_in_another_region_are_refused_where_they_cannot_work() {
+    let q = |key: &str| {
+        format!(
+            "{HEAD}[rule-actions]\nrule_set_id = \"*\"\n[rule-actions.deliver-to-q-business]\napplication_id = \"a1b2c3d4-5678-90ab-cdef-111122223333\"\nindex_id = \"b2c3d4e5-6789-01ab-cdef-111122223333\"\nkms_key_arn = \"{key}\"\n"
+        )
+    };
+    check_error(
+        &q(&KEY.replace("us-east-1", "eu-west-1")),
+        Some(8),
+        &[
+            "invalid `rule-actions.deliver-to-q-business.kms_key_arn`",
+            "the key is in region `eu-west-1`, the deployment in `us-east-1`",
+            "names the Amazon Q Business application by id",
+            "use a key of region `us-east-1`",
+        ],
+    );
+    assert!(plan_toml(&q(KEY)).is_ok());
+    // A topic of another region than the deployment's is accepted; its key must be in the
+    // topic's region.
+    let sns = |topic: &str, key: &str| {
+        format!(
+            "{HEAD}[rule-actions]\nrule_set_id = \"*\"\n[rule-actions.publish-to-sns]\ntopic_arn = \"arn:aws:sns:{topic}:111122223333:t\"\nkms_key_arn = \"arn:aws:kms:{key}:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n"
+        )
+    };
+    check_error(
+        &sns("eu-west-1", "us-east-1"),
+        Some(7),
+        &[
+            "invalid `rule-actions.publish-to-sns.kms_key_arn`",
+            "the key is in region `us-east-1` but the SNS topic in `eu-west-1`",
+            "use a key of region `eu-west-1`",
+        ],
+    );
+    let b = plan_toml(&sns("eu-west-1", "eu-west-1")).unwrap();
+    let key = policy(&b, "rule-actions.key-policy.json");
+    assert!(
+        key.policy
+            .to_compact_json()
+            .contains("\"kms:ViaService\":\"sns.eu-west-1.amazonaws.com\""),
+        "{}",
+        key.policy.to_compact_json()
+    );
+    assert!(plan_toml(&sns("us-east-1", "us-east-1")).is_ok());
+    // A function of another region is accepted.
+    assert!(
+        plan_toml(&format!(
+            "{HEAD}[rule-actions]\nrule_set_id = \"*\"\n[rule-actions.invoke-lambda]\nfunction_arn = \"arn:aws:lambda:eu-west-1:111122223333:function:f\"\n"
+        ))
+        .is_ok()
+    );
+    // The archive's key must be in the deployment's region.
+    check_error(
+        &format!(
+            "{HEAD}[archiving]\narchive_id = \"*\"\nprincipal_arn = \"arn:aws:iam::111122223333:role/r\"\nkms_key_arn = \"{}\"\n",
+            KEY.replace("us-east-1", "us-west-2")
+        ),
+        Some(6),
+        &[
+            "invalid `archiving.kms_key_arn`",
+            "the key is in region `us-west-2`, the deployment in `us-east-1`",
+            "`kms:ViaService` = `ses.us-east-1.amazonaws.com`",
+        ],
+    );
 }

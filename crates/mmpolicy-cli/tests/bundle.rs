@@ -42,7 +42,7 @@ fn writes_every_policy_of_the_example_and_an_index() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "wrote 11 policies and bundle.json to ",
+            "wrote 12 policies and bundle.json to ",
         ))
         .stderr("");
     assert_eq!(
@@ -57,6 +57,7 @@ fn writes_every_policy_of_the_example_and_an_index() {
             "bundle.json",
             "ingress.key-policy.json",
             "ingress.secret-policy.json",
+            "rule-actions.key-policy.json",
             "rule-actions.role-policy.json",
             "rule-actions.trust-policy.json",
             "smtp-relay.key-policy.json",
@@ -66,7 +67,7 @@ fn writes_every_policy_of_the_example_and_an_index() {
     let index: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("bundle.json")).unwrap()).unwrap();
     let entries = index["policies"].as_array().unwrap();
-    assert_eq!(entries.len(), 11);
+    assert_eq!(entries.len(), 12);
     let mut lists = Vec::new();
     for e in entries {
         let file = e["file"].as_str().unwrap();
@@ -97,6 +98,7 @@ fn writes_every_policy_of_the_example_and_an_index() {
             "archiving.key-policy.json",
             "ingress.secret-policy.json",
             "ingress.key-policy.json",
+            "rule-actions.key-policy.json",
             "smtp-relay.secret-policy.json",
             "smtp-relay.key-policy.json",
         ]
@@ -605,7 +607,7 @@ fn read(path: &Path) -> String {
 fn format_json_is_the_default_and_writes_only_policies_and_the_index() {
     let tmp = tempfile::tempdir().unwrap();
     let out = bundle_as("json", tmp.path());
-    assert_eq!(names(&out).len(), 13, "{:?}", names(&out));
+    assert_eq!(names(&out).len(), 14, "{:?}", names(&out));
     assert!(
         !names(&out)
             .iter()

@@ -390,13 +390,13 @@ fn a_bundle_is_linted_from_its_folder_or_its_index_with_the_kinds_it_gives() {
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.starts_with(&format!(
-                "{}: bundle index: linting the 11 policies it lists, each as the kind it gives\n",
+                "{}: bundle index: linting the 12 policies it lists, each as the kind it gives\n",
                 index.display()
             )),
             "{text}"
         );
         let kinds = kind_lines(&text, &dir);
-        assert_eq!(kinds.len(), 11, "{text}");
+        assert_eq!(kinds.len(), 12, "{text}");
         assert!(
             kinds.contains(
                 &"archiving.key-policy.json: linted as kind `key` (from the bundle index `bundle.json`)"
@@ -418,7 +418,7 @@ fn a_bundle_index_among_the_policy_files_is_not_linted_as_a_policy() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 12);
+    assert_eq!(files.len(), 13);
     let out = mmpolicy()
         .arg("lint")
         .args(&files)
@@ -431,7 +431,7 @@ fn a_bundle_index_among_the_policy_files_is_not_linted_as_a_policy() {
     let text = String::from_utf8(out).unwrap();
     // Each policy once, with the index's kind; the index itself is no policy.
     let kinds = kind_lines(&text, &dir);
-    assert_eq!(kinds.len(), 11, "{text}");
+    assert_eq!(kinds.len(), 12, "{text}");
     assert!(
         kinds.iter().all(|l| l.contains("(from the bundle index")),
         "{text}"
@@ -449,7 +449,7 @@ fn a_bundle_index_among_the_policy_files_is_not_linted_as_a_policy() {
         .clone();
     let v: Value = serde_json::from_slice(&out).unwrap();
     let reports = v.as_array().unwrap();
-    assert_eq!(reports.len(), 11);
+    assert_eq!(reports.len(), 12);
     assert!(
         reports
             .iter()

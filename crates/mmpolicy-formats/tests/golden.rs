@@ -87,6 +87,7 @@ fn policy_files_beside_each_form_are_the_ones_it_merges_or_applies() {
         "archiving.export-bucket-policy.json",
         "archiving.key-policy.json",
         "ingress.key-policy.json",
+        "rule-actions.key-policy.json",
         "smtp-relay.key-policy.json",
     ];
     assert_eq!(names(cloudformation::write), merged);

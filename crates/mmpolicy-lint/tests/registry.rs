@@ -62,9 +62,9 @@ fn every_provider_example_lints_clean() {
             ));
         }
     }
-    // The key, secret and bucket providers: three key policies, two secret policies, one
+    // The key, secret and bucket providers: four key policies, two secret policies, one
     // bucket policy.
-    assert_eq!(lists, 6);
+    assert_eq!(lists, 7);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -78,7 +78,7 @@ fn whole_key_policies_keep_an_administrator() {
         .iter()
         .filter(|p| p.kind() == PolicyKind::Key)
         .collect();
-    assert_eq!(keys.len(), 3);
+    assert_eq!(keys.len(), 4);
     for provider in keys {
         let params = provider.example_params();
         let statements_only = provider.render_value(&params).unwrap().to_pretty_json();

@@ -57,8 +57,18 @@ impl Provider for DeliverToQBusiness {
         Newer than the reference page this project follows: its facts come from AWS's current \
         version of the page and the Mail Manager API reference (`DeliverToQBusinessAction`: \
         the role \"must have access to the qbusiness:BatchPutDocument API for the given \
-        application and index\").";
-    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager* (current version), \"Deliver to Amazon Q Business\"; Mail Manager API reference, `DeliverToQBusinessAction`; Service Authorization Reference for Amazon Q Business (`BatchPutDocument` requires the `application` and `index` resource types).";
+        application and index\").\n\n\
+        The key statement works only with the key's policy: IAM policies count for a KMS key only when the key's policy lets them (AWS KMS \
+        Developer Guide, *Key policies in AWS KMS*: \"Unless the key policy explicitly allows \
+        it, you cannot use IAM policies to allow access to a KMS key.\"), as the default key \
+        policy does with its statement for the account (`arn:<partition>:iam::<account>:root`). \
+        For a key whose policy has no such statement, add `rule-actions.key-policy` to the key's \
+        policy; the deployment bundle plans it for every key named by ARN.\n\n\
+        Regions: the action names the application by id (`ApplicationId`), not by ARN, so the \
+        application is in the rule set's region; its key must be in that region too (Amazon Q \
+        Business uses it through `qbusiness.<region>.amazonaws.com`), and a key of another \
+        region is refused.";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager* (current version), \"Deliver to Amazon Q Business\"; Mail Manager API reference, `DeliverToQBusinessAction`; Service Authorization Reference for Amazon Q Business (`BatchPutDocument` requires the `application` and `index` resource types); AWS KMS Developer Guide, *Key policies in AWS KMS*.";
     const CORRECTIONS: &'static [&'static str] = &[
         "The page's KMS statement is written as a key-policy statement without a `Principal` and on `key/*`: KMS rejects a key-policy statement without a principal. It is emitted here as a statement of the role's identity policy, on the one key, with `kms:ViaService` = `qbusiness.<region>.amazonaws.com`.",
         "`Resource` names both the application and its index, the two resource types `BatchPutDocument` requires.",

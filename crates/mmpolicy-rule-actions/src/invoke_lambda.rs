@@ -31,8 +31,13 @@ impl Provider for InvokeLambda {
         Not on AWS's reference page: its facts come from the Mail Manager API reference \
         (`LambdaAction`, whose `RoleArn` is \"The Amazon Resource Name (ARN) of the IAM role to \
         use to invoke the Lambda function\") and the Service Authorization Reference for AWS \
-        Lambda.";
-    const SOURCE: &'static str = "Mail Manager API reference, `LambdaAction` (`RoleArn`: \"The Amazon Resource Name (ARN) of the IAM role to use to invoke the Lambda function\"); Service Authorization Reference for AWS Lambda (`InvokeFunction` requires the `function` resource type).";
+        Lambda.\n\n\
+        Regions: a function of another region than the rule set's is accepted: \
+        `InvokeLambdaAction` takes a function ARN, whose pattern allows every region, AWS's \
+        Mail Manager pages do not require the rule set's region (the same-region rule of SES \
+        receipt rules, *Invoke Lambda function action*, is about the older receiving rules), \
+        and Lambda is invoked by ARN from any region.";
+    const SOURCE: &'static str = "Mail Manager API reference, `LambdaAction` (`RoleArn`: \"The Amazon Resource Name (ARN) of the IAM role to use to invoke the Lambda function\"); Service Authorization Reference for AWS Lambda (`InvokeFunction` requires the `function` resource type); Mail Manager API reference, `InvokeLambdaAction` (`FunctionArn` pattern); Amazon SES Developer Guide, *Invoke Lambda function action* (receipt rules only).";
     const CORRECTIONS: &'static [&'static str] = &[];
 
     fn example() -> InvokeLambdaParams {

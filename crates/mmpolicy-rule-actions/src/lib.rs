@@ -5,15 +5,19 @@
 //!   set only (`aws:SourceAccount`, `aws:SourceArn`);
 //! - one identity policy per rule action that reaches another service: `write-to-s3`,
 //!   `deliver-to-mailbox`, `send-to-internet`, `bounce`, `deliver-to-q-business`,
-//!   `publish-to-sns` and `invoke-lambda`.
+//!   `publish-to-sns` and `invoke-lambda`;
+//! - `rule-actions.key-policy`: the key-policy statements letting the role use the customer
+//!   managed keys of those actions.
 //!
 //! In the deployment bundle (`[rule-actions]`), the actions of one rule set share one role:
-//! its trust policy, and one permission policy merging every action's statements.
+//! its trust policy, and one permission policy merging every action's statements; each key the
+//! actions name gets the key-policy statements of the role.
 
 mod bounce;
 mod deliver_to_mailbox;
 mod deliver_to_q_business;
 mod invoke_lambda;
+mod key_policy;
 mod place;
 mod publish_to_sns;
 mod section;
@@ -26,6 +30,7 @@ pub use bounce::{Bounce, BounceParams};
 pub use deliver_to_mailbox::{DeliverToMailbox, DeliverToMailboxParams};
 pub use deliver_to_q_business::{DeliverToQBusiness, DeliverToQBusinessParams};
 pub use invoke_lambda::{InvokeLambda, InvokeLambdaParams};
+pub use key_policy::{KeyPolicy, KeyPolicyParams, KeyUse};
 pub use publish_to_sns::{PublishToSns, PublishToSnsParams};
 pub use section::*;
 pub use send_to_internet::{SendToInternet, SendToInternetParams};
@@ -52,4 +57,5 @@ register_provider!(Bounce);
 register_provider!(DeliverToQBusiness);
 register_provider!(PublishToSns);
 register_provider!(InvokeLambda);
+register_provider!(KeyPolicy);
 register_section!(RuleActionsSection);

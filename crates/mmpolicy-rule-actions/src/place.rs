@@ -4,6 +4,10 @@
 use mmpolicy_core::InvalidValue;
 use mmpolicy_core::types::{AccountId, KmsKeyArn, Partition, Region, example, resolve_partition};
 
+/// The KMS actions of an upload to an SSE-KMS bucket: a data key for each object, and
+/// `kms:Decrypt` to complete a multipart upload.
+pub(crate) const S3_KEY_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey*"];
+
 /// The KMS actions a role needs to publish to an encrypted SNS topic (Amazon SNS Developer
 /// Guide: publishers need `kms:GenerateDataKey*` and `kms:Decrypt`).
 pub(crate) const SNS_KEY_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey*"];
@@ -55,7 +59,10 @@ pub(crate) fn key_in_region(
     Err(InvalidValue::new(
         "kms_key_arn",
         key.as_str(),
-        format!("the key must be in the region of the {what} (`{region}`)"),
+        format!(
+            "the key is in region `{}` but the {what} in `{region}`: the {what} is encrypted with a key of its own region only; use a key of region `{region}`",
+            key.region()
+        ),
     ))
 }
 

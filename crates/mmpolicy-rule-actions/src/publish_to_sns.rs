@@ -39,8 +39,20 @@ impl Provider for PublishToSns {
         the topic is encrypted with a customer managed key, using the key through SNS only \
         (`kms:ViaService`).\n\n\
         Newer than the reference page this project follows: its facts come from AWS's current \
-        version of the page and the Mail Manager API reference (`SnsAction`).";
-    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager* (current version), \"Publish to Amazon SNS\"; Mail Manager API reference, `SnsAction`; Amazon SNS Developer Guide, encryption at rest (publishers need `kms:GenerateDataKey*` and `kms:Decrypt`).";
+        version of the page and the Mail Manager API reference (`SnsAction`).\n\n\
+        The key statement works only with the key's policy: IAM policies count for a KMS key only when the key's policy lets them (AWS KMS \
+        Developer Guide, *Key policies in AWS KMS*: \"Unless the key policy explicitly allows \
+        it, you cannot use IAM policies to allow access to a KMS key.\"), as the default key \
+        policy does with its statement for the account (`arn:<partition>:iam::<account>:root`). \
+        For a key whose policy has no such statement, add `rule-actions.key-policy` to the key's \
+        policy; the deployment bundle plans it for every key named by ARN.\n\n\
+        Regions: a topic of another region than the rule set's is accepted: `SnsAction` takes \
+        a topic ARN of any region (its pattern allows every region), AWS's Mail Manager pages \
+        do not require the rule set's region (the same-region rule of SES receipt rules, \
+        *Publish to Amazon SNS topic action*, is about the older receiving rules), and SNS \
+        publishes to a topic from any region. The topic's key must be in the topic's region \
+        (SNS encrypts with a key of its own region); a key of another region is refused.";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager* (current version), \"Publish to Amazon SNS\"; Mail Manager API reference, `SnsAction`; Amazon SNS Developer Guide, encryption at rest (publishers need `kms:GenerateDataKey*` and `kms:Decrypt`); AWS KMS Developer Guide, *Key policies in AWS KMS*; Amazon SES Developer Guide, *Publish to Amazon SNS topic action* (receipt rules only).";
     const CORRECTIONS: &'static [&'static str] = &[
         "The page's KMS statement is written as a key-policy statement without a `Principal` and on `key/*`: KMS rejects a key-policy statement without a principal. It is emitted here as a statement of the role's identity policy, on the one key.",
         "`kms:ViaService` is `sns.<region>.amazonaws.com`: the page's SNS statement says `qbusiness`.",

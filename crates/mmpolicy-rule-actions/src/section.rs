@@ -4,17 +4,17 @@ use crate::FEATURE;
 use crate::types::*;
 use crate::{
     Bounce, BounceParams, DeliverToMailbox, DeliverToMailboxParams, DeliverToQBusiness,
-    DeliverToQBusinessParams, InvokeLambda, InvokeLambdaParams, PublishToSns, PublishToSnsParams,
-    ROLE_POLICY_FILE, SendToInternet, SendToInternetParams, TrustParams, TrustPolicy, WriteToS3,
-    WriteToS3Params,
+    DeliverToQBusinessParams, InvokeLambda, InvokeLambdaParams, KeyPolicy, KeyPolicyParams, KeyUse,
+    PublishToSns, PublishToSnsParams, ROLE_POLICY_FILE, SendToInternet, SendToInternetParams,
+    TrustParams, TrustPolicy, WriteToS3, WriteToS3Params,
 };
-use mmpolicy_core::InvalidValue;
 use mmpolicy_core::section::{BundleCommon, PlannedPolicy, Section, TableOrList};
 use mmpolicy_core::target::{RoleRef, Target};
 use mmpolicy_core::types::{
-    AccountId, BucketName, KeyPrefixScope, KmsKeyArn, RuleSetId, Scope, SesIdentity,
+    AccountId, BucketName, KeyPrefixScope, KmsKeyArn, Region, RuleSetId, Scope, SesIdentity,
 };
 use mmpolicy_core::types::{PrincipalArn, PrincipalKind};
+use mmpolicy_core::{InvalidValue, Provider};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -85,11 +85,12 @@ pub struct WriteToS3Config {
     pub bucket: BucketName,
     /// The folder the action writes to, or `*` for the whole bucket (an explicit wildcard).
     pub key_prefix: KeyPrefixScope,
-    /// The bucket's SSE-KMS customer managed key, by ARN (or give `kms_key_alias`).
+    /// The bucket's SSE-KMS customer managed key, by ARN (or give `kms_key_alias`); adds the
+    /// role's statement to the key's policy (`rule-actions.key-policy`).
     #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
     pub kms_key_arn: Option<KmsKeyArn>,
     /// The bucket's SSE-KMS customer managed key, by alias, in the deployment's account and
-    /// region.
+    /// region (no key-policy statement is planned: the alias does not name the key's ARN).
     #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
     pub kms_key_alias: Option<KmsKeyAlias>,
 }
@@ -129,7 +130,8 @@ pub struct DeliverToQBusinessConfig {
     pub application_id: QBusinessApplicationId,
     /// The index of the application the messages are stored in.
     pub index_id: QBusinessIndexId,
-    /// The application's customer managed KMS key, if it uses one.
+    /// The application's customer managed KMS key, if it uses one, in the deployment's region;
+    /// adds the role's statement to the key's policy (`rule-actions.key-policy`).
     #[serde(default, deserialize_with = "mmpolicy_core::types::optional")]
     pub kms_key_arn: Option<KmsKeyArn>,
 }
@@ -154,7 +156,9 @@ impl Section for RuleActionsSection {
         `[rule-actions.send-to-internet]`, `[rule-actions.bounce]`, \
         `[rule-actions.deliver-to-q-business]`, \
         `[rule-actions.publish-to-sns]`, `[rule-actions.invoke-lambda]`): a table per action, \
-        or an array of tables (`[[rule-actions.publish-to-sns]]`) for several of a kind.";
+        or an array of tables (`[[rule-actions.publish-to-sns]]`) for several of a kind. Each \
+        customer managed key named by ARN (`kms_key_arn`) also gets the role's key-policy \
+        statements (`rule-actions.key-policy`), to merge into the key's policy.";
 
     fn plan(
         common: &BundleCommon,
@@ -183,6 +187,16 @@ impl Section for RuleActionsSection {
                 .map_or(DEFAULT_RULE_SET_ROLE_NAME, PrincipalArn::name)
                 .to_owned(),
         };
+        // The role as a key policy names it: the ARN given, or the ARN of the role the
+        // deployment creates under its default name.
+        let role_arn = match &c.role_arn {
+            Some(arn) => arn.clone(),
+            None => PrincipalArn::new(&format!(
+                "arn:{}:iam::{}:role/{DEFAULT_RULE_SET_ROLE_NAME}",
+                common.partition, common.account_id
+            ))?,
+        };
+        let mut keys = KeyUses::default();
         let permission = Target::RolePolicy {
             role: created.clone(),
             policy_name: format!(
@@ -197,6 +211,7 @@ impl Section for RuleActionsSection {
         let mut actions = Vec::new();
         for (table, a) in c.write_to_s3.iter().flat_map(|l| l.named("write-to-s3")) {
             key_in_account(a.kms_key_arn.as_ref(), account_id).map_err(|e| prefixed(&table, e))?;
+            keys.add(a.kms_key_arn.as_ref(), KeyUse::WriteToS3);
             let with_alias = a.kms_key_alias.is_some();
             actions.push(
                 PlannedPolicy::render::<WriteToS3>(
@@ -274,7 +289,10 @@ impl Section for RuleActionsSection {
             .iter()
             .flat_map(|l| l.named("deliver-to-q-business"))
         {
-            key_in_account(a.kms_key_arn.as_ref(), account_id).map_err(|e| prefixed(&table, e))?;
+            key_in_account(a.kms_key_arn.as_ref(), account_id)
+                .and_then(|()| q_business_key_in_region(a.kms_key_arn.as_ref(), region))
+                .map_err(|e| prefixed(&table, e))?;
+            keys.add(a.kms_key_arn.as_ref(), KeyUse::DeliverToQBusiness);
             actions.push(
                 PlannedPolicy::render::<DeliverToQBusiness>(
                     &DeliverToQBusinessParams {
@@ -306,6 +324,7 @@ impl Section for RuleActionsSection {
             )
             .and_then(|()| key_in_account(a.kms_key_arn.as_ref(), account_id))
             .map_err(|e| prefixed(&table, e))?;
+            keys.add(a.kms_key_arn.as_ref(), KeyUse::PublishToSns);
             actions.push(
                 PlannedPolicy::render::<PublishToSns>(a, "", permission.clone())
                     .map_err(|e| prefixed(&table, e))?,
@@ -355,7 +374,70 @@ impl Section for RuleActionsSection {
             attach_to: attach_to.clone(),
             ..a.in_file(ROLE_POLICY_FILE)
         }));
+        // One key-policy file per key, holding the statements of every action that uses it.
+        let several = keys.0.len() > 1;
+        for (key, used_by) in keys.0 {
+            let file = if several {
+                // The key id: the ARN's last segment (`key/<key id>`).
+                let id = key.as_str().rsplit('/').next().unwrap_or_default();
+                format!("{}.{id}.json", KeyPolicy::ID)
+            } else {
+                format!("{}.json", KeyPolicy::ID)
+            };
+            let attach_to = format!(
+                "KMS key `{}`: merge these statements into its key policy",
+                key.as_str()
+            );
+            let target = Target::KeyPolicy {
+                key_arn: Some(key.as_str().to_owned()),
+            };
+            let params = KeyPolicyParams {
+                role_arn: role_arn.clone(),
+                kms_key_arn: key,
+                used_by,
+            };
+            planned.push(
+                PlannedPolicy::render::<KeyPolicy>(&params, attach_to, target)?.in_file(file),
+            );
+        }
         Ok(planned)
+    }
+}
+
+/// The customer managed keys the actions name by ARN, in order of first mention, with the
+/// actions that use each (once each).
+#[derive(Default)]
+struct KeyUses(Vec<(KmsKeyArn, Vec<KeyUse>)>);
+
+impl KeyUses {
+    fn add(&mut self, key: Option<&KmsKeyArn>, used: KeyUse) {
+        let Some(key) = key else { return };
+        match self.0.iter_mut().find(|(k, _)| k == key) {
+            Some((_, uses)) if uses.contains(&used) => {}
+            Some((_, uses)) => uses.push(used),
+            None => self.0.push((key.clone(), vec![used])),
+        }
+    }
+}
+
+/// Refuses an Amazon Q Business application key outside the deployment's region: Mail Manager
+/// names the application by id, so the application is in the rule set's region, and Amazon Q
+/// Business uses a key of its own region only.
+fn q_business_key_in_region(
+    key: Option<&KmsKeyArn>,
+    deployment: Region,
+) -> Result<(), InvalidValue> {
+    match key {
+        Some(key) if key.region() != deployment => Err(InvalidValue::new(
+            "kms_key_arn",
+            key.as_str(),
+            format!(
+                "the key is in region `{}`, the deployment in `{deployment}`: Mail Manager names the Amazon Q Business application by id, so the application is in the rule set's region, and Amazon Q Business uses the key through `{}` only (`kms:ViaService`); use a key of region `{deployment}`",
+                key.region(),
+                deployment.service_endpoint("qbusiness")
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -69,10 +69,6 @@ pub struct WriteToS3Params {
     pub partition: Option<Partition>,
 }
 
-/// The KMS actions of an upload to an SSE-KMS bucket: a data key for each object, and
-/// `kms:Decrypt` to complete a multipart upload.
-const S3_KEY_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey*"];
-
 /// `rule-actions.write-to-s3`: what the Write to S3 action needs.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WriteToS3;
@@ -93,8 +89,19 @@ impl Provider for WriteToS3 {
         upload to an SSE-KMS bucket needs `kms:Decrypt` as well as `kms:GenerateDataKey` \
         (messages reach about 40 MB). Open question: the Mail Manager API reference \
         (`S3Action`) also names `kms:Encrypt`, which AWS's page and S3's documentation do not \
-        ask for; it is not emitted until AWS says which call needs it.";
-    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Permission policy for Write to S3 rule action\"; Amazon S3 User Guide, *Uploading and copying objects using multipart upload* and *Specifying server-side encryption with AWS KMS (SSE-KMS)* (a multipart upload with SSE-KMS needs `kms:GenerateDataKey` and `kms:Decrypt`); Mail Manager API reference, `S3Action`.";
+        ask for; it is not emitted until AWS says which call needs it.\n\n\
+        The key statement works only with the key's policy: IAM policies count for a KMS key only when the key's policy lets them (AWS KMS \
+        Developer Guide, *Key policies in AWS KMS*: \"Unless the key policy explicitly allows \
+        it, you cannot use IAM policies to allow access to a KMS key.\"), as the default key \
+        policy does with its statement for the account (`arn:<partition>:iam::<account>:root`). \
+        For a key whose policy has no such statement, add `rule-actions.key-policy` to the key's \
+        policy; the deployment bundle plans it for every key named by ARN (a key given \
+        by alias is not: the alias does not name the key's ARN, so write that key's statement \
+        yourself or give `kms_key_arn`).\n\n\
+        Regions: a bucket's ARN names no region, and the action may write to a bucket of any \
+        region; the key must be in the bucket's region (S3 encrypts with a key of the bucket's \
+        region), and `kms:ViaService` names S3 in the key's region.";
+    const SOURCE: &'static str = "AWS, *Permission policies for Mail Manager*, \"Permission policy for Write to S3 rule action\"; Amazon S3 User Guide, *Uploading and copying objects using multipart upload* and *Specifying server-side encryption with AWS KMS (SSE-KMS)* (a multipart upload with SSE-KMS needs `kms:GenerateDataKey` and `kms:Decrypt`); Mail Manager API reference, `S3Action`; AWS KMS Developer Guide, *Key policies in AWS KMS*.";
     const CORRECTIONS: &'static [&'static str] = &[
         "A key alias never goes in an IAM `Resource` (an alias ARN matches nothing there): a key given by alias is written as `key/*` narrowed by `ForAnyValue:StringEquals` on `kms:ResourceAliases`, as the page does; a key given by ARN names that key.",
         "The object statement can be limited to the folder the action writes to (`key_prefix`).",

@@ -430,7 +430,7 @@ fn invalid_parameters_name_field_value_and_rule() {
             "colour=blue",
         ],
         None,
-        "unknown field `colour`: expected one of `account_id`",
+        "unknown parameter `colour`: expected one of `account_id`",
     );
     fails_with(
         &[

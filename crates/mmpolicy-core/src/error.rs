@@ -281,7 +281,7 @@ fn unknown_field_tail(inner: &str) -> Option<String> {
 }
 
 /// The error of a name the input may not hold. A parameter is named by its whole path
-/// (``unknown field `archive.x`: expected `a` or `b` ``); a key by its name and its table
+/// (``unknown parameter `archive.x`: expected `a` or `b` ``); a key by its name and its table
 /// (``unknown key `x` in `[archive]`: expected `a` or `b` ``).
 fn unknown(
     noun: Noun,
@@ -298,7 +298,7 @@ fn unknown(
                 quote_value(&path)
             };
             InvalidParams {
-                message: format!("unknown field `{name}`{rest}"),
+                message: format!("unknown parameter `{name}`{rest}"),
                 path,
                 line,
             }
@@ -441,7 +441,7 @@ mod tests {
         );
         assert_eq!(
             e.to_string(),
-            format!("unknown field `{escaped}`: expected `a`")
+            format!("unknown parameter `{escaped}`: expected `a`")
         );
         let e = UnknownProvider {
             id: forged.to_owned(),
@@ -558,7 +558,7 @@ mod tests {
                 None
             )
             .message,
-            "unknown field `archive.x`: expected `a` or `b`"
+            "unknown parameter `archive.x`: expected `a` or `b`"
         );
         let unknown = InvalidParams::from_serde(Noun::Parameter, "?", "key must be a string", None);
         assert_eq!(unknown.message, "invalid parameters: key must be a string");

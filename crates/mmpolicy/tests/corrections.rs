@@ -451,7 +451,7 @@ fn wildcards_and_unknown_fields_are_refused() {
         let e = render(id, params).unwrap_err();
         if field.is_empty() {
             assert!(
-                e.to_string().contains("unknown field `qualifier`"),
+                e.to_string().contains("unknown parameter `qualifier`"),
                 "{id}: {e}"
             );
         } else {

@@ -206,7 +206,7 @@ fn unknown_and_missing_fields_are_refused_by_name() {
         params["surprise"] = json!("x");
         let err = p.render_value(&params).unwrap_err().to_string();
         assert!(
-            err.starts_with("unknown field `surprise`: expected "),
+            err.starts_with("unknown parameter `surprise`: expected "),
             "{}: {err}",
             p.id()
         );

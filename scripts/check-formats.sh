@@ -124,10 +124,14 @@ ARCHIVING_KEY_ARN=$(aws kms create-key --description archive --query KeyMetadata
 # One key for both secrets: the second merge must keep the first's statement.
 INGRESS_KEY_ARN=$(aws kms create-key --description secrets --query KeyMetadata.Arn --output text)
 SMTP_RELAY_KEY_ARN=$INGRESS_KEY_ARN
-export INGRESS_SECRET_ARN SMTP_RELAY_SECRET_ARN ARCHIVING_KEY_ARN INGRESS_KEY_ARN SMTP_RELAY_KEY_ARN
+# The key of the Write to S3 bucket, which takes the rule set role's statements.
+RULE_ACTIONS_KEY_ARN=$(aws kms create-key --description write-to-s3 --query KeyMetadata.Arn --output text)
+export INGRESS_SECRET_ARN SMTP_RELAY_SECRET_ARN ARCHIVING_KEY_ARN INGRESS_KEY_ARN SMTP_RELAY_KEY_ARN \
+    RULE_ACTIONS_KEY_ARN
 root_sid=$(aws kms get-key-policy --key-id "$ARCHIVING_KEY_ARN" --policy-name default \
     --query Policy --output text | "$python" -c 'import json, sys; print(json.load(sys.stdin)["Statement"][0]["Sid"])')
 EXPECT_KEY_SIDS="$ARCHIVING_KEY_ARN=$root_sid
+$RULE_ACTIONS_KEY_ARN=$root_sid
 $INGRESS_KEY_ARN=$root_sid
 $INGRESS_KEY_ARN=AllowMailManagerIngressToDecryptSecret"
 export EXPECT_KEY_SIDS

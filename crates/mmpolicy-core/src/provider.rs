@@ -9,6 +9,7 @@
 
 use crate::error::{InvalidParams, InvalidValue, Noun, RenderError};
 use crate::model::PolicyDocument;
+use crate::requests::ExpectedRequest;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -154,6 +155,12 @@ pub trait Provider: Send + Sync + 'static {
     /// Renders the policy document. Fails only when parameters that are each valid do not fit
     /// together.
     fn render(params: &Self::Params) -> Result<PolicyDocument, InvalidValue>;
+
+    /// The requests made with the policy for `params`, built from the same parameters as
+    /// [`render`](Self::render): every request Mail Manager (or the people the policy names)
+    /// makes with it, expected allowed, then near misses (another account, another resource,
+    /// another action) expected denied. Fails exactly when `render` fails.
+    fn required_requests(params: &Self::Params) -> Result<Vec<ExpectedRequest>, InvalidValue>;
 }
 
 /// The object-safe face of a provider, as the registry holds it.
@@ -186,6 +193,13 @@ pub trait PolicyProvider: Send + Sync + 'static {
     /// caller's buffer and skips the error-path bookkeeping until a parameter set fails. On
     /// error, `out` is left as it was.
     fn render_compact_into(&self, params: &str, out: &mut Vec<u8>) -> Result<(), RenderError>;
+    /// Reads parameters from a JSON value, as [`render_value`](Self::render_value) does, and
+    /// returns the requests made with the policy and its near misses
+    /// ([`Provider::required_requests`]).
+    fn required_requests_value(
+        &self,
+        params: &serde_json::Value,
+    ) -> Result<Vec<ExpectedRequest>, RenderError>;
 }
 
 impl<P: Provider> PolicyProvider for P {
@@ -266,6 +280,17 @@ impl<P: Provider> PolicyProvider for P {
         };
         document.write_compact_json(out);
         Ok(())
+    }
+    fn required_requests_value(
+        &self,
+        params: &serde_json::Value,
+    ) -> Result<Vec<ExpectedRequest>, RenderError> {
+        if !params.is_object() {
+            return Err(not_an_object(json_kind(params)).into());
+        }
+        let params: P::Params = serde_path_to_error::deserialize(params)
+            .map_err(|e| InvalidParams::from_json(e).for_provider(P::ID))?;
+        Ok(P::required_requests(&params)?)
     }
 }
 

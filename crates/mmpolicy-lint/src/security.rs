@@ -352,7 +352,6 @@ fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &m
         .map(|(_, a)| *a)
         .collect();
     let data_says = res.items.iter().any(|i| i.expansion.names_source_keys);
-    let absent = matches!(account, Limit::Absent) && matches!(arn, Limit::Absent);
     let open_account = source_arn_with_open_account(s);
     for (sp, service) in principal_values(p, v, "Service") {
         let exempt = NO_SOURCE_KEYS.iter().find(|e| {

@@ -78,7 +78,7 @@ impl Provider for DeliverToMailbox {
                 ExpectedRequest::allow(
                     ROLE,
                     "workmail:DeliverToMailbox",
-                    organization(&p.workmail_organization_id.to_string()),
+                    organization(p.workmail_organization_id.as_ref()),
                     "deliver to the organization's mailboxes",
                 ),
                 ExpectedRequest::deny(

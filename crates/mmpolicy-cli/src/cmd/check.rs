@@ -277,12 +277,16 @@ fn document_value(document: &PolicyDocument) -> Result<serde_json::Value, CliErr
 fn read_policy(path: &str) -> Result<(serde_json::Value, Policy), CliError> {
     let text = input::read_text(path)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        CliError::usage(format!(
-            "{path}:{}: not valid JSON: {e}: give a policy document or a JSON list of statements",
-            e.line()
-        ))
-    })?;
+    // Not JSON: the evaluator's parser says where, in the words `simulate` uses.
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(_) => {
+            let reason = Policy::parse(text)
+                .err()
+                .map_or_else(|| "not a policy".to_owned(), |e| e.to_string());
+            return Err(CliError::usage(format!("{path}: {reason}")));
+        }
+    };
     let value = match value {
         serde_json::Value::Array(statements) => {
             serde_json::json!({"Version": "2012-10-17", "Statement": statements})

@@ -66,7 +66,7 @@ pub fn warnings(
         .filter(|c| c.request.expect == Expect::Allow)
         .collect();
     let own = statements(rendered);
-    let own_has_source = own.iter().any(|s| has_source_condition(s));
+    let own_has_source = own.iter().any(has_source_condition);
     let mut out = Vec::new();
     for (index, st) in statements(user).iter().enumerate() {
         if st.get("Effect").and_then(Value::as_str) != Some("Allow") {

@@ -2,7 +2,7 @@
 
 use mmpolicy_core::arns::s3_arn;
 use mmpolicy_core::types::{BucketName, KeyPrefixScope, Partition, example};
-use mmpolicy_core::{Principal, Statement, Text};
+use mmpolicy_core::{ExpectedRequest, Principal, Statement, Text};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -69,5 +69,43 @@ impl ExportParams {
             Some(p) => st.principal(p),
             None => st,
         }
+    }
+
+    /// The requests an export makes on the destination, by `who`: locate the bucket and write
+    /// each export object; near misses are another bucket, a key outside the prefix and a
+    /// delete.
+    pub(crate) fn requests(&self, who: &'static str) -> Vec<ExpectedRequest> {
+        let partition = self.partition.unwrap_or(Partition::Aws);
+        let (bucket, objects) = self.arns();
+        let object = objects.as_str().replace('*', "export-0001/messages.zip");
+        let mut out = vec![
+            ExpectedRequest::allow(
+                who,
+                "s3:GetBucketLocation",
+                bucket.as_str(),
+                "locate the bucket",
+            ),
+            ExpectedRequest::allow(who, "s3:PutObject", &object, "write the export"),
+            ExpectedRequest::deny(
+                who,
+                "s3:PutObject",
+                s3_arn(partition, "another-bucket/messages.zip").into_string(),
+                "another bucket",
+            ),
+            ExpectedRequest::deny(who, "s3:DeleteObject", &object, "an export never deletes"),
+        ];
+        if let KeyPrefixScope::Prefix(_) = self.key_prefix {
+            out.push(ExpectedRequest::deny(
+                who,
+                "s3:PutObject",
+                s3_arn(
+                    partition,
+                    &format!("{}/outside-the-prefix.zip", self.bucket),
+                )
+                .into_string(),
+                "a key outside the prefix",
+            ));
+        }
+        out
     }
 }

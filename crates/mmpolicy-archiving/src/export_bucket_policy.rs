@@ -2,8 +2,11 @@
 
 use crate::FEATURE;
 use crate::export::{EXPORT_OBJECT_ACTIONS, ExportParams};
+use mmpolicy_core::Expect;
 use mmpolicy_core::arns::SES_SERVICE_PRINCIPAL;
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement,
+};
 
 /// `archiving.export-bucket-policy`: the destination bucket's policy letting SES write exports.
 #[derive(Debug, Clone, Copy, Default)]
@@ -47,5 +50,21 @@ impl Provider for ExportBucketPolicy {
                 .resources([objects]),
         );
         Ok(PolicyDocument::new(statements))
+    }
+
+    fn required_requests(p: &ExportParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        let mut out: Vec<ExpectedRequest> = p
+            .requests("Mail Manager")
+            .into_iter()
+            .map(|r| r.by_service(SES_SERVICE_PRINCIPAL))
+            .collect();
+        if let Some(write) = out.get(1).cloned() {
+            out.push(ExpectedRequest {
+                expect: Expect::Deny,
+                why: "another service writing to the bucket",
+                ..write.by_service("lambda.amazonaws.com")
+            });
+        }
+        Ok(out)
     }
 }

@@ -2,7 +2,9 @@
 
 use crate::FEATURE;
 use crate::export::{EXPORT_OBJECT_ACTIONS, ExportParams};
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement,
+};
 
 /// `archiving.export-identity`: what the caller of `StartArchiveExport` needs on the bucket.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,5 +42,9 @@ impl Provider for ExportIdentity {
                 .resources([objects]),
         );
         Ok(PolicyDocument::new(statements))
+    }
+
+    fn required_requests(p: &ExportParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        Ok(p.requests("the identity that starts the export"))
     }
 }

@@ -1,11 +1,14 @@
 //! The identity policy of archive users: `archiving.identity`.
 
 use crate::FEATURE;
+use mmpolicy_core::Expect;
 use mmpolicy_core::arns::ses_arn;
 use mmpolicy_core::types::{
     AccountId, ArchiveId, Partition, Region, Scope, TagKey, TagValue, example, resolve_partition,
 };
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement, Text};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement, Text,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -183,6 +186,109 @@ impl Provider for Identity {
                 .resources([this_archive]),
         ]);
         Ok(PolicyDocument::new(statements))
+    }
+
+    fn required_requests(p: &ArchivingParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        Identity::render(p)?;
+        const WHO: &str = "the archive's users";
+        let partition = resolve_partition(p.region, p.partition)?;
+        let archive = |id: &str| {
+            ses_arn(partition, p.region, p.account_id, "mailmanager-archive", id).into_string()
+        };
+        let new_archive = archive("a-0a1b2c3d4e5f6g7h8i9j0k1l2m");
+        let this = match &p.archive_id {
+            Scope::One(id) => archive(id.as_ref()),
+            Scope::All => new_archive.clone(),
+        };
+        let mut create =
+            ExpectedRequest::allow(WHO, "ses:CreateArchive", &new_archive, "create an archive");
+        let mut wrong_tag = None;
+        if let Some(tags) = &p.create_tags {
+            let keys: Vec<&str> = tags.keys().map(TagKey::as_str).collect();
+            for (key, values) in tags {
+                let value = values.first().map(TagValue::as_str).unwrap_or_default();
+                create = create.with(["aws:RequestTag/", key.as_str()].concat(), &[value]);
+            }
+            create = create.with("aws:TagKeys", &keys);
+            if let Some(key) = keys.first() {
+                wrong_tag = Some(ExpectedRequest {
+                    expect: Expect::Deny,
+                    why: "an archive created without the required tag value",
+                    context: vec![
+                        (
+                            ["aws:RequestTag/", key].concat(),
+                            vec!["another-value".to_owned()],
+                        ),
+                        ("aws:TagKeys".to_owned(), vec![(*key).to_owned()]),
+                    ],
+                    ..create.clone()
+                });
+            }
+        }
+        let mut out = vec![create.clone()];
+        out.extend(wrong_tag);
+        if p.create_tags.is_some() {
+            // Tagging with the required tags: the named archive may be re-tagged, another one not.
+            let tag = |resource: String, expect: Expect, why: &'static str| ExpectedRequest {
+                action: "ses:TagResource",
+                resource,
+                expect,
+                why,
+                ..create.clone()
+            };
+            out.push(tag(
+                this.clone(),
+                Expect::Allow,
+                "tag the archive with the required tags",
+            ));
+            if let Scope::One(_) = p.archive_id {
+                out.push(tag(
+                    archive("a-9z8y7x6w5v4u3t2s1r0q9p8o7n"),
+                    Expect::Deny,
+                    "re-tag another existing archive",
+                ));
+            }
+        }
+        for (action, why) in [
+            ("ses:GetArchive", "read the archive's settings"),
+            ("ses:StartArchiveSearch", "search the archive"),
+            ("ses:GetArchiveMessageContent", "read an archived message"),
+            ("ses:StartArchiveExport", "export the archive"),
+            ("ses:UntagResource", "manage the archive's tags"),
+        ] {
+            out.push(ExpectedRequest::allow(WHO, action, &this, why));
+        }
+        out.push(ExpectedRequest::allow(
+            WHO,
+            "ses:ListArchives",
+            "*",
+            "find the archive",
+        ));
+        if let Scope::One(_) = p.archive_id {
+            out.push(ExpectedRequest::deny(
+                WHO,
+                "ses:GetArchiveMessageContent",
+                archive("a-9z8y7x6w5v4u3t2s1r0q9p8o7n"),
+                "another archive",
+            ));
+        }
+        out.push(ExpectedRequest::deny(
+            WHO,
+            "ses:DeleteIngressPoint",
+            ses_arn(
+                partition,
+                p.region,
+                p.account_id,
+                "mailmanager-ingress-point",
+                "inp-0a1b2c3d4e5f6g7h8i9j0k1l2m",
+            )
+            .into_string(),
+            "archiving only, no other Mail Manager resource",
+        ));
+        Ok(out
+            .into_iter()
+            .map(|r| r.holder_in(p.account_id.as_str()))
+            .collect())
     }
 }
 

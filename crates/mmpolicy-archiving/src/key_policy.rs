@@ -4,7 +4,9 @@ use crate::FEATURE;
 use crate::kms_identity::example_key;
 use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, with_key_administrator};
 use mmpolicy_core::types::{KmsKeyArn, PrincipalArn, example};
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -97,5 +99,65 @@ impl Provider for KeyPolicy {
             key.partition(),
             key.account(),
         ))
+    }
+
+    fn required_requests(p: &KeyPolicyParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        KeyPolicy::render(p)?;
+        let key = p.kms_key_arn.as_str();
+        let user = p.principal_arn.as_str();
+        let via = |service: &str| p.kms_key_arn.region().service_endpoint(service);
+        let mut out = Vec::new();
+        for action in KEY_POLICY_ACTIONS {
+            let action = action.trim_end_matches('*');
+            out.push(
+                ExpectedRequest::allow(
+                    "the archive's users",
+                    action,
+                    key,
+                    "use the archive's key through SES",
+                )
+                .by_arn(user)
+                .with("kms:ViaService", &[&via("ses")]),
+            );
+            out.push(
+                ExpectedRequest::allow("Mail Manager", action, key, "encrypt and read the archive")
+                    .by_service(SES_SERVICE_PRINCIPAL),
+            );
+        }
+        out.push(
+            ExpectedRequest::deny(
+                "the archive's users",
+                "kms:Decrypt",
+                key,
+                "the key used outside SES",
+            )
+            .by_arn(user)
+            .with("kms:ViaService", &[&via("s3")]),
+        );
+        out.push(
+            ExpectedRequest::deny(
+                "the archive's users",
+                "kms:ScheduleKeyDeletion",
+                key,
+                "no key administration",
+            )
+            .by_arn(user)
+            .with("kms:ViaService", &[&via("ses")]),
+        );
+        out.push(
+            ExpectedRequest::deny(
+                "another role",
+                "kms:Decrypt",
+                key,
+                "a principal the key policy does not name",
+            )
+            .by_arn(format!(
+                "arn:{}:iam::{}:role/SomeoneElse",
+                p.principal_arn.partition().as_str(),
+                p.principal_arn.account().as_str()
+            ))
+            .with("kms:ViaService", &[&via("ses")]),
+        );
+        Ok(out)
     }
 }

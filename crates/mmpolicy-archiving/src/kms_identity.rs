@@ -2,7 +2,12 @@
 
 use crate::FEATURE;
 use mmpolicy_core::types::{KmsKeyArn, example};
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement,
+};
+
+/// Who makes the requests of the archive key's identity policy.
+const WHO: &str = "the archive's users";
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -64,5 +69,30 @@ impl Provider for KmsIdentity {
                     [p.kms_key_arn.region().service_endpoint("ses")],
                 ),
         ]))
+    }
+
+    fn required_requests(p: &KmsIdentityParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        let key = p.kms_key_arn.as_str();
+        let via = |service: &str| p.kms_key_arn.region().service_endpoint(service);
+        let mut out: Vec<ExpectedRequest> =
+            ["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"]
+                .into_iter()
+                .map(|action| {
+                    ExpectedRequest::allow(WHO, action, key, "use the archive's key through SES")
+                        .with("kms:ViaService", &[&via("ses")])
+                })
+                .collect();
+        out.push(
+            ExpectedRequest::deny(WHO, "kms:Decrypt", key, "the key used outside SES")
+                .with("kms:ViaService", &[&via("s3")]),
+        );
+        out.push(
+            ExpectedRequest::deny(WHO, "kms:ScheduleKeyDeletion", key, "no key administration")
+                .with("kms:ViaService", &[&via("ses")]),
+        );
+        Ok(out
+            .into_iter()
+            .map(|r| r.holder_in(p.kms_key_arn.account().as_str()))
+            .collect())
     }
 }

@@ -333,6 +333,12 @@ mod tests {
             }
             Ok(mmpolicy::PolicyDocument::new(vec![]))
         }
+
+        fn required_requests(
+            p: &EastParams,
+        ) -> Result<Vec<mmpolicy::ExpectedRequest>, mmpolicy::InvalidValue> {
+            Self::render(p).map(|_| Vec::new())
+        }
     }
 
     #[test]

@@ -37,6 +37,7 @@ fn actions(n: usize) -> Vec<PlannedPolicy> {
                 attach_to: "the role".to_owned(),
                 target: role(),
                 policy: provider.render_value(&params).unwrap(),
+                requests: Vec::new(),
             }
         })
         .collect()

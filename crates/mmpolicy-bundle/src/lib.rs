@@ -646,6 +646,7 @@ mod tests {
                 attach_to: format!("the role writing to `{}`", config.bucket),
                 target: role_target(),
                 policy: PolicyDocument::new(vec![st]),
+                requests: Vec::new(),
             }])
         }
     }
@@ -889,6 +890,7 @@ mod tests {
             attach_to: String::new(),
             target: role_target(),
             policy: PolicyDocument::new(sts),
+            requests: Vec::new(),
         };
         let s1 = Statement::allow()
             .sid("Kms")
@@ -935,6 +937,7 @@ mod tests {
             attach_to: String::new(),
             target: role_target(),
             policy: PolicyDocument::new(sts),
+            requests: Vec::new(),
         };
         let put = |r: &'static str| {
             Statement::allow()
@@ -987,6 +990,7 @@ mod tests {
                     .actions(&["s3:PutObject"])
                     .resources((0..n).map(|i| format!("arn:aws:s3:::bucket-{i:04}/*"))),
             ]),
+            requests: Vec::new(),
         };
         // Each resource is 29 characters with its quotes and comma.
         let small = wide(PolicyKind::Identity, 200).size();

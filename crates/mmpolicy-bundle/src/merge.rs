@@ -33,8 +33,10 @@ pub fn merge(
     let mut sids: HashSet<Text> = HashSet::new();
     let mut next_number: HashMap<Text, usize> = HashMap::new();
     let mut kind = PolicyKind::Identity;
+    let mut requests = Vec::new();
     for part in parts {
         kind = part.kind;
+        requests.extend(part.requests);
         for p in part.providers {
             if seen_providers.insert(p) {
                 providers.push(p);
@@ -95,6 +97,7 @@ pub fn merge(
         attach_to: attach_to.into(),
         target,
         policy: PolicyDocument::new(statements),
+        requests,
     }
 }
 

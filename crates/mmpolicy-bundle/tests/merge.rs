@@ -122,6 +122,7 @@ fn part(statements: Vec<Statement>, provider: &'static str) -> PlannedPolicy {
         attach_to: "role".to_owned(),
         target: role(),
         policy: PolicyDocument::new(statements),
+        requests: Vec::new(),
     }
 }
 

@@ -17,8 +17,8 @@ pub enum CliError {
     /// `mmpolicy simulate` decided the request is denied (the decision was already printed):
     /// exit code 1.
     Denied,
-    /// Some of the work failed and each failure was already reported (`bulk --keep-going`):
-    /// exit code 1, nothing more to say.
+    /// Some of the work failed and each failure was already reported (`bulk --keep-going`,
+    /// `check` with a request not as expected): exit code 1, nothing more to say.
     Failed,
 }
 

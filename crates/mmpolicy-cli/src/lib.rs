@@ -9,7 +9,8 @@
 //! written).
 //!
 //! `mmpolicy lint` also exits 1 when it finds problems of severity `warning` or worse (the
-//! findings are then on stdout), and `bulk --keep-going` when some lines failed.
+//! findings are then on stdout), `simulate` when the request is denied, `check` when a needed
+//! request is denied or a near miss allowed, and `bulk --keep-going` when some lines failed.
 //!
 //! The command is also a library, [`run`], so that a program linking more feature crates (a
 //! feature crate's own test binary, a tool built on mmpolicy) runs the same command over its
@@ -35,6 +36,7 @@ Examples:
   mmpolicy bundle deployment.toml --out policies/
   mmpolicy lint policy.json --kind key
   mmpolicy bulk ingress.secret-policy --input accounts.ndjson --output policies.ndjson
+  mmpolicy check ingress.secret-policy --policy secret.json --example
 
 Every provider, its parameters and an example: `mmpolicy describe --all`. The deployment file:
 `mmpolicy describe deployment`. Shell completions: `mmpolicy completions bash|zsh|fish|powershell`;
@@ -59,6 +61,7 @@ enum Command {
     Bulk(cmd::bulk::Args),
     Merge(cmd::merge::Args),
     Simulate(cmd::simulate::Args),
+    Check(cmd::check::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),
 }
@@ -115,6 +118,7 @@ where
         Command::Bulk(args) => cmd::bulk::run(&args),
         Command::Merge(args) => cmd::merge::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),
+        Command::Check(args) => cmd::check::run(&args),
         Command::Completions(args) => cmd::completions::run(&args),
         Command::Man(args) => cmd::man::run(&args),
     };

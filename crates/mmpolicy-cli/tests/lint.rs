@@ -52,13 +52,22 @@ fn errors_exit_1_with_the_findings_on_stdout() {
 
 #[test]
 fn suggestions_alone_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("twice.json");
+    std::fs::write(
+        &file,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Action": ["ses:GetArchive", "ses:GetArchive"],
+            "Resource": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/a-1"}]}"#,
+    )
+    .unwrap();
     mmpolicy()
-        .args(["lint", "--kind", "bucket"])
-        .arg(page("archiving-export-bucket-policy"))
+        .args(["lint", "--kind", "identity"])
+        .arg(&file)
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "suggestion[S008 confused-deputy-unsupported]",
+            "suggestion[U002 duplicate-action]",
         ));
 }
 
@@ -630,11 +639,10 @@ fn an_unknown_rule_in_select_or_ignore_is_a_usage_error_naming_the_closest() {
     }
 }
 
-/// What mmpolicy's own example bundle gets from `mmpolicy lint` with the defaults: no
-/// warning or worse (key, secret and bucket policies are lists of statements to merge, which
-/// `S014 key-without-administrator` leaves alone), and the archiving policies' `S008` notes
-/// (archive export and encryption do not send the confused-deputy keys), at their pointers
-/// into the lists.
+/// What mmpolicy's own example bundle gets from `mmpolicy lint` with the defaults: nothing.
+/// Key, secret and bucket policies are lists of statements to merge, which
+/// `S014 key-without-administrator` leaves alone, and the archiving policies carry no
+/// confused-deputy condition, which `S008` would report since archiving sends none.
 #[test]
 fn the_example_bundle_lints_clean() {
     let (_tmp, dir) = example_bundle();
@@ -644,7 +652,7 @@ fn the_example_bundle_lints_clean() {
         .output()
         .unwrap();
     let reports: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut found: Vec<String> = reports
+    let found: Vec<String> = reports
         .as_array()
         .unwrap()
         .iter()
@@ -670,13 +678,5 @@ fn the_example_bundle_lints_clean() {
                 .collect::<Vec<_>>()
         })
         .collect();
-    found.sort();
-    assert_eq!(
-        found,
-        [
-            "archiving.export-bucket-policy.json S008 /0/Principal/Service",
-            "archiving.export-bucket-policy.json S008 /1/Principal/Service",
-            "archiving.key-policy.json S008 /1/Principal/Service",
-        ]
-    );
+    assert_eq!(found, Vec::<String>::new());
 }

@@ -283,6 +283,11 @@ mod tests {
         fn render(_: &SampleParams) -> Result<PolicyDocument, InvalidValue> {
             Ok(PolicyDocument::new(Vec::new()))
         }
+        fn required_requests(
+            _: &SampleParams,
+        ) -> Result<Vec<crate::ExpectedRequest>, InvalidValue> {
+            Ok(Vec::new())
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod keymap;
 pub mod model;
 pub mod provider;
 pub mod registry;
+pub mod requests;
 pub mod section;
 pub mod target;
 mod text;
@@ -28,6 +29,7 @@ pub use model::{
 };
 pub use provider::{PolicyKind, PolicyProvider, PolicySize, Provider};
 pub use registry::{DuplicateId, ProviderEntry, Registry, registry};
+pub use requests::{Expect, ExpectedRequest, RequestPrincipal};
 pub use section::{DeploymentSection, PlannedPolicy, Section, sections};
 pub use target::{Attach, RoleRef, Target};
 

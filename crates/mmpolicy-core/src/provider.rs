@@ -9,6 +9,7 @@
 
 use crate::error::{InvalidParams, InvalidValue, Noun, RenderError};
 use crate::model::{PolicyDocument, Shape};
+use crate::requests::ExpectedRequest;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -175,6 +176,12 @@ pub trait Provider: Send + Sync + 'static {
     fn whole_document(params: &Self::Params) -> Result<PolicyDocument, InvalidValue> {
         Self::render(params)
     }
+
+    /// The requests made with the policy for `params`, built from the same parameters as
+    /// [`render`](Self::render): every request Mail Manager (or the people the policy names)
+    /// makes with it, expected allowed, then near misses (another account, another resource,
+    /// another action) expected denied. Fails exactly when `render` fails.
+    fn required_requests(params: &Self::Params) -> Result<Vec<ExpectedRequest>, InvalidValue>;
 }
 
 /// The object-safe face of a provider, as the registry holds it.
@@ -213,6 +220,13 @@ pub trait PolicyProvider: Send + Sync + 'static {
         &self,
         params: &serde_json::Value,
     ) -> Result<PolicyDocument, RenderError>;
+    /// Reads parameters from a JSON value, as [`render_value`](Self::render_value) does, and
+    /// returns the requests made with the policy and its near misses
+    /// ([`Provider::required_requests`]).
+    fn required_requests_value(
+        &self,
+        params: &serde_json::Value,
+    ) -> Result<Vec<ExpectedRequest>, RenderError>;
 }
 
 impl<P: Provider> PolicyProvider for P {
@@ -296,6 +310,13 @@ impl<P: Provider> PolicyProvider for P {
         };
         document.write_compact_json_as(P::KIND.shape(), out);
         Ok(())
+    }
+    fn required_requests_value(
+        &self,
+        params: &serde_json::Value,
+    ) -> Result<Vec<ExpectedRequest>, RenderError> {
+        let params = read_value::<P>(params)?;
+        Ok(P::required_requests(&params)?)
     }
 }
 

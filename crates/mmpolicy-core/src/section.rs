@@ -15,6 +15,7 @@
 use crate::error::InvalidValue;
 use crate::model::PolicyDocument;
 use crate::provider::{PolicyKind, PolicySize, Provider};
+use crate::requests::ExpectedRequest;
 use crate::target::Target;
 use crate::types::{AccountId, Partition, Region};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -92,6 +93,10 @@ pub struct PlannedPolicy {
     /// The document.
     #[serde(skip)]
     pub policy: PolicyDocument,
+    /// The requests made with the document and its near misses
+    /// ([`Provider::required_requests`] of each provider it holds), for `mmpolicy check`.
+    #[serde(skip)]
+    pub requests: Vec<ExpectedRequest>,
 }
 
 impl PlannedPolicy {
@@ -115,6 +120,7 @@ impl PlannedPolicy {
             attach_to: attach_to.into(),
             target,
             policy: P::render(params)?,
+            requests: P::required_requests(params)?,
         })
     }
 

@@ -61,6 +61,7 @@ mod evaluate;
 mod pattern;
 mod policy;
 mod principal;
+pub mod required;
 mod values;
 
 pub use context::{Context, ContextValue, ValueType, key_type};

@@ -2,8 +2,9 @@
 
 use crate::FEATURE;
 use mmpolicy_core::arns::{ses_secret_key_statement, with_key_administrator};
+use mmpolicy_core::requests::ses_secret_key_requests;
 use mmpolicy_core::types::resolve_partition;
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider};
+use mmpolicy_core::{ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider};
 
 use crate::IngressParams;
 
@@ -59,5 +60,9 @@ impl Provider for KeyPolicy {
             partition,
             p.account_id,
         ))
+    }
+
+    fn required_requests(p: &IngressParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        Ok(ses_secret_key_requests(&["kms:Decrypt"], &p.source()?))
     }
 }

@@ -1,6 +1,7 @@
 //! The parameters both policies of the feature take.
 
 use mmpolicy_core::arns::ses_arn;
+use mmpolicy_core::requests::Source;
 use mmpolicy_core::types::{
     AccountId, IngressPointId, Partition, Region, Scope, example, resolve_partition,
 };
@@ -39,6 +40,21 @@ impl IngressParams {
             "mailmanager-ingress-point",
             self.ingress_point_id.arn_suffix(),
         ))
+    }
+
+    /// The ingress point SES reads the secret for, as the requests name it.
+    pub(crate) fn source(&self) -> Result<Source<'_>, InvalidValue> {
+        Ok(Source {
+            partition: resolve_partition(self.region, self.partition)?,
+            region: self.region,
+            account: self.account_id,
+            resource_type: "mailmanager-ingress-point",
+            id: match &self.ingress_point_id {
+                Scope::One(id) => Some(id.as_ref()),
+                Scope::All => None,
+            },
+            example_id: "inp-0a1b2c3d4e5f6g7h8i9j0k1l2m",
+        })
     }
 
     pub(crate) fn example() -> Self {

@@ -2,7 +2,8 @@
 
 use crate::FEATURE;
 use mmpolicy_core::arns::ses_secret_statement;
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider};
+use mmpolicy_core::requests::ses_secret_requests;
+use mmpolicy_core::{ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider};
 
 use crate::IngressParams;
 
@@ -46,5 +47,12 @@ impl Provider for SecretPolicy {
             p.account_id,
             p.source_arn()?,
         )]))
+    }
+
+    fn required_requests(p: &IngressParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        Ok(ses_secret_requests(
+            &["secretsmanager:GetSecretValue"],
+            &p.source()?,
+        ))
     }
 }

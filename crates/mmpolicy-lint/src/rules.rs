@@ -390,11 +390,11 @@ rules! {
         fix: "Name the roles or users, or grant through an identity policy attached to the group.",
         example: (Bucket, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:group/admins"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#),
     },
-    /// A service principal whose feature does not support confused-deputy conditions.
-    ConfusedDeputyUnsupported = ("S008", "confused-deputy-unsupported", Suggestion, "a service principal without `aws:SourceAccount`/`aws:SourceArn`, for a feature that does not support them") {
-        why: "Some Mail Manager features (archive export, archive encryption) do not send `aws:SourceAccount`/`aws:SourceArn`, so the service principal cannot be limited by them; this is noted so that the missing condition is a known choice, not an oversight.",
-        fix: "Nothing to change for these features; keep the grant to the fewest actions and resources, and watch the key or bucket with CloudTrail.",
-        example: (Bucket, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"}, "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::bucket"}]}"#),
+    /// A confused-deputy condition on a feature that does not send the keys.
+    ConfusedDeputyUnsupported = ("S008", "confused-deputy-unsupported", Warning, "a service principal of a feature that does not send `aws:SourceAccount`/`aws:SourceArn` is not limited by them") {
+        why: "Some Mail Manager features (archive export to S3, archive encryption with a customer managed KMS key) do not send `aws:SourceAccount`, `aws:SourceArn` or the organization keys: AWS's *Permission policies for Mail Manager* says archiving \"doesn't support confused deputy condition keys\" (it checks the caller's own access with Forward Access Sessions instead). A condition requiring one of them never holds for these requests, so the grant never applies and the export or the encryption is denied. A statement of these features without them is right, and is not reported (by this rule or by S001).",
+        fix: "Remove the `aws:SourceAccount`/`aws:SourceArn` (and `aws:SourceOrgID`/`aws:SourceOrgPaths`) conditions from the statement; keep it to the fewest actions and resources, and watch the key or bucket with CloudTrail.",
+        example: (Bucket, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"}, "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::bucket", "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}}]}"#),
     },
     /// Allow with `NotPrincipal`.
     AllowNotPrincipal = ("S009", "allow-not-principal", Security, "an Allow does not use `NotPrincipal`: it grants everyone else") {

@@ -9,8 +9,9 @@
 //!
 //! Some features of a supporting service do not send them. [`NO_SOURCE_KEYS`] lists those,
 //! by service principal and the actions the feature needs; a statement that matches an entry
-//! gets a suggestion ([`Rule::ConfusedDeputyUnsupported`]) that explains, instead of a
-//! security finding. The one entry today is Mail Manager archiving: its export to S3 and its
+//! needs no confused-deputy condition (none is reported without one), and one that requires
+//! such a key is reported ([`Rule::ConfusedDeputyUnsupported`]): the feature's requests never
+//! carry it, so the grant never applies. The one entry today is Mail Manager archiving: its export to S3 and its
 //! KMS encryption at rest, which AWS's page says "doesn't support confused deputy condition
 //! keys" (it checks the caller's own access to the bucket with Forward Access Sessions).
 
@@ -343,9 +344,7 @@ fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &m
         matches!(account, Limit::Effective),
         matches!(arn, Limit::Effective),
     );
-    if org || (account_ok && arn_ok) {
-        return;
-    }
+    let limited = org || (account_ok && arn_ok);
     let actions: Vec<&str> = s
         .action
         .iter()
@@ -353,7 +352,6 @@ fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &m
         .map(|(_, a)| *a)
         .collect();
     let data_says = res.items.iter().any(|i| i.expansion.names_source_keys);
-    let absent = matches!(account, Limit::Absent) && matches!(arn, Limit::Absent);
     let open_account = source_arn_with_open_account(s);
     for (sp, service) in principal_values(p, v, "Service") {
         let exempt = NO_SOURCE_KEYS.iter().find(|e| {
@@ -367,13 +365,18 @@ fn confused_deputy(s: &Stmt<'_>, res: &Resolved<'_>, p: &str, v: &Value, out: &m
                     .any(|a| e.needs_one_of.iter().any(|w| w.eq_ignore_ascii_case(a)))
         });
         if let Some(e) = exempt {
-            if absent {
+            // Without the keys is right for these features; requiring them is the mistake:
+            // the feature's requests never carry them, so the grant never applies.
+            if org || account_ok || arn_ok {
                 out.push(Finding::new(
                     Rule::ConfusedDeputyUnsupported,
                     sp,
-                    format!("`{service}` has no `aws:SourceAccount`/`aws:SourceArn` condition, which AWS documents as right for {}: that feature does not send them; if this statement serves another feature of the service, add them", e.feature),
+                    format!("`{service}` is limited by a confused-deputy key, but {} does not send `aws:SourceAccount`, `aws:SourceArn` or the organization keys (AWS documents it): the condition never holds and the feature is denied; remove those conditions from this statement", e.feature),
                 ));
             }
+            continue;
+        }
+        if limited {
             continue;
         }
         if !(data_says

@@ -1015,12 +1015,17 @@ fn s001_message_says_why_a_condition_protects_nothing() {
 }
 
 #[test]
-fn s008_archive_export_does_not_support_confused_deputy_keys() {
+fn s008_archive_features_are_not_limited_by_keys_they_do_not_send() {
+    // Archive export, as AWS documents it: no confused-deputy key, and no finding.
     let export = json!({ "Effect": "Allow", "Principal": { "Service": "ses.amazonaws.com" },
         "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::bucket" });
+    check("bucket", identity(export.clone()), &[]);
+    // Requiring a key archive export never sends denies the export.
+    let mut limited = export;
+    limited["Condition"] = json!({ "StringEquals": { "aws:SourceAccount": "111122223333" } });
     check(
         "bucket",
-        identity(export),
+        identity(limited),
         &["S008 /Statement/0/Principal/Service"],
     );
     // SES receipt rules writing with `s3:PutObject` alone do send them.
@@ -1034,9 +1039,13 @@ fn s008_archive_export_does_not_support_confused_deputy_keys() {
     // Archive encryption: `GenerateDataKey*` tells it from the ingress endpoint's `Decrypt`.
     let archive_key = json!({ "Effect": "Allow", "Principal": { "Service": "ses.amazonaws.com" },
         "Action": ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], "Resource": "*" });
+    check("key", key_policy(archive_key.clone()), &[]);
+    let mut limited = archive_key;
+    limited["Condition"] = json!({ "StringEquals": { "aws:SourceAccount": "111122223333" },
+        "ArnLike": { "aws:SourceArn": "arn:aws:ses:us-east-1:111122223333:mailmanager-archive/*" } });
     check(
         "key",
-        key_policy(archive_key),
+        key_policy(limited),
         &["S008 /Statement/0/Principal/Service"],
     );
 }

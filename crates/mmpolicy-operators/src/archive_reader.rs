@@ -1,9 +1,9 @@
 //! `operators.archive-reader`: search and read the messages of the named archives.
 
 use crate::actions::{ARCHIVE_LIST, ARCHIVE_READ};
-use crate::requests::{ExpectedRequest, RequiredRequests};
 use crate::types::IdList;
 use crate::{FEATURE, HOLDER};
+use mmpolicy_core::ExpectedRequest;
 use mmpolicy_core::arns::ses_arn;
 use mmpolicy_core::types::{AccountId, ArchiveId, Partition, Region, example, resolve_partition};
 use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
@@ -73,9 +73,7 @@ impl Provider for ArchiveReader {
                 .resources(["*"]),
         ]))
     }
-}
 
-impl RequiredRequests for ArchiveReader {
     fn required_requests(p: &ArchiveReaderParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
         let partition = resolve_partition(p.region, p.partition)?;
         let arn = |id: &str| {
@@ -122,6 +120,6 @@ impl RequiredRequests for ArchiveReader {
                 "an archive not named",
             ));
         }
-        Ok(out)
+        Ok(crate::held_in(out, p.account_id))
     }
 }

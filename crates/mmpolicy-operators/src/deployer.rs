@@ -1,9 +1,9 @@
 //! `operators.deployer`: create, update, delete and tag every Mail Manager resource type.
 
 use crate::actions::{CREATE, DEPLOYER_LIST, MANAGE};
-use crate::requests::{ExpectedRequest, RequiredRequests};
 use crate::types::{AddonSubscriptionArn, non_empty};
 use crate::{FEATURE, HOLDER, every};
+use mmpolicy_core::ExpectedRequest;
 use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, ses_arn};
 use mmpolicy_core::types::SecretArn;
 use mmpolicy_core::types::{
@@ -280,30 +280,7 @@ impl Provider for Deployer {
         }
         Ok(PolicyDocument::new(statements))
     }
-}
 
-/// Refuses a resource of another account or region than the deployment's.
-fn same_place(
-    field: &'static str,
-    arn: &str,
-    account: AccountId,
-    region: Region,
-    p: &DeployerParams,
-) -> Result<(), InvalidValue> {
-    if account != p.account_id || region != p.region {
-        return Err(InvalidValue::new(
-            field,
-            arn,
-            format!(
-                "expected a resource of account `{}` in region `{}`, where Mail Manager runs",
-                p.account_id, p.region
-            ),
-        ));
-    }
-    Ok(())
-}
-
-impl RequiredRequests for Deployer {
     fn required_requests(p: &DeployerParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
         Deployer::render(p)?;
         let partition = resolve_partition(p.region, p.partition)?;
@@ -367,6 +344,33 @@ impl RequiredRequests for Deployer {
             ),
             ExpectedRequest::allow(HOLDER, "ses:ListRuleSets", "*", "list rule sets"),
         ];
+        // Every resource type is created, and managed, by the statement of its type.
+        for (_, t, actions) in CREATE {
+            for action in *actions {
+                out.push(tag(
+                    ExpectedRequest::allow(
+                        HOLDER,
+                        action,
+                        arn(t, "example"),
+                        "create a resource of each type",
+                    ),
+                    "aws:RequestTag/",
+                ));
+            }
+        }
+        for (_, t, actions) in MANAGE {
+            if let Some(action) = actions.first() {
+                out.push(tag(
+                    ExpectedRequest::allow(
+                        HOLDER,
+                        action,
+                        arn(t, "example"),
+                        "manage a resource of each type",
+                    ),
+                    "aws:ResourceTag/",
+                ));
+            }
+        }
         if let Some(tags) = &p.tags {
             if tags.keys().next().is_some() {
                 out.push(ExpectedRequest::deny(
@@ -495,6 +499,27 @@ impl RequiredRequests for Deployer {
             ),
             "aws:RequestTag/",
         ));
-        Ok(out)
+        Ok(crate::held_in(out, p.account_id))
     }
+}
+
+/// Refuses a resource of another account or region than the deployment's.
+fn same_place(
+    field: &'static str,
+    arn: &str,
+    account: AccountId,
+    region: Region,
+    p: &DeployerParams,
+) -> Result<(), InvalidValue> {
+    if account != p.account_id || region != p.region {
+        return Err(InvalidValue::new(
+            field,
+            arn,
+            format!(
+                "expected a resource of account `{}` in region `{}`, where Mail Manager runs",
+                p.account_id, p.region
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -10,7 +10,7 @@
 //! - `operators.logging`: enable Mail Manager's vended logs to one destination.
 //!
 //! Each provider also declares the requests its holder makes and the near misses its policy
-//! denies ([`RequiredRequests`]), and the `[operators]` table of the deployment file plans one
+//! denies (`Provider::required_requests`), and the `[operators]` table of the deployment file plans one
 //! identity policy per role ([`OperatorsSection`]).
 
 mod actions;
@@ -18,7 +18,6 @@ mod archive_reader;
 mod deployer;
 mod logging;
 mod read_only;
-pub mod requests;
 mod section;
 pub mod types;
 
@@ -27,18 +26,25 @@ pub use archive_reader::{ArchiveReader, ArchiveReaderParams};
 pub use deployer::{Deployer, DeployerParams, Tags};
 pub use logging::{Destination, Logging, LoggingParams};
 pub use read_only::{ReadOnly, ReadOnlyParams};
-pub use requests::{Expect, ExpectedRequest, RequiredRequests};
 pub use section::{OperatorsSection, OperatorsSectionConfig};
 
 use mmpolicy_core::arns::ses_arn;
 use mmpolicy_core::types::{AccountId, Partition, Region};
-use mmpolicy_core::{Text, register_provider};
+use mmpolicy_core::{ExpectedRequest, Text, register_provider};
 
 /// The feature name of this crate's providers.
 pub const FEATURE: &str = "operators";
 
 /// The principal of every required request: the role the identity policy is attached to.
 const HOLDER: &str = "the role the policy is attached to";
+
+/// `requests` made by the policy's holder in `account`, the account the parameters name.
+fn held_in(requests: Vec<ExpectedRequest>, account: AccountId) -> Vec<ExpectedRequest> {
+    requests
+        .into_iter()
+        .map(|r| r.holder_in(account.as_str()))
+        .collect()
+}
 
 /// `arn:<partition>:ses:<region>:<account>:<type>/*`: every resource of a type in the account
 /// and region.

@@ -1,9 +1,9 @@
 //! `operators.logging`: what enabling Mail Manager's logs needs.
 
 use crate::actions::{LOG_DELIVERY, LOG_DESCRIBE, LOG_GROUP_POLICY};
-use crate::requests::{ExpectedRequest, RequiredRequests};
 use crate::types::{DeliveryStreamName, IdList, LogGroupName};
 use crate::{FEATURE, HOLDER};
+use mmpolicy_core::ExpectedRequest;
 use mmpolicy_core::arns::{s3_arn, ses_arn};
 use mmpolicy_core::types::{
     AccountId, BucketName, IngressPointId, Partition, Region, RuleSetId, example, resolve_partition,
@@ -272,9 +272,7 @@ impl Provider for Logging {
         }
         Ok(PolicyDocument::new(statements))
     }
-}
 
-impl RequiredRequests for Logging {
     fn required_requests(p: &LoggingParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
         let partition = resolve_partition(p.region, p.partition)?;
         let sources = p.sources(partition)?;
@@ -363,6 +361,40 @@ impl RequiredRequests for Logging {
                 "an ingress point not named",
             ));
         }
+        out.push(ExpectedRequest::allow(
+            HOLDER,
+            "logs:DescribeDeliveries",
+            "*",
+            "see the deliveries",
+        ));
+        // Each delivery statement serves the first resource type it names.
+        for (_, types, actions) in LOG_DELIVERY {
+            if let (Some(t), Some(action)) = (types.first(), actions.first()) {
+                out.push(ExpectedRequest::allow(
+                    HOLDER,
+                    action,
+                    p.logs_arn(partition, t)
+                        .as_str()
+                        .replace('*', "mailmanager-logs"),
+                    "manage the deliveries",
+                ));
+            }
+        }
+        if let Destination::Firehose { .. } = &p.destination {
+            out.push(
+                ExpectedRequest::allow(
+                    HOLDER,
+                    "iam:CreateServiceLinkedRole",
+                    format!(
+                        "arn:{}:iam::{}:role/aws-service-role/delivery.logs.amazonaws.com/AWSServiceRoleForLogDelivery",
+                        partition.as_str(),
+                        p.account_id.as_str()
+                    ),
+                    "create the role log delivery writes to the stream with",
+                )
+                .with("iam:AWSServiceName", &["delivery.logs.amazonaws.com"]),
+            );
+        }
         match &p.destination {
             Destination::CloudwatchLogs { .. } => out.push(ExpectedRequest::allow(
                 HOLDER,
@@ -383,6 +415,6 @@ impl RequiredRequests for Logging {
                 "mark the stream for log delivery",
             )),
         }
-        Ok(out)
+        Ok(crate::held_in(out, p.account_id))
     }
 }

@@ -1,8 +1,8 @@
 //! `operators.read-only`: every Mail Manager `Get` and `List` action, and nothing else.
 
 use crate::actions::{LIST, READ};
-use crate::requests::{ExpectedRequest, RequiredRequests};
 use crate::{FEATURE, HOLDER, every};
+use mmpolicy_core::ExpectedRequest;
 use mmpolicy_core::types::{AccountId, Partition, Region, example, resolve_partition};
 use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
 use schemars::JsonSchema;
@@ -73,9 +73,7 @@ impl Provider for ReadOnly {
         );
         Ok(PolicyDocument::new(statements))
     }
-}
 
-impl RequiredRequests for ReadOnly {
     fn required_requests(p: &ReadOnlyParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
         let partition = resolve_partition(p.region, p.partition)?;
         let arn = |t: &str, id: &str| {
@@ -93,7 +91,7 @@ impl RequiredRequests for ReadOnly {
             },
             p.account_id.as_str()
         );
-        Ok(vec![
+        let out = vec![
             ExpectedRequest::allow(HOLDER, "ses:GetRuleSet", &rule_set, "read a rule set"),
             ExpectedRequest::allow(HOLDER, "ses:ListIngressPoints", "*", "list ingress points"),
             ExpectedRequest::allow(
@@ -132,6 +130,19 @@ impl RequiredRequests for ReadOnly {
                 arn("identity", "example.com"),
                 "an SES sending resource, not Mail Manager",
             ),
-        ])
+        ];
+        // Every resource type is read by the statement of its type.
+        let mut out = out;
+        for (_, t, actions) in READ {
+            if let Some(action) = actions.first() {
+                out.push(ExpectedRequest::allow(
+                    HOLDER,
+                    action,
+                    arn(t, "example"),
+                    "read a resource of each type",
+                ));
+            }
+        }
+        Ok(crate::held_in(out, p.account_id))
     }
 }

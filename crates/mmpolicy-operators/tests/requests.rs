@@ -7,79 +7,20 @@
     reason = "test helpers unwrap and panic, as the tests do"
 )]
 
-use mmpolicy_catalog::Catalog;
-use mmpolicy_core::Provider;
-use mmpolicy_eval::{
-    Context, Decision, Policy, PolicySet, Principal, Request, ResourcePolicyKind, evaluate,
-};
+use mmpolicy_core::{Expect, ExpectedRequest, Provider};
+use mmpolicy_eval::required::audit;
 use mmpolicy_operators::{
-    ArchiveReader, Deployer, DeployerParams, Expect, ExpectedRequest, Logging, LoggingParams,
-    ReadOnly, RequiredRequests,
+    ArchiveReader, Deployer, DeployerParams, Logging, LoggingParams, ReadOnly,
 };
 use serde_json::json;
 
-/// Evaluates every declared request of `P` for `params` against the policy `P` renders.
-fn check<P: RequiredRequests>(params: &P::Params) -> Vec<ExpectedRequest> {
-    let doc = P::render(params).unwrap();
-    let policy = Policy::from_value(&serde_json::to_value(&doc).unwrap()).unwrap();
-    let value = serde_json::to_value(params).unwrap();
-    let account = value["account_id"].as_str().unwrap();
-    let set = PolicySet::new().with_identity(P::ID, policy);
-    let principal = Principal::parse(&format!("arn:aws:iam::{account}:role/Operator")).unwrap();
-    let requests = P::required_requests(params).unwrap();
-    let mut failures = Vec::new();
-    for r in &requests {
-        let mut context = Context::new();
-        for (key, values) in &r.context {
-            context
-                .insert_entry(&format!("{key}={}", values.join(",")), Catalog::embedded())
-                .unwrap();
-        }
-        let request =
-            Request::new(principal.clone(), r.action, r.resource.clone()).with_context(context);
-        // A KMS key is used only if its key policy lets the account's IAM policies count: the
-        // default key policy, as every key the deployer names has unless its owner changed it.
-        let set = if r.action.starts_with("kms:") {
-            let key_policy = Policy::from_value(&json!({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{account}:root")},
-                "Action": "kms:*", "Resource": "*"}]}))
-            .unwrap();
-            set.clone()
-                .with_resource("default key policy", ResourcePolicyKind::Key, key_policy)
-        } else {
-            set.clone()
-        };
-        let decision = evaluate(&set, &request).unwrap().decision;
-        let ok = match r.expect {
-            Expect::Allow => decision == Decision::Allowed,
-            Expect::Deny => decision != Decision::Allowed,
-        };
-        if !ok {
-            failures.push(format!(
-                "{}: {} {} on {} ({}): {decision:?}",
-                P::ID,
-                match r.expect {
-                    Expect::Allow => "needs",
-                    Expect::Deny => "must not get",
-                },
-                r.action,
-                r.resource,
-                r.why
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(
-        requests.iter().any(|r| r.expect == Expect::Allow),
-        "{}",
-        P::ID
-    );
-    assert!(
-        requests.iter().any(|r| r.expect == Expect::Deny),
-        "{}: no near miss",
-        P::ID
-    );
-    requests
+/// Audits `P`'s declared requests for `params` against the policy `P` renders (see
+/// `mmpolicy_eval::required::audit`): every request needed allowed, every near miss denied,
+/// every statement needed. Returns the requests.
+fn check<P: Provider + Default>(params: &P::Params) -> Vec<ExpectedRequest> {
+    let problems = audit(&P::default(), &serde_json::to_value(params).unwrap());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    P::required_requests(params).unwrap()
 }
 
 #[test]

@@ -1,9 +1,12 @@
 //! What the Bounce rule action needs: `rule-actions.bounce`.
 
 use crate::FEATURE;
+use crate::place::{ROLE, by_role};
 use mmpolicy_core::arns::ses_arn;
 use mmpolicy_core::types::{AccountId, Partition, Region, SesIdentity, example, resolve_partition};
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -68,5 +71,25 @@ impl Provider for Bounce {
                     p.sending_identity.as_str(),
                 )]),
         ]))
+    }
+
+    fn required_requests(p: &BounceParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        let partition = resolve_partition(p.region, p.partition)?;
+        let identity =
+            |name: &str| ses_arn(partition, p.region, p.account_id, "identity", name).into_string();
+        let own = identity(p.sending_identity.as_str());
+        Ok(by_role(
+            vec![
+                ExpectedRequest::allow(ROLE, "ses:SendBounce", &own, "bounce from the identity"),
+                ExpectedRequest::deny(
+                    ROLE,
+                    "ses:SendBounce",
+                    identity("another-identity.example"),
+                    "another sending identity",
+                ),
+                ExpectedRequest::deny(ROLE, "ses:SendEmail", &own, "a bounce only, no other mail"),
+            ],
+            p.account_id,
+        ))
     }
 }

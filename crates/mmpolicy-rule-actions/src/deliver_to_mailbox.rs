@@ -2,9 +2,12 @@
 
 use crate::FEATURE;
 use crate::place::*;
+use crate::place::{ROLE, by_role};
 use crate::types::*;
 use mmpolicy_core::types::{AccountId, Partition, Region, example};
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -65,5 +68,27 @@ impl Provider for DeliverToMailbox {
                     &format!("organization/{}", p.workmail_organization_id),
                 )]),
         ]))
+    }
+
+    fn required_requests(p: &DeliverToMailboxParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        let place = Place::new(p.account_id, p.region, p.partition)?;
+        let organization = |id: &str| place.arn("workmail", &format!("organization/{id}"));
+        Ok(by_role(
+            vec![
+                ExpectedRequest::allow(
+                    ROLE,
+                    "workmail:DeliverToMailbox",
+                    organization(p.workmail_organization_id.as_ref()),
+                    "deliver to the organization's mailboxes",
+                ),
+                ExpectedRequest::deny(
+                    ROLE,
+                    "workmail:DeliverToMailbox",
+                    organization("m-00000000000000000000000000000000"),
+                    "another WorkMail organization",
+                ),
+            ],
+            p.account_id,
+        ))
     }
 }

@@ -2,9 +2,12 @@
 
 use crate::FEATURE;
 use crate::place::*;
+use crate::place::{ROLE, by_role, key_requests};
 use crate::types::*;
 use mmpolicy_core::types::{AccountId, KmsKeyArn, Partition, Region, example};
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -118,5 +121,56 @@ impl Provider for DeliverToQBusiness {
             );
         }
         Ok(PolicyDocument::new(statements))
+    }
+
+    fn required_requests(
+        p: &DeliverToQBusinessParams,
+    ) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        let place = Place::new(p.account_id, p.region, p.partition)?;
+        let application = format!("application/{}", p.application_id);
+        let index = place.arn("qbusiness", &format!("{application}/index/{}", p.index_id));
+        let mut out = vec![
+            ExpectedRequest::allow(
+                ROLE,
+                "qbusiness:BatchPutDocument",
+                place.arn("qbusiness", &application),
+                "add the message to the application",
+            ),
+            ExpectedRequest::allow(
+                ROLE,
+                "qbusiness:BatchPutDocument",
+                &index,
+                "add the message to the index",
+            ),
+            ExpectedRequest::deny(
+                ROLE,
+                "qbusiness:BatchPutDocument",
+                place.arn(
+                    "qbusiness",
+                    "application/00000000-0000-0000-0000-000000000000",
+                ),
+                "another application",
+            ),
+            ExpectedRequest::deny(
+                ROLE,
+                "qbusiness:BatchDeleteDocument",
+                &index,
+                "delivery only adds documents",
+            ),
+        ];
+        if let Some(key) = &p.kms_key_arn {
+            key_in_region(key, p.region, "Amazon Q Business application")?;
+            out.extend(
+                key_requests(
+                    Q_BUSINESS_KEY_ACTIONS,
+                    key,
+                    "qbusiness",
+                    "encrypt the documents with the application's key",
+                )
+                .into_iter()
+                .map(|r| r.with("kms:CallerAccount", &[p.account_id.as_str()])),
+            );
+        }
+        Ok(by_role(out, p.account_id))
     }
 }

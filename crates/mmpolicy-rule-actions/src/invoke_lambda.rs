@@ -1,9 +1,12 @@
 //! What the Invoke Lambda rule action needs: `rule-actions.invoke-lambda`.
 
 use crate::FEATURE;
+use crate::place::{ROLE, by_role};
 use crate::types::*;
 use mmpolicy_core::types::example;
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -55,5 +58,36 @@ impl Provider for InvokeLambda {
                 .actions(&["lambda:InvokeFunction"])
                 .resources([p.function_arn.as_str().to_owned()]),
         ]))
+    }
+
+    fn required_requests(p: &InvokeLambdaParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        let function = p.function_arn.as_str();
+        let another = match function.rsplit_once(':') {
+            Some((head, _)) => format!("{head}:another-function"),
+            None => String::new(),
+        };
+        Ok(by_role(
+            vec![
+                ExpectedRequest::allow(
+                    ROLE,
+                    "lambda:InvokeFunction",
+                    function,
+                    "invoke the function",
+                ),
+                ExpectedRequest::deny(
+                    ROLE,
+                    "lambda:InvokeFunction",
+                    another,
+                    "another function of the account",
+                ),
+                ExpectedRequest::deny(
+                    ROLE,
+                    "lambda:UpdateFunctionCode",
+                    function,
+                    "invoking only, no change to the function",
+                ),
+            ],
+            p.function_arn.account(),
+        ))
     }
 }

@@ -2,10 +2,14 @@
 //! `rule-actions.key-policy`.
 
 use crate::FEATURE;
-use crate::place::{Q_BUSINESS_KEY_ACTIONS, S3_KEY_ACTIONS, SNS_KEY_ACTIONS, example_key};
+use crate::place::{
+    Q_BUSINESS_KEY_ACTIONS, S3_KEY_ACTIONS, SNS_KEY_ACTIONS, example_key, key_requests,
+};
 use mmpolicy_core::arns::with_key_administrator;
 use mmpolicy_core::types::{KmsKeyArn, PrincipalArn, PrincipalKind, example};
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -174,5 +178,51 @@ impl Provider for KeyPolicy {
             key.partition(),
             key.account(),
         ))
+    }
+
+    fn required_requests(p: &KeyPolicyParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        Self::render(p)?;
+        let key = &p.kms_key_arn;
+        let role = &p.role_arn;
+        let mut out = Vec::new();
+        for used in &p.used_by {
+            let (actions, service, why) = match used {
+                KeyUse::WriteToS3 => (
+                    S3_KEY_ACTIONS,
+                    "s3",
+                    "write messages to the encrypted bucket",
+                ),
+                KeyUse::DeliverToQBusiness => (
+                    Q_BUSINESS_KEY_ACTIONS,
+                    "qbusiness",
+                    "deliver messages to the encrypted application",
+                ),
+                KeyUse::PublishToSns => (SNS_KEY_ACTIONS, "sns", "publish to the encrypted topic"),
+            };
+            for request in key_requests(actions, key, service, why) {
+                let request = request.by_arn(role.as_str());
+                out.push(match used {
+                    KeyUse::DeliverToQBusiness => {
+                        request.with("kms:CallerAccount", &[role.account().as_str()])
+                    }
+                    KeyUse::WriteToS3 | KeyUse::PublishToSns => request,
+                });
+            }
+        }
+        out.push(
+            ExpectedRequest::deny(
+                "another role",
+                "kms:Decrypt",
+                key.as_str(),
+                "a principal the key policy does not name",
+            )
+            .by_arn(format!(
+                "arn:{}:iam::{}:role/SomeoneElse",
+                role.partition().as_str(),
+                role.account().as_str()
+            ))
+            .with("kms:ViaService", &[&key.region().service_endpoint("s3")]),
+        );
+        Ok(out)
     }
 }

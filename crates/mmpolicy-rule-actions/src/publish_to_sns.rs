@@ -2,9 +2,12 @@
 
 use crate::FEATURE;
 use crate::place::*;
+use crate::place::{ROLE, by_role, key_requests};
 use crate::types::*;
 use mmpolicy_core::types::{KmsKeyArn, example};
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -87,5 +90,33 @@ impl Provider for PublishToSns {
             );
         }
         Ok(PolicyDocument::new(statements))
+    }
+
+    fn required_requests(p: &PublishToSnsParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        let topic = p.topic_arn.as_str();
+        let another = match topic.rsplit_once(':') {
+            Some((head, _)) => format!("{head}:another-topic"),
+            None => String::new(),
+        };
+        let mut out = vec![
+            ExpectedRequest::allow(ROLE, "sns:Publish", topic, "publish the message"),
+            ExpectedRequest::deny(ROLE, "sns:Publish", another, "another topic"),
+            ExpectedRequest::deny(
+                ROLE,
+                "sns:Subscribe",
+                topic,
+                "publishing only, no subscription",
+            ),
+        ];
+        if let Some(key) = &p.kms_key_arn {
+            key_in_region(key, p.topic_arn.region(), "SNS topic")?;
+            out.extend(key_requests(
+                SNS_KEY_ACTIONS,
+                key,
+                "sns",
+                "publish to the encrypted topic",
+            ));
+        }
+        Ok(by_role(out, p.topic_arn.account()))
     }
 }

@@ -1,10 +1,13 @@
 //! What the Send to internet rule action needs: `rule-actions.send-to-internet`.
 
 use crate::FEATURE;
+use crate::place::{ROLE, by_role};
 use crate::types::*;
 use mmpolicy_core::arns::ses_arn;
 use mmpolicy_core::types::{AccountId, Partition, Region, SesIdentity, example, resolve_partition};
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -86,5 +89,42 @@ impl Provider for SendToInternet {
                 .actions(&["ses:SendEmail", "ses:SendRawEmail"])
                 .resources(resources),
         ]))
+    }
+
+    fn required_requests(p: &SendToInternetParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        let partition = resolve_partition(p.region, p.partition)?;
+        let arn =
+            |t: &str, name: &str| ses_arn(partition, p.region, p.account_id, t, name).into_string();
+        let identity = arn("identity", p.sending_identity.as_str());
+        let mut out = Vec::new();
+        for action in ["ses:SendEmail", "ses:SendRawEmail"] {
+            out.push(ExpectedRequest::allow(
+                ROLE,
+                action,
+                &identity,
+                "send from the identity",
+            ));
+            if let Some(set) = &p.configuration_set {
+                out.push(ExpectedRequest::allow(
+                    ROLE,
+                    action,
+                    arn("configuration-set", set.as_str()),
+                    "send with the configuration set",
+                ));
+            }
+        }
+        out.push(ExpectedRequest::deny(
+            ROLE,
+            "ses:SendEmail",
+            arn("identity", "another-identity.example"),
+            "another sending identity",
+        ));
+        out.push(ExpectedRequest::deny(
+            ROLE,
+            "ses:SendBounce",
+            &identity,
+            "sending only, no bounce",
+        ));
+        Ok(by_role(out, p.account_id))
     }
 }

@@ -1,11 +1,15 @@
 //! The trust policy of the rule set's execution role: `rule-actions.trust-policy`.
 
 use crate::FEATURE;
+use mmpolicy_core::Expect;
 use mmpolicy_core::arns::{SES_SERVICE_PRINCIPAL, ses_arn};
+use mmpolicy_core::requests::Source;
 use mmpolicy_core::types::{
     AccountId, Partition, Region, RuleSetId, Scope, example, resolve_partition,
 };
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -76,5 +80,41 @@ impl Provider for TrustPolicy {
                 .actions(&["sts:AssumeRole"])
                 .source_conditions(p.account_id, source),
         ]))
+    }
+
+    fn required_requests(p: &TrustParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        let partition = resolve_partition(p.region, p.partition)?;
+        let source = Source {
+            partition,
+            region: p.region,
+            account: p.account_id,
+            resource_type: "mailmanager-rule-set",
+            id: match &p.rule_set_id {
+                Scope::One(id) => Some(id.as_ref()),
+                Scope::All => None,
+            },
+            example_id: "rs-0a1b2c3d4e5f6g7h8i9j0k1l2m",
+        };
+        // The role the trust policy is attached to; its name is the user's.
+        let role = format!(
+            "arn:{}:iam::{}:role/MailManagerRuleSetRole",
+            partition.as_str(),
+            p.account_id.as_str()
+        );
+        let assume = ExpectedRequest::allow(
+            "Mail Manager",
+            "sts:AssumeRole",
+            &role,
+            "assume the role to run the rule set's actions",
+        );
+        let mut out = source.requests(assume.clone());
+        out.push(ExpectedRequest {
+            expect: Expect::Deny,
+            why: "another service assuming the role",
+            ..assume
+                .by_service("lambda.amazonaws.com")
+                .from_source(p.account_id.as_str(), &source.arn())
+        });
+        Ok(out)
     }
 }

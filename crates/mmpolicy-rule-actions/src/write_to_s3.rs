@@ -7,7 +7,9 @@ use mmpolicy_core::arns::s3_arn;
 use mmpolicy_core::types::{
     AccountId, BucketName, KeyPrefixScope, KmsKeyArn, Partition, Region, example,
 };
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider, Statement};
+use mmpolicy_core::{
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -164,6 +166,69 @@ impl Provider for WriteToS3 {
             }
         }));
         Ok(PolicyDocument::new(statements))
+    }
+
+    fn required_requests(p: &WriteToS3Params) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        let key = p.key()?;
+        let partition = p.partition(key.as_ref())?;
+        let objects = p.key_prefix.objects_in(&p.bucket);
+        let object = s3_arn(partition, &objects.replace('*', "message-0001")).into_string();
+        let bucket = s3_arn(partition, p.bucket.as_str()).into_string();
+        let mut out = vec![
+            ExpectedRequest::allow(ROLE, "s3:PutObject", &object, "write the message"),
+            ExpectedRequest::allow(ROLE, "s3:ListBucket", &bucket, "check the bucket"),
+            ExpectedRequest::deny(
+                ROLE,
+                "s3:PutObject",
+                s3_arn(partition, "another-bucket/message-0001").into_string(),
+                "another bucket",
+            ),
+            ExpectedRequest::deny(ROLE, "s3:DeleteObject", &object, "writing only, no delete"),
+        ];
+        if let KeyPrefixScope::Prefix(_) = p.key_prefix {
+            out.push(ExpectedRequest::deny(
+                ROLE,
+                "s3:PutObject",
+                s3_arn(partition, &format!("{}/outside-the-prefix", p.bucket)).into_string(),
+                "a key outside the prefix",
+            ));
+        }
+        match key {
+            None => {}
+            Some(Key::Arn(arn)) => out.extend(key_requests(
+                S3_KEY_ACTIONS,
+                arn,
+                "s3",
+                "write to the bucket encrypted with its key",
+            )),
+            Some(Key::Alias(alias, place)) => {
+                let key_arn = place.arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+                let via = place.region.service_endpoint("s3");
+                for action in S3_KEY_ACTIONS {
+                    out.push(
+                        ExpectedRequest::allow(
+                            ROLE,
+                            action.trim_end_matches('*'),
+                            &key_arn,
+                            "write to the bucket encrypted with the aliased key",
+                        )
+                        .with("kms:ResourceAliases", &[alias.as_str()])
+                        .with("kms:ViaService", &[&via]),
+                    );
+                }
+                out.push(
+                    ExpectedRequest::deny(
+                        ROLE,
+                        "kms:GenerateDataKey",
+                        &key_arn,
+                        "a key without the alias",
+                    )
+                    .with("kms:ResourceAliases", &["alias/another-key"])
+                    .with("kms:ViaService", &[&via]),
+                );
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The parameters both policies of the feature take.
 
 use mmpolicy_core::arns::ses_arn;
+use mmpolicy_core::requests::Source;
 use mmpolicy_core::types::{
     AccountId, Partition, Region, RelayId, Scope, example, resolve_partition,
 };
@@ -40,6 +41,21 @@ impl RelayParams {
             "mailmanager-smtp-relay",
             suffix,
         ))
+    }
+
+    /// The relay SES reads the secret for, as the requests name it.
+    pub(crate) fn source(&self) -> Result<Source<'_>, InvalidValue> {
+        Ok(Source {
+            partition: resolve_partition(self.region, self.partition)?,
+            region: self.region,
+            account: self.account_id,
+            resource_type: "mailmanager-smtp-relay",
+            id: match &self.relay_id {
+                Scope::One(id) => Some(id.as_ref()),
+                Scope::All => None,
+            },
+            example_id: "r-0a1b2c3d4e5f6g7h8i9j0k1l2m",
+        })
     }
 
     pub(crate) fn example() -> Self {

@@ -2,7 +2,8 @@
 
 use crate::FEATURE;
 use mmpolicy_core::arns::ses_secret_statement;
-use mmpolicy_core::{InvalidValue, PolicyDocument, PolicyKind, Provider};
+use mmpolicy_core::requests::ses_secret_requests;
+use mmpolicy_core::{ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider};
 
 use crate::RelayParams;
 
@@ -49,5 +50,15 @@ impl Provider for SecretPolicy {
             p.account_id,
             p.source_arn()?,
         )]))
+    }
+
+    fn required_requests(p: &RelayParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        Ok(ses_secret_requests(
+            &[
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:DescribeSecret",
+            ],
+            &p.source()?,
+        ))
     }
 }

@@ -172,6 +172,17 @@ fn every_example_renders_a_complete_document_of_its_kind() {
 const NO_CONFUSED_DEPUTY_KEYS: &[&str] = &["archiving"];
 
 #[test]
+fn every_example_allows_what_its_provider_needs_and_denies_its_near_misses() {
+    // Each provider's own example output, evaluated against the requests it declares: every
+    // needed request allowed, every near miss denied, and no statement that no request needs.
+    let mut problems = Vec::new();
+    for p in registry().iter() {
+        problems.extend(mmpolicy_eval::required::audit(p, &p.example_params()));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
 fn service_principals_carry_confused_deputy_conditions() {
     for p in registry().iter() {
         if NO_CONFUSED_DEPUTY_KEYS.contains(&p.feature()) {

@@ -10,7 +10,8 @@
 use mmpolicy_core::arns::ses_arn;
 use mmpolicy_core::types::{AccountId, Partition, Region, Scope, example, resolve_partition};
 use mmpolicy_core::{
-    InvalidValue, PolicyDocument, PolicyKind, Provider, Statement, register_provider,
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement,
+    register_provider,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -82,6 +83,52 @@ impl Provider for Reader {
                     p.address_list_id.arn_suffix(),
                 )]),
         ]))
+    }
+
+    fn required_requests(p: &ReaderParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
+        const WHO: &str = "the reviewer";
+        let partition = resolve_partition(p.region, p.partition)?;
+        let list = |id: &str| {
+            ses_arn(
+                partition,
+                p.region,
+                p.account_id,
+                "mailmanager-address-list",
+                id,
+            )
+            .into_string()
+        };
+        let named = list(match &p.address_list_id {
+            Scope::One(id) => id.as_str(),
+            Scope::All => "al-4k7m2p9q1s3u5w7y0a2c4e6g8i",
+        });
+        let mut out = vec![
+            ExpectedRequest::allow(WHO, "ses:GetAddressList", &named, "read the list"),
+            ExpectedRequest::allow(
+                WHO,
+                "ses:ListMembersOfAddressList",
+                &named,
+                "read its members",
+            ),
+            ExpectedRequest::deny(
+                WHO,
+                "ses:DeleteAddressList",
+                &named,
+                "no change to the list",
+            ),
+        ];
+        if let Scope::One(_) = p.address_list_id {
+            out.push(ExpectedRequest::deny(
+                WHO,
+                "ses:GetAddressList",
+                list("al-0000000000000000000000000000"),
+                "another address list",
+            ));
+        }
+        Ok(out
+            .into_iter()
+            .map(|r| r.holder_in(p.account_id.as_str()))
+            .collect())
     }
 }
 

@@ -142,6 +142,8 @@ fn entry(out: &mut String, p: &dyn PolicyProvider) -> Result<()> {
         policy.to_pretty_json(),
     );
 
+    requests_table(out, p, &example)?;
+
     let corrections = p.corrections();
     if !corrections.is_empty() {
         out.push_str("**Corrections to AWS's published example:**\n\n");
@@ -151,6 +153,50 @@ fn entry(out: &mut String, p: &dyn PolicyProvider) -> Result<()> {
         out.push('\n');
     }
     let _ = writeln!(out, "**Source:** {}", one_line(p.source()));
+    Ok(())
+}
+
+/// The requests made with the example policy and its near misses, as a table.
+fn requests_table(
+    out: &mut String,
+    p: &dyn PolicyProvider,
+    example: &serde_json::Value,
+) -> Result<()> {
+    let id = p.id();
+    let requests = p
+        .required_requests_value(example)
+        .with_context(|| format!("the example of `{id}` declares no requests"))?;
+    let _ = write!(
+        out,
+        "**Requests made with it**, and near misses it must deny (`mmpolicy check {id} --policy FILE --example` evaluates them against your policy):\n\n\
+         | Expect | Principal | Action | Resource | Context | Why |\n\
+         | --- | --- | --- | --- | --- | --- |\n"
+    );
+    for r in &requests {
+        let context = r
+            .context
+            .iter()
+            .map(|(k, v)| format!("`{k}={}`", v.join(",")))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        let resource = match &r.resource_account {
+            Some(account) => format!("`{}` (account `{account}`)", r.resource),
+            None => format!("`{}`", r.resource),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | `{}` | {resource} | {} | {} |",
+            match r.expect {
+                mmpolicy::Expect::Allow => "allow",
+                mmpolicy::Expect::Deny => "deny",
+            },
+            r.principal.describe(),
+            r.action,
+            if context.is_empty() { "" } else { &context },
+            r.why,
+        );
+    }
+    out.push('\n');
     Ok(())
 }
 
@@ -279,6 +325,16 @@ mod tests {
             for c in p.corrections() {
                 assert!(entry.contains(one_line(c).as_str()), "{id}: correction {c}");
             }
+            let requests = p.required_requests_value(&p.example_params()).unwrap();
+            assert!(!requests.is_empty(), "{id}: no requests");
+            for r in requests {
+                assert!(
+                    entry.contains(&format!("| `{}` | `{}` ", r.action, r.resource)),
+                    "{id}: request `{}` on `{}` is not listed",
+                    r.action,
+                    r.resource
+                );
+            }
             let params = mmpolicy::param_docs(p);
             assert!(!params.is_empty(), "{id}: no parameters");
             for param in params {
@@ -319,10 +375,20 @@ mod tests {
     }
 
     #[test]
-    fn tables_have_five_cells_a_row() {
-        for line in reference().lines().filter(|l| l.starts_with("| ")) {
+    fn table_rows_have_as_many_cells_as_their_header() {
+        // A `|` left unescaped in a cell would split it: every row of a table has its
+        // header's cells (five for parameters, six for requests).
+        let text = reference();
+        let mut header: Option<usize> = None;
+        for line in text.lines() {
+            if !line.starts_with("| ") {
+                header = None;
+                continue;
+            }
             let cells = line.replace("\\|", "").matches('|').count();
-            assert_eq!(cells, 6, "{line}");
+            let expected = *header.get_or_insert(cells);
+            assert!(expected == 6 || expected == 7, "{line}");
+            assert_eq!(cells, expected, "{line}");
         }
     }
 

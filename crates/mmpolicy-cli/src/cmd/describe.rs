@@ -112,6 +112,30 @@ fn describe(p: &dyn mmpolicy::PolicyProvider) -> Result<String, CliError> {
             }
         }
     }
+    let requests = p.required_requests_value(&p.example_params())?;
+    if !requests.is_empty() {
+        out.push_str(&format!(
+            "\nRequests made with the example policy, and near misses it must deny\n\
+             (`mmpolicy check {} --policy FILE --example` evaluates them against yours):\n",
+            p.id()
+        ));
+        for r in &requests {
+            let expect = match r.expect {
+                mmpolicy::Expect::Allow => "allow",
+                mmpolicy::Expect::Deny => "deny ",
+            };
+            out.push_str(&format!(
+                "  {expect} {} `{}` on `{}` ({})\n",
+                plain(&r.principal.describe()),
+                r.action,
+                r.resource,
+                r.why
+            ));
+            for (key, values) in &r.context {
+                out.push_str(&format!("          `{key}={}`\n", values.join(",")));
+            }
+        }
+    }
     out.push_str("\nSource:\n");
     out.push_str(&indent(&wrap(&plain(p.source()), 94), "  "));
     out.push_str("\n\nExample parameters:\n");

@@ -2,6 +2,7 @@
 
 pub mod bulk;
 pub mod bundle;
+pub mod check;
 pub mod completions;
 pub mod describe;
 pub mod lint;

@@ -16,8 +16,7 @@ pub fn split_arn<'a>(
     rule: &'static str,
 ) -> Result<(Partition, Region, AccountId, &'a str), InvalidValue> {
     let fail = |rule: String| InvalidValue::new(field, value, rule);
-    let parts: Vec<&str> = value.splitn(6, ':').collect();
-    let [arn, partition, svc, region, account, rest] = parts[..] else {
+    let Some([arn, partition, svc, region, account, rest]) = arn_parts(value) else {
         return Err(fail(rule.to_owned()));
     };
     if arn != "arn" || svc != service {
@@ -35,6 +34,20 @@ pub fn split_arn<'a>(
     Ok((partition, region, account, rest))
 }
 
+/// The six parts of `arn:<partition>:<service>:<region>:<account>:<rest>` (the last one may
+/// hold further colons), as slices of `value`; `None` with fewer than five colons.
+fn arn_parts(value: &str) -> Option<[&str; 6]> {
+    let mut parts = value.splitn(6, ':');
+    Some([
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    ])
+}
+
 /// The ARN of a KMS key (not an alias): `arn:<partition>:kms:<region>:<account>:key/<key id>`,
 /// the key id a UUID or a multi-Region key id (`mrk-` and 32 hexadecimal digits).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -45,13 +58,12 @@ pub struct KmsKeyArn {
     account: AccountId,
 }
 
+/// A lowercase UUID: groups of 8, 4, 4, 4 and 12 hexadecimal digits joined by `-`.
 fn is_uuid(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 5
-        && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| {
-            p.len() == n
-                && p.bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
         })
 }
 
@@ -194,8 +206,7 @@ impl PrincipalArn {
         const RULE: &str = "expected the ARN of an IAM user or role: `arn:aws:iam::<account id>:role/<name>` or `...:user/<name>`";
         reject_widening(Self::FIELD, value)?;
         let fail = |rule: String| InvalidValue::new(Self::FIELD, value, rule);
-        let parts: Vec<&str> = value.splitn(6, ':').collect();
-        let [arn, partition, service, region, account, resource] = parts[..] else {
+        let Some([arn, partition, service, region, account, resource]) = arn_parts(value) else {
             return Err(fail(RULE.to_owned()));
         };
         if arn != "arn" || service != "iam" || !region.is_empty() {
@@ -325,6 +336,23 @@ mod tests {
         ] {
             let e = KmsKeyArn::new(bad).unwrap_err();
             assert!(e.rule.contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn uuids_are_five_groups_of_lowercase_hexadecimal_digits() {
+        assert!(is_uuid("1234abcd-12ab-34cd-56ef-1234567890ab"));
+        for bad in [
+            "1234abcd-12ab-34cd-56ef-1234567890a",
+            "1234abcd-12ab-34cd-56ef-1234567890abc",
+            "1234abcd-12ab-34cd-56ef1-234567890ab",
+            "1234abcd-12ab-34cd-56ef-1234567890aB",
+            "1234abcd-12ab-34cd-56ef-12345678-0ab",
+            "1234abcd012ab-34cd-56ef-1234567890ab",
+            "1234abcg-12ab-34cd-56ef-1234567890ab",
+            "",
+        ] {
+            assert!(!is_uuid(bad), "{bad}");
         }
     }
 

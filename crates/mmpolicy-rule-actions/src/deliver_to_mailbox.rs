@@ -62,7 +62,7 @@ impl Provider for DeliverToMailbox {
                 .actions(&["workmail:DeliverToMailbox"])
                 .resources([place.arn(
                     "workmail",
-                    &format!("organization/{}", p.workmail_organization_id),
+                    &["organization/", p.workmail_organization_id.as_str()],
                 )]),
         ]))
     }

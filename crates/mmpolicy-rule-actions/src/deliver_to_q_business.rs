@@ -88,14 +88,17 @@ impl Provider for DeliverToQBusiness {
 
     fn render(p: &DeliverToQBusinessParams) -> Result<PolicyDocument, InvalidValue> {
         let place = Place::new(p.account_id, p.region, p.partition)?;
-        let application = format!("application/{}", p.application_id);
+        let application = p.application_id.as_str();
         let mut statements = vec![
             Statement::allow()
                 .sid("DeliverToQBusiness")
                 .actions(&["qbusiness:BatchPutDocument"])
                 .resources([
-                    place.arn("qbusiness", &application),
-                    place.arn("qbusiness", &format!("{application}/index/{}", p.index_id)),
+                    place.arn("qbusiness", &["application/", application]),
+                    place.arn(
+                        "qbusiness",
+                        &["application/", application, "/index/", p.index_id.as_str()],
+                    ),
                 ]),
         ];
         if let Some(key) = &p.kms_key_arn {

@@ -150,7 +150,7 @@ impl Provider for WriteToS3 {
                 Key::Alias(alias, place) => Statement::allow()
                     .sid("WriteToS3EncryptWithKeyAlias")
                     .actions(S3_KEY_ACTIONS)
-                    .resources([place.arn("kms", "key/*")])
+                    .resources([place.arn("kms", &["key/*"])])
                     .condition_list(
                         "ForAnyValue:StringEquals",
                         "kms:ResourceAliases",

@@ -37,14 +37,30 @@ pub fn split_arn<'a>(
 /// The six parts of `arn:<partition>:<service>:<region>:<account>:<rest>` (the last one may
 /// hold further colons), as slices of `value`; `None` with fewer than five colons.
 fn arn_parts(value: &str) -> Option<[&str; 6]> {
-    let mut parts = value.splitn(6, ':');
+    // The first five colons, found in one loop over the bytes (they are all near the start).
+    let mut colons = [0; 5];
+    let mut found = 0;
+    for (i, &b) in value.as_bytes().iter().enumerate() {
+        if b == b':' {
+            *colons.get_mut(found)? = i;
+            found += 1;
+            if found == colons.len() {
+                break;
+            }
+        }
+    }
+    let [a, b, c, d, e] = colons;
+    if found < colons.len() {
+        return None;
+    }
+    // Each cut is next to a `:`, so every slice falls on a character boundary.
     Some([
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
+        value.get(..a)?,
+        value.get(a + 1..b)?,
+        value.get(b + 1..c)?,
+        value.get(c + 1..d)?,
+        value.get(d + 1..e)?,
+        value.get(e + 1..)?,
     ])
 }
 
@@ -336,6 +352,25 @@ mod tests {
         ] {
             let e = KmsKeyArn::new(bad).unwrap_err();
             assert!(e.rule.contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_arn_splits_at_its_first_five_colons() {
+        for value in [
+            "arn:aws:kms:us-east-1:111122223333:key/x",
+            "arn:aws:lambda:us-east-1:111122223333:function:f:1",
+            "arn:aws:iam::111122223333:role/r",
+            ":::::",
+            "a:b:c:d:e:",
+            "a:b:c:d:e",
+            "a:b:c:d",
+            "",
+            "é:ü:c:d:e:f:g",
+        ] {
+            let split: Vec<&str> = value.splitn(6, ':').collect();
+            let expected: Option<[&str; 6]> = split.try_into().ok();
+            assert_eq!(arn_parts(value), expected, "{value}");
         }
     }
 

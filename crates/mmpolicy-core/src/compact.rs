@@ -176,7 +176,7 @@ fn actions(out: &mut Vec<u8>, values: &Actions) {
 /// `&'static` slice never changes and its memory is never reused, so its address and length
 /// name its contents for the life of the program; a slot taken by another list is checked
 /// again.
-pub(crate) fn fixed_list_is_plain(list: &'static [&'static str]) -> bool {
+fn fixed_list_is_plain(list: &'static [&'static str]) -> bool {
     const SLOTS: usize = 64;
     type Slot = std::cell::Cell<(usize, usize, bool)>;
     thread_local! {

@@ -218,14 +218,10 @@ impl<const N: usize> From<&'static [&'static str; N]> for Actions {
 }
 
 impl From<&'static [&'static str]> for Actions {
-    /// A constant list: kept as it is (one action is written as a string, its escaping checked
-    /// once per list and thread, as the writer checks a list's).
+    /// A constant list: kept as it is (one action is written as a string).
     fn from(actions: &'static [&'static str]) -> Self {
         match actions {
-            [one] => Actions::One(Text::static_checked(
-                one,
-                crate::compact::fixed_list_is_plain(actions),
-            )),
+            [one] => Actions::One(Text::from(*one)),
             _ => Actions::Fixed(actions),
         }
     }

@@ -82,7 +82,7 @@ impl Text {
     }
 
     /// The static form, `plain` or not.
-    pub(crate) const fn static_checked(s: &'static str, plain: bool) -> Self {
+    const fn static_checked(s: &'static str, plain: bool) -> Self {
         if plain {
             Text(Repr::StaticPlain(s))
         } else {

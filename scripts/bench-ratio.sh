@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The bulk/baseline ratio of each provider, from the last criterion run
-# (`cargo bench -p mmpolicy-bulk`), and with `--callgrind` also from instruction counts, which a
-# busy machine does not disturb. Not part of the test suite.
+# (`cargo bench -p mmpolicy-bulk`), and with `--callgrind` first from instruction counts, which a
+# busy machine does not disturb, for every provider the registry has. The baseline serialises
+# the same policies with serde_json in the shape bulk writes (`testdata::serde_floor`). Not
+# part of the test suite.
 #
 #   scripts/bench-ratio.sh [--callgrind]
 #   scripts/bench-ratio.sh --repeat N PROVIDER-ID
@@ -40,26 +42,8 @@ if [ "${1:-}" = "--repeat" ]; then
     exit 0
 fi
 
-providers=()
-for dir in "$criterion"/bulk/*_10k; do
-    [ -d "$dir" ] || continue
-    name="$(basename "$dir")"
-    providers+=("${name%_10k}")
-done
-if [ ${#providers[@]} -eq 0 ]; then
-    echo "no criterion results under $criterion: run \`cargo bench -p mmpolicy-bulk\` first" >&2
-    exit 1
-fi
-
-printf '%-32s %12s %12s %8s\n' "provider" "bulk ms" "serde ms" "ratio"
-for id in "${providers[@]}"; do
-    bulk=$(median_ms "$criterion/bulk/${id}_10k")
-    base=$(median_ms "$criterion/baseline/serde-only_10k_${id}")
-    awk -v id="$id" -v b="$bulk" -v s="$base" \
-        'BEGIN { printf "%-32s %12.2f %12.2f %7.2fx\n", id, b, s, b / s }'
-done
-
 if [ "${1:-}" = "--callgrind" ]; then
+    # Every provider the registry has, whether or not criterion ran it.
     command -v valgrind >/dev/null || apt-get install -y valgrind >/dev/null
     cargo build --quiet --profile bench --manifest-path "$root/Cargo.toml" -p mmpolicy-bulk --example profile
     bin="$target/release/examples/profile"
@@ -67,12 +51,32 @@ if [ "${1:-}" = "--callgrind" ]; then
         valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect="$1" "${@:2}" 2>&1 \
             | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
     }
-    echo
-    printf '%-32s %14s %14s %8s\n' "provider" "bulk Ir/set" "serde Ir/set" "ratio"
-    for id in "${providers[@]}"; do
+    printf '%-36s %14s %14s %8s\n' "provider" "bulk Ir/set" "serde Ir/set" "ratio"
+    for id in $("$bin" ids); do
         bulk=$(collected 'profile::bulk*' "$bin" bulk "$id" 10000)
         base=$(collected 'profile::serialize_all*' "$bin" serde-only "$id" 10000)
         awk -v id="$id" -v b="$bulk" -v s="$base" \
-            'BEGIN { printf "%-32s %14.0f %14.0f %7.2fx\n", id, b / 10000, s / 10000, b / s }'
+            'BEGIN { printf "%-36s %14.0f %14.0f %7.2fx\n", id, b / 10000, s / 10000, b / s }'
     done
+    echo
 fi
+
+providers=()
+for dir in "$criterion"/bulk/*_10k; do
+    [ -d "$dir" ] || continue
+    name="$(basename "$dir")"
+    providers+=("${name%_10k}")
+done
+if [ ${#providers[@]} -eq 0 ]; then
+    [ "${1:-}" = "--callgrind" ] && exit 0
+    echo "no criterion results under $criterion: run \`cargo bench -p mmpolicy-bulk\` first" >&2
+    exit 1
+fi
+
+printf '%-36s %12s %12s %8s\n' "provider" "bulk ms" "serde ms" "ratio"
+for id in "${providers[@]}"; do
+    bulk=$(median_ms "$criterion/bulk/${id}_10k")
+    base=$(median_ms "$criterion/baseline/serde-only_10k_${id}")
+    awk -v id="$id" -v b="$bulk" -v s="$base" \
+        'BEGIN { printf "%-36s %12.2f %12.2f %7.2fx\n", id, b, s, b / s }'
+done

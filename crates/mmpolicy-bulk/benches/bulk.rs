@@ -4,7 +4,8 @@
 //! - `bulk/<provider-id>/10k`: 10,000 generated, varied parameter sets (NDJSON) rendered on one
 //!   thread into an in-memory sink;
 //! - `baseline/serde-only/10k/<provider-id>`: the floor, serialising the same 10,000 finished
-//!   documents with `serde_json`, built before the timer starts.
+//!   policies with `serde_json` in the shape bulk writes (`testdata::serde_floor`: the document,
+//!   or its list of statements), built before the timer starts.
 //!
 //! `bulk/<id>/10k` divided by `baseline/serde-only/10k/<id>` is the cost of validating and
 //! building each policy on top of writing it; `scripts/bench-ratio.sh` prints it after a run.
@@ -73,13 +74,13 @@ fn baseline(c: &mut Criterion) {
                 .filter_map(|set| provider.render_value(set).ok())
                 .collect();
         assert_eq!(documents.len(), SETS, "{}", provider.id());
+        let shape = provider.kind().shape();
         let mut out: Vec<u8> = Vec::with_capacity(SETS * 1024);
         group.bench_function(format!("serde-only/10k/{}", provider.id()), |b| {
             b.iter(|| {
                 out.clear();
                 for document in black_box(&documents) {
-                    // Writing into a `Vec` cannot fail.
-                    let _ = serde_json::to_writer(&mut out, document);
+                    testdata::serde_floor(shape, document, &mut out);
                     out.push(b'\n');
                 }
             });

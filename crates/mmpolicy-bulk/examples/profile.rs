@@ -11,7 +11,11 @@
 //! ```
 //!
 //! The test data is generated (and, for `serde-only`, the documents built) outside the
-//! functions named, so the two collected totals compare the bulk path with the serde floor.
+//! functions named, so the two collected totals compare the bulk path with the serde floor
+//! (`testdata::serde_floor`: the same policies in the shape bulk writes them).
+//!
+//! `profile ids` prints the id of every registered provider, one a line, for scripts that
+//! measure them all (`scripts/bench-ratio.sh --callgrind`).
 //!
 //! `profile ratio <provider-id> <count> [rounds]` times the two alternately in one process
 //! (21 rounds by default) and prints the minimum and median of each and their ratios: on a
@@ -59,6 +63,12 @@ static GLOBAL: Counting = Counting;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if matches!(&args[..], [ids] if ids == "ids") {
+        for provider in mmpolicy::registry().iter() {
+            println!("{}", provider.id());
+        }
+        return ExitCode::SUCCESS;
+    }
     let (mode, id, count, rounds) = match &args[..] {
         [mode, id, count] => (mode, id, count, None),
         [mode, id, count, rounds] => (mode, id, count, Some(rounds)),
@@ -81,7 +91,7 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         }
-        "serde-only" => serialize_all(&documents(provider, count), &mut out),
+        "serde-only" => serialize_all(provider, &documents(provider, count), &mut out),
         "phases" if provider.id() == <mmpolicy::archiving::Identity as mmpolicy::Provider>::ID => {
             return phases(count);
         }
@@ -102,7 +112,8 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-const USAGE: &str = "usage: profile bulk|serde-only|ratio|phases <provider-id> <count> [rounds]";
+const USAGE: &str =
+    "usage: profile bulk|serde-only|ratio|phases <provider-id> <count> [rounds] | profile ids";
 
 /// For `archiving.identity` only: the median time of reading the parameter sets; of reading
 /// them and building the documents; and of that and writing them, each over all sets.
@@ -212,7 +223,7 @@ fn ratio(provider: &dyn mmpolicy::PolicyProvider, count: usize, rounds: usize) -
         let bulk_len = out.len();
         out.clear();
         let start = Instant::now();
-        serialize_all(&documents, &mut out);
+        serialize_all(provider, &documents, &mut out);
         serde_ms.push(start.elapsed().as_secs_f64() * 1e3);
         if std::env::var_os("PROFILE_ROUNDS").is_some() {
             eprintln!(
@@ -248,12 +259,17 @@ fn ratio(provider: &dyn mmpolicy::PolicyProvider, count: usize, rounds: usize) -
     ExitCode::SUCCESS
 }
 
-/// The serde-only floor: every finished document as one compact JSON line.
+/// The serde-only floor: every finished policy as one compact JSON line, in the shape bulk
+/// writes for the provider's kind.
 #[inline(never)]
-fn serialize_all(documents: &[mmpolicy::PolicyDocument], out: &mut Vec<u8>) {
+fn serialize_all(
+    provider: &dyn mmpolicy::PolicyProvider,
+    documents: &[mmpolicy::PolicyDocument],
+    out: &mut Vec<u8>,
+) {
+    let shape = provider.kind().shape();
     for document in documents {
-        // Writing into a `Vec` cannot fail.
-        let _ = serde_json::to_writer(&mut *out, document);
+        testdata::serde_floor(shape, document, out);
         out.push(b'\n');
     }
 }

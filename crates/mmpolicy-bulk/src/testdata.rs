@@ -17,8 +17,11 @@
 //! Every candidate is rendered; one that fails (a provider with a rule the generator does not
 //! know) is replaced by a variant with only the ids redrawn, and failing that by the example
 //! itself.
+//!
+//! [`serde_floor`] is what the benches compare the bulk path with: the same policies, rendered
+//! beforehand, serialised by `serde_json` in the shape `mmpolicy bulk` writes.
 
-use mmpolicy::PolicyProvider;
+use mmpolicy::{PolicyDocument, PolicyProvider, Shape};
 use serde_json::{Map, Value};
 
 /// The seed the tests and benches use.
@@ -103,6 +106,18 @@ pub fn ndjson(provider: &dyn PolicyProvider, count: usize, seed: u64) -> String 
         out.push('\n');
     }
     out
+}
+
+/// The serde floor of one finished policy: `document` serialised by `serde_json::to_writer`
+/// in `shape`, the shape `mmpolicy bulk` writes for the provider's kind
+/// ([`PolicyKind::shape`](mmpolicy::PolicyKind::shape)): the whole document, or the list of
+/// its statements. The same bytes as the bulk path's line, without the newline.
+pub fn serde_floor(shape: Shape, document: &PolicyDocument, out: &mut Vec<u8>) {
+    // Writing into a `Vec` cannot fail.
+    let _ = match shape {
+        Shape::Document => serde_json::to_writer(&mut *out, document),
+        Shape::Statements => serde_json::to_writer(&mut *out, document.statements()),
+    };
 }
 
 /// Parameter sets as CSV, in the form `mmpolicy bulk --input-format csv` reads: a header of
@@ -359,6 +374,30 @@ mod tests {
         let widgets: std::collections::HashSet<String> =
             sets.iter().map(|s| s["widget_id"].to_string()).collect();
         assert!(widgets.len() > 40, "{widgets:?}");
+    }
+
+    #[test]
+    fn the_serde_floor_writes_what_bulk_writes() {
+        for provider in mmpolicy::registry().iter() {
+            let input = ndjson(provider, 3, SEED);
+            let mut bulk = Vec::new();
+            for line in input.lines() {
+                provider.render_compact_into(line, &mut bulk).unwrap();
+                bulk.push(b'\n');
+            }
+            let mut floor = Vec::new();
+            for set in param_sets(provider, 3, SEED) {
+                let document = provider.render_value(&set).unwrap();
+                serde_floor(provider.kind().shape(), &document, &mut floor);
+                floor.push(b'\n');
+            }
+            assert_eq!(
+                String::from_utf8(bulk).unwrap(),
+                String::from_utf8(floor).unwrap(),
+                "{}",
+                provider.id()
+            );
+        }
     }
 
     #[test]

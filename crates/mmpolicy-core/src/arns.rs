@@ -7,6 +7,30 @@ use crate::types::{AccountId, Partition, Region};
 /// The service principal of SES, Mail Manager included.
 pub const SES_SERVICE_PRINCIPAL: &str = "ses.amazonaws.com";
 
+/// `arn:<partition>:<service>:<region>:<account>:<resource>`, the resource given in the pieces
+/// it is made of (`&["application/", id]`), joined as a shared text: the ARN of a resource in
+/// one account and region, written the way it reads.
+pub fn arn(
+    partition: Partition,
+    service: &str,
+    region: Region,
+    account: AccountId,
+    resource: &[&str],
+) -> Text {
+    let head = [
+        "arn:",
+        partition.as_str(),
+        ":",
+        service,
+        ":",
+        region.as_str(),
+        ":",
+        account.as_str(),
+        ":",
+    ];
+    Text::join(head.into_iter().chain(resource.iter().copied()))
+}
+
 /// `arn:<partition>:ses:<region>:<account>:<resource type>/<suffix>`: a Mail Manager or SES
 /// resource (`mailmanager-ingress-point`, `mailmanager-archive`, `identity`, ...). A shared
 /// text: the statements of a policy that name it hold one copy.
@@ -142,6 +166,20 @@ mod tests {
             "arn:aws:ses:eu-west-1:111122223333:mailmanager-archive/a-0123456789abcdef"
         );
         assert_eq!(s3_arn(partition, "bucket/*"), "arn:aws:s3:::bucket/*");
+        assert_eq!(
+            arn(
+                partition,
+                "qbusiness",
+                region,
+                account,
+                &["application/", "a", "/index/", "i"]
+            ),
+            "arn:aws:qbusiness:eu-west-1:111122223333:application/a/index/i"
+        );
+        assert_eq!(
+            arn(partition, "kms", region, account, &["key/*"]),
+            "arn:aws:kms:eu-west-1:111122223333:key/*"
+        );
     }
 
     #[test]

@@ -104,6 +104,11 @@ impl Text {
     /// of a policy hold. Built in a buffer each thread reuses, so the shared copy is the only
     /// allocation.
     pub fn concat(pieces: &[&str]) -> Self {
+        Text::join(pieces.iter().copied())
+    }
+
+    /// [`concat`](Text::concat) of the pieces an iterator gives.
+    pub(crate) fn join<'a>(pieces: impl IntoIterator<Item = &'a str>) -> Self {
         thread_local! {
             static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
         }
@@ -196,6 +201,12 @@ impl From<&Text> for Text {
 impl From<Text> for String {
     fn from(s: Text) -> Self {
         s.into_string()
+    }
+}
+
+impl From<&Text> for String {
+    fn from(s: &Text) -> Self {
+        s.as_str().to_owned()
     }
 }
 

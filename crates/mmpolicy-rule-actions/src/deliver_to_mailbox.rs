@@ -65,14 +65,15 @@ impl Provider for DeliverToMailbox {
                 .actions(&["workmail:DeliverToMailbox"])
                 .resources([place.arn(
                     "workmail",
-                    &format!("organization/{}", p.workmail_organization_id),
+                    &["organization/", p.workmail_organization_id.as_str()],
                 )]),
         ]))
     }
 
     fn required_requests(p: &DeliverToMailboxParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {
         let place = Place::new(p.account_id, p.region, p.partition)?;
-        let organization = |id: &str| place.arn("workmail", &format!("organization/{id}"));
+        let organization =
+            |id: &str| place.arn("workmail", &[format!("organization/{id}").as_str()]);
         Ok(by_role(
             vec![
                 ExpectedRequest::allow(

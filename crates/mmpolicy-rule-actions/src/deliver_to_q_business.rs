@@ -91,14 +91,17 @@ impl Provider for DeliverToQBusiness {
 
     fn render(p: &DeliverToQBusinessParams) -> Result<PolicyDocument, InvalidValue> {
         let place = Place::new(p.account_id, p.region, p.partition)?;
-        let application = format!("application/{}", p.application_id);
+        let application = p.application_id.as_str();
         let mut statements = vec![
             Statement::allow()
                 .sid("DeliverToQBusiness")
                 .actions(&["qbusiness:BatchPutDocument"])
                 .resources([
-                    place.arn("qbusiness", &application),
-                    place.arn("qbusiness", &format!("{application}/index/{}", p.index_id)),
+                    place.arn("qbusiness", &["application/", application]),
+                    place.arn(
+                        "qbusiness",
+                        &["application/", application, "/index/", p.index_id.as_str()],
+                    ),
                 ]),
         ];
         if let Some(key) = &p.kms_key_arn {
@@ -128,12 +131,15 @@ impl Provider for DeliverToQBusiness {
     ) -> Result<Vec<ExpectedRequest>, InvalidValue> {
         let place = Place::new(p.account_id, p.region, p.partition)?;
         let application = format!("application/{}", p.application_id);
-        let index = place.arn("qbusiness", &format!("{application}/index/{}", p.index_id));
+        let index = place.arn(
+            "qbusiness",
+            &[format!("{application}/index/{}", p.index_id).as_str()],
+        );
         let mut out = vec![
             ExpectedRequest::allow(
                 ROLE,
                 "qbusiness:BatchPutDocument",
-                place.arn("qbusiness", &application),
+                place.arn("qbusiness", &[application.as_str()]),
                 "add the message to the application",
             ),
             ExpectedRequest::allow(
@@ -147,7 +153,7 @@ impl Provider for DeliverToQBusiness {
                 "qbusiness:BatchPutDocument",
                 place.arn(
                     "qbusiness",
-                    "application/00000000-0000-0000-0000-000000000000",
+                    &["application/00000000-0000-0000-0000-000000000000"],
                 ),
                 "another application",
             ),

@@ -2,7 +2,7 @@
 //! actions of an encrypted target, and the check that a key is in its service's region.
 
 use mmpolicy_core::types::{AccountId, KmsKeyArn, Partition, Region, example, resolve_partition};
-use mmpolicy_core::{ExpectedRequest, InvalidValue};
+use mmpolicy_core::{ExpectedRequest, InvalidValue, Text, arns};
 
 /// The KMS actions of an upload to an SSE-KMS bucket: a data key for each object, and
 /// `kms:Decrypt` to complete a multipart upload.
@@ -38,12 +38,10 @@ impl Place {
         })
     }
 
-    /// `arn:<partition>:<service>:<region>:<account>:<resource>`.
-    pub(crate) fn arn(&self, service: &str, resource: &str) -> String {
-        format!(
-            "arn:{}:{service}:{}:{}:{resource}",
-            self.partition, self.region, self.account
-        )
+    /// `arn:<partition>:<service>:<region>:<account>:<resource>`, the resource in the pieces it
+    /// is made of (`&["organization/", id]`).
+    pub(crate) fn arn(&self, service: &str, resource: &[&str]) -> Text {
+        arns::arn(self.partition, service, self.region, self.account, resource)
     }
 }
 

@@ -4,7 +4,7 @@
 //! with core's public macros.
 
 use mmpolicy_core::InvalidValue;
-use mmpolicy_core::types::{AccountId, Partition, Region, reject_widening, split_arn};
+use mmpolicy_core::types::{AccountId, Partition, Region, refusal, reject_widening, split_arn};
 use mmpolicy_core::{regional_arn_accessors, string_newtype};
 use schemars::json_schema;
 
@@ -188,7 +188,6 @@ string_newtype!(
 /// Checks an Amazon Q Business id: exactly 36 lowercase letters, digits or hyphens (the
 /// Mail Manager API's pattern for both ids).
 fn check_qbusiness_id(field: &'static str, value: &str) -> Result<(), InvalidValue> {
-    reject_widening(field, value)?;
     let ok = value.len() == 36
         && value
             .bytes()
@@ -196,7 +195,7 @@ fn check_qbusiness_id(field: &'static str, value: &str) -> Result<(), InvalidVal
     if ok {
         Ok(())
     } else {
-        Err(InvalidValue::new(
+        Err(refusal(
             field,
             value,
             "expected exactly 36 lowercase letters, digits or hyphens (the id shown in the Amazon Q Business console)",
@@ -269,13 +268,12 @@ pub struct ConfigurationSetName(String);
 impl ConfigurationSetName {
     /// Parses the name.
     pub fn new(value: &str) -> Result<Self, InvalidValue> {
-        reject_widening(Self::FIELD, value)?;
         let ok = (1..=64).contains(&value.len())
             && value
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         if !ok {
-            return Err(InvalidValue::new(
+            return Err(refusal(
                 Self::FIELD,
                 value,
                 "a configuration set name has 1 to 64 letters, digits, `_` or `-`",
@@ -309,7 +307,6 @@ pub struct WorkMailOrganizationId(String);
 impl WorkMailOrganizationId {
     /// Parses the id.
     pub fn new(value: &str) -> Result<Self, InvalidValue> {
-        reject_widening(Self::FIELD, value)?;
         let ok = value.strip_prefix("m-").is_some_and(|hex| {
             hex.len() == 32
                 && hex
@@ -317,7 +314,7 @@ impl WorkMailOrganizationId {
                     .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         });
         if !ok {
-            return Err(InvalidValue::new(
+            return Err(refusal(
                 Self::FIELD,
                 value,
                 "expected `m-` followed by 32 lowercase hexadecimal digits (the organization id shown in the WorkMail console)",

@@ -152,7 +152,7 @@ impl Provider for WriteToS3 {
                 Key::Alias(alias, place) => Statement::allow()
                     .sid("WriteToS3EncryptWithKeyAlias")
                     .actions(S3_KEY_ACTIONS)
-                    .resources([place.arn("kms", "key/*")])
+                    .resources([place.arn("kms", &["key/*"])])
                     .condition_list(
                         "ForAnyValue:StringEquals",
                         "kms:ResourceAliases",
@@ -202,7 +202,7 @@ impl Provider for WriteToS3 {
                 "write to the bucket encrypted with its key",
             )),
             Some(Key::Alias(alias, place)) => {
-                let key_arn = place.arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+                let key_arn = place.arn("kms", &["key/1234abcd-12ab-34cd-56ef-1234567890ab"]);
                 let via = place.region.service_endpoint("s3");
                 for action in S3_KEY_ACTIONS {
                     out.push(

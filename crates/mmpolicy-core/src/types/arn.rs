@@ -16,8 +16,7 @@ pub fn split_arn<'a>(
     rule: &'static str,
 ) -> Result<(Partition, Region, AccountId, &'a str), InvalidValue> {
     let fail = |rule: String| InvalidValue::new(field, value, rule);
-    let parts: Vec<&str> = value.splitn(6, ':').collect();
-    let [arn, partition, svc, region, account, rest] = parts[..] else {
+    let Some([arn, partition, svc, region, account, rest]) = arn_parts(value) else {
         return Err(fail(rule.to_owned()));
     };
     if arn != "arn" || svc != service {
@@ -35,6 +34,36 @@ pub fn split_arn<'a>(
     Ok((partition, region, account, rest))
 }
 
+/// The six parts of `arn:<partition>:<service>:<region>:<account>:<rest>` (the last one may
+/// hold further colons), as slices of `value`; `None` with fewer than five colons.
+fn arn_parts(value: &str) -> Option<[&str; 6]> {
+    // The first five colons, found in one loop over the bytes (they are all near the start).
+    let mut colons = [0; 5];
+    let mut found = 0;
+    for (i, &b) in value.as_bytes().iter().enumerate() {
+        if b == b':' {
+            *colons.get_mut(found)? = i;
+            found += 1;
+            if found == colons.len() {
+                break;
+            }
+        }
+    }
+    let [a, b, c, d, e] = colons;
+    if found < colons.len() {
+        return None;
+    }
+    // Each cut is next to a `:`, so every slice falls on a character boundary.
+    Some([
+        value.get(..a)?,
+        value.get(a + 1..b)?,
+        value.get(b + 1..c)?,
+        value.get(c + 1..d)?,
+        value.get(d + 1..e)?,
+        value.get(e + 1..)?,
+    ])
+}
+
 /// The ARN of a KMS key (not an alias): `arn:<partition>:kms:<region>:<account>:key/<key id>`,
 /// the key id a UUID or a multi-Region key id (`mrk-` and 32 hexadecimal digits).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -45,13 +74,12 @@ pub struct KmsKeyArn {
     account: AccountId,
 }
 
+/// A lowercase UUID: groups of 8, 4, 4, 4 and 12 hexadecimal digits joined by `-`.
 fn is_uuid(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 5
-        && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| {
-            p.len() == n
-                && p.bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
         })
 }
 
@@ -194,8 +222,7 @@ impl PrincipalArn {
         const RULE: &str = "expected the ARN of an IAM user or role: `arn:aws:iam::<account id>:role/<name>` or `...:user/<name>`";
         reject_widening(Self::FIELD, value)?;
         let fail = |rule: String| InvalidValue::new(Self::FIELD, value, rule);
-        let parts: Vec<&str> = value.splitn(6, ':').collect();
-        let [arn, partition, service, region, account, resource] = parts[..] else {
+        let Some([arn, partition, service, region, account, resource]) = arn_parts(value) else {
             return Err(fail(RULE.to_owned()));
         };
         if arn != "arn" || service != "iam" || !region.is_empty() {
@@ -325,6 +352,42 @@ mod tests {
         ] {
             let e = KmsKeyArn::new(bad).unwrap_err();
             assert!(e.rule.contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_arn_splits_at_its_first_five_colons() {
+        for value in [
+            "arn:aws:kms:us-east-1:111122223333:key/x",
+            "arn:aws:lambda:us-east-1:111122223333:function:f:1",
+            "arn:aws:iam::111122223333:role/r",
+            ":::::",
+            "a:b:c:d:e:",
+            "a:b:c:d:e",
+            "a:b:c:d",
+            "",
+            "é:ü:c:d:e:f:g",
+        ] {
+            let split: Vec<&str> = value.splitn(6, ':').collect();
+            let expected: Option<[&str; 6]> = split.try_into().ok();
+            assert_eq!(arn_parts(value), expected, "{value}");
+        }
+    }
+
+    #[test]
+    fn uuids_are_five_groups_of_lowercase_hexadecimal_digits() {
+        assert!(is_uuid("1234abcd-12ab-34cd-56ef-1234567890ab"));
+        for bad in [
+            "1234abcd-12ab-34cd-56ef-1234567890a",
+            "1234abcd-12ab-34cd-56ef-1234567890abc",
+            "1234abcd-12ab-34cd-56ef1-234567890ab",
+            "1234abcd-12ab-34cd-56ef-1234567890aB",
+            "1234abcd-12ab-34cd-56ef-12345678-0ab",
+            "1234abcd012ab-34cd-56ef-1234567890ab",
+            "1234abcg-12ab-34cd-56ef-1234567890ab",
+            "",
+        ] {
+            assert!(!is_uuid(bad), "{bad}");
         }
     }
 

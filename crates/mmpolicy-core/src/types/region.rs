@@ -127,6 +127,45 @@ const REGIONS: &[(&str, Partition)] = &[
     ("us-west-2", Partition::Aws),
 ];
 
+/// A region code as a number that orders as the code does: its bytes big-endian, padded with
+/// zeros to sixteen; `None` for a longer text, which is no region code. Codes compare as two
+/// integers instead of through `memcmp`.
+const fn region_key(code: &[u8]) -> Option<u128> {
+    if code.len() > 16 {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    let mut i = 0;
+    while i < code.len() {
+        bytes[i] = code[i];
+        i += 1;
+    }
+    Some(u128::from_be_bytes(bytes))
+}
+
+/// The [`region_key`] of each code of [`REGIONS`], in the same (ascending) order.
+const REGION_KEYS: [u128; REGIONS.len()] = {
+    let mut keys = [0u128; REGIONS.len()];
+    let mut i = 0;
+    while i < REGIONS.len() {
+        keys[i] = match region_key(REGIONS[i].0.as_bytes()) {
+            Some(key) => key,
+            None => panic!("a region code has at most 16 characters"),
+        };
+        i += 1;
+    }
+    keys
+};
+
+/// The index in [`REGIONS`] of the code `value`.
+fn region_index(value: &str) -> Option<usize> {
+    let key = region_key(value.as_bytes())?;
+    let i = REGION_KEYS.binary_search(&key).ok()?;
+    // Padding with zeros makes `us-east-1` and `us-east-1\0` one key; the length tells them
+    // apart.
+    (REGIONS.get(i)?.0.len() == value.len()).then_some(i)
+}
+
 /// An AWS region code that exists (`us-east-1`), with the partition it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Region(u8);
@@ -135,7 +174,7 @@ impl Region {
     /// Parses a region code; an unknown code is refused with the nearest known one.
     pub fn new(value: &str) -> Result<Self, InvalidValue> {
         // REGIONS is sorted by code (`tests::regions_are_sorted`).
-        if let Ok(i) = REGIONS.binary_search_by(|(code, _)| (*code).cmp(value)) {
+        if let Some(i) = region_index(value) {
             // REGIONS has fewer than 256 entries.
             return Ok(Region(u8::try_from(i).unwrap_or(0)));
         }
@@ -245,6 +284,24 @@ mod tests {
         assert!(REGIONS.windows(2).all(|w| w[0].0 < w[1].0));
         for (code, _) in REGIONS {
             assert_eq!(Region::new(code).unwrap().as_str(), *code);
+        }
+    }
+
+    #[test]
+    fn only_whole_codes_are_regions() {
+        for code in [
+            "us-east-1\0",
+            "us-east-",
+            "us-east-10",
+            "",
+            "us-east-1us-east-1",
+            "\0us-east-1",
+            "aaaaaaaaaaaaaaaaa",
+        ] {
+            assert!(Region::new(code).is_err(), "{code:?}");
+        }
+        for (code, _) in REGIONS {
+            assert_eq!(region_index(code).map(|i| REGIONS[i].0), Some(*code));
         }
     }
 

@@ -127,7 +127,7 @@ impl KeyPrefix {
 
     /// The object ARN pattern for every key under the prefix: `<bucket>/<prefix>/*`.
     pub fn objects_in(&self, bucket: &BucketName) -> String {
-        format!("{bucket}/{}/*", self.0)
+        [bucket.as_str(), "/", &self.0, "/*"].concat()
     }
 }
 

@@ -37,7 +37,7 @@ A parameter file (or standard input) may hold at most 16 MiB.
 `mmpolicy describe` with a provider id lists its parameters; `mmpolicy describe --all`, every
 provider's.";
 
-/// Render one policy as JSON on stdout.
+/// Render one policy on stdout: JSON, or a CloudFormation or Terraform snippet.
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {

@@ -64,8 +64,18 @@ lint() {
     fi
 }
 
-# The example bundle, linted from its folder.
+# The example bundle, linted from its folder. It lints clean, so one of its policies (a list of
+# statements to merge, as the bundle writes it) gets a wide statement: the run then has a result
+# located in a file of the bundle.
 "$mmpolicy" bundle examples/deployment.toml --out "$work/policies" >/dev/null
+python3 - "$work/policies/ingress.secret-policy.json" <<'EOF'
+import json, pathlib, sys
+path = pathlib.Path(sys.argv[1])
+statements = json.loads(path.read_text())
+statements.append({"Sid": "Wide", "Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"},
+                   "Action": "secretsmanager:*", "Resource": "*"})
+path.write_text(json.dumps(statements, indent=2) + "\n")
+EOF
 
 # Every rule's example from the rules document, with its kind, as a bundle folder; and a
 # trust policy over its size limit (the document's example of that rule is abbreviated).

@@ -11,6 +11,7 @@ use crate::{Finding, Report, Rule, Severity, plain};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// The `uriBaseId` of files given by a relative path: the folder the lint run started in (the
 /// conventional name of the root of the analysed source tree).
@@ -103,7 +104,7 @@ pub fn tags(rule: Rule) -> Vec<&'static str> {
 
 /// The SARIF log of a lint run over `artifacts`, by `tool_version`.
 pub fn to_sarif(artifacts: &[Artifact<'_>], tool_version: &str) -> Value {
-    let rules: Vec<Value> = Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect();
+    let rules = rule_descriptors().clone();
     let mut results = Vec::new();
     for (index, a) in artifacts.iter().enumerate() {
         let lines = a
@@ -141,6 +142,13 @@ fn artifact(a: &Artifact<'_>) -> Value {
         artifact["length"] = json!(text.len());
     }
     artifact
+}
+
+/// The `reportingDescriptor` of every rule, in `Rule::ALL` order: the same for every log, so it
+/// is built once (the help texts are long and formatted from parts).
+fn rule_descriptors() -> &'static Vec<Value> {
+    static RULES: OnceLock<Vec<Value>> = OnceLock::new();
+    RULES.get_or_init(|| Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect())
 }
 
 /// The `reportingDescriptor` of `rule`.

@@ -67,27 +67,18 @@ impl Provider for SendToInternet {
 
     fn render(p: &SendToInternetParams) -> Result<PolicyDocument, InvalidValue> {
         let partition = resolve_partition(p.region, p.partition)?;
-        let mut resources = vec![ses_arn(
-            partition,
-            p.region,
-            p.account_id,
-            "identity",
-            p.sending_identity.as_str(),
-        )];
-        if let Some(set) = &p.configuration_set {
-            resources.push(ses_arn(
-                partition,
-                p.region,
-                p.account_id,
-                "configuration-set",
-                set.as_str(),
-            ));
-        }
+        let arn =
+            |resource_type, name| ses_arn(partition, p.region, p.account_id, resource_type, name);
+        let identity = arn("identity", p.sending_identity.as_str());
+        let set = p
+            .configuration_set
+            .as_ref()
+            .map(|set| arn("configuration-set", set.as_str()));
         Ok(PolicyDocument::new(vec![
             Statement::allow()
                 .sid("SendToInternet")
                 .actions(&["ses:SendEmail", "ses:SendRawEmail"])
-                .resources(resources),
+                .resources(std::iter::once(identity).chain(set)),
         ]))
     }
 

@@ -4,7 +4,9 @@
 //! with core's public macros.
 
 use mmpolicy_core::InvalidValue;
-use mmpolicy_core::types::{AccountId, Partition, Region, refusal, reject_widening, split_arn};
+use mmpolicy_core::types::{
+    AccountId, Partition, Region, all_bytes_in, refusal, reject_widening, split_arn,
+};
 use mmpolicy_core::{regional_arn_accessors, string_newtype};
 use schemars::json_schema;
 
@@ -268,10 +270,17 @@ pub struct ConfigurationSetName(String);
 impl ConfigurationSetName {
     /// Parses the name.
     pub fn new(value: &str) -> Result<Self, InvalidValue> {
-        let ok = (1..=64).contains(&value.len())
-            && value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        /// Letters, digits, `_` and `-`.
+        const NAME: [bool; 256] = {
+            let mut table = [false; 256];
+            let mut b = 0;
+            while b < 256 {
+                table[b] = matches!(b as u8, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-');
+                b += 1;
+            }
+            table
+        };
+        let ok = (1..=64).contains(&value.len()) && all_bytes_in(&NAME, value.as_bytes());
         if !ok {
             return Err(refusal(
                 Self::FIELD,
@@ -474,6 +483,29 @@ mod tests {
             ],
         );
     }
+
+    #[test]
+    fn configuration_set_names_take_letters_digits_underscore_and_hyphen_only() {
+        for b in 0..=u8::MAX {
+            // Each byte among the first eight of a name (checked together) and after them.
+            for (len, at) in [(10, 3), (10, 9), (3, 1)] {
+                let mut name = vec![b'a'; len];
+                name[at] = b;
+                let Ok(name) = String::from_utf8(name) else {
+                    continue;
+                };
+                let expected = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+                assert_eq!(
+                    ConfigurationSetName::new(&name).is_ok(),
+                    expected,
+                    "byte {b:#04x} in {name:?}"
+                );
+            }
+        }
+        let many = "a".repeat(64);
+        assert!(ConfigurationSetName::new(&many).is_ok());
+    }
+
     #[test]
     fn workmail_organization_ids() {
         assert!(WorkMailOrganizationId::new("m-0123456789abcdef0123456789abcdef").is_ok());

@@ -81,20 +81,26 @@ const NARROW: [bool; 256] = {
     table
 };
 
-/// True when every byte of `bytes` is [`NARROW`]: a table lookup per byte, eight bytes between
-/// branches.
+/// True when every byte of `bytes` is [`NARROW`].
 fn is_narrow(bytes: &[u8]) -> bool {
+    all_bytes_in(&NARROW, bytes)
+}
+
+/// True when `class` allows every byte of `bytes`: a table lookup per byte, eight bytes between
+/// branches. For a type whose values are made of a few kinds of byte, with the table built by
+/// the compiler (`const CLASS: [bool; 256] = ...`).
+pub fn all_bytes_in(class: &[bool; 256], bytes: &[u8]) -> bool {
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
-        let mut narrow = true;
+        let mut allowed = true;
         for &b in chunk {
-            narrow &= NARROW[usize::from(b)];
+            allowed &= class[usize::from(b)];
         }
-        if !narrow {
+        if !allowed {
             return false;
         }
     }
-    chunks.remainder().iter().all(|&b| NARROW[usize::from(b)])
+    chunks.remainder().iter().all(|&b| class[usize::from(b)])
 }
 
 /// Refuses `${`: IAM reads `${...}` in a policy as a policy variable (`${aws:username}`), so a

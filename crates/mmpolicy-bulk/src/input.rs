@@ -139,8 +139,6 @@ pub(crate) enum BatchReader<R: BufRead> {
         line: u64,
         /// Bytes read so far.
         bytes: u64,
-        /// The current line's bytes.
-        scratch: Vec<u8>,
     },
     /// CSV records.
     Csv {
@@ -161,7 +159,6 @@ impl<R: BufRead> BatchReader<R> {
                 reader,
                 line: 0,
                 bytes: 0,
-                scratch: Vec::new(),
             }),
             InputFormat::Csv => {
                 let mut reader = csv::ReaderBuilder::new()
@@ -195,50 +192,53 @@ impl<R: BufRead> BatchReader<R> {
                 reader,
                 line,
                 bytes,
-                scratch,
             } => {
-                while batch.items.len() < BATCH_LINES && batch.text.len() < BATCH_BYTES {
-                    scratch.clear();
+                // The lines are read straight into the batch's text, and the text is checked
+                // to be UTF-8 once, as a whole: the lines of a batch are nearly always valid.
+                let mut text = std::mem::take(&mut batch.text).into_bytes();
+                while batch.items.len() < BATCH_LINES && text.len() < BATCH_BYTES {
+                    let start = text.len();
                     // At most the limit, a line ending and one byte more: enough to tell a line
                     // that is too long without reading all of it.
-                    let n = std::io::Read::take(&mut *reader, MAX_LINE_BYTES as u64 + 3)
-                        .read_until(b'\n', scratch)
+                    let n = read_line(reader, MAX_LINE_BYTES + 3, &mut text)
                         .map_err(BulkError::Read)?;
                     if n == 0 {
                         break;
                     }
                     *line += 1;
                     *bytes += n as u64;
-                    let mut content = &scratch[..];
-                    if *line == 1 {
-                        content = content.strip_prefix(BOM).unwrap_or(content);
+                    let mut from = start;
+                    if *line == 1 && text[start..].starts_with(BOM) {
+                        from += BOM.len();
                     }
-                    while let [rest @ .., b'\n' | b'\r'] = content {
-                        content = rest;
+                    let mut end = text.len();
+                    while end > from && matches!(text[end - 1], b'\n' | b'\r') {
+                        end -= 1;
                     }
-                    if content.len() > MAX_LINE_BYTES {
+                    if end - from > MAX_LINE_BYTES {
                         return Err(too_long(*line).into());
                     }
-                    if content.iter().all(u8::is_ascii_whitespace) {
+                    if text[from..end].iter().all(u8::is_ascii_whitespace) {
+                        text.truncate(start);
                         continue;
                     }
-                    let input = match std::str::from_utf8(content) {
-                        Ok(text) => {
-                            let start = batch.text.len();
-                            batch.text.push_str(text);
-                            Ok(start..batch.text.len())
-                        }
-                        Err(_) => Err(LineError::whole(
-                            *line,
-                            "the line is not valid UTF-8: save the input as UTF-8",
-                        )),
-                    };
+                    text.truncate(end);
+                    text.drain(start..from);
                     batch.items.push(Item {
                         line: *line,
-                        input,
+                        input: Ok(start..text.len()),
                         outcome: Ok(0..0),
                     });
                 }
+                batch.text = match String::from_utf8(text) {
+                    Ok(text) => text,
+                    Err(e) => {
+                        let text = e.into_bytes();
+                        let mut valid = String::with_capacity(text.len());
+                        valid_lines(&text, &mut batch.items, &mut valid);
+                        valid
+                    }
+                };
                 batch.bytes_read = *bytes;
             }
             BatchReader::Csv {
@@ -274,6 +274,57 @@ impl<R: BufRead> BatchReader<R> {
         }
         Ok(!batch.items.is_empty())
     }
+}
+
+/// Copies the lines of `items` whose bytes in `text` are UTF-8 to `valid` (their ranges moved
+/// to it); the others become errors. For a batch whose text is not UTF-8 as a whole.
+fn valid_lines(text: &[u8], items: &mut [Item], valid: &mut String) {
+    for item in items {
+        let Ok(range) = &item.input else {
+            continue;
+        };
+        item.input = match std::str::from_utf8(&text[range.clone()]) {
+            Ok(line) => {
+                let start = valid.len();
+                valid.push_str(line);
+                Ok(start..valid.len())
+            }
+            Err(_) => Err(LineError::whole(
+                item.line,
+                "the line is not valid UTF-8: save the input as UTF-8",
+            )),
+        };
+    }
+}
+
+/// Appends the next line of `reader` to `out`, its `\n` included, reading at most `limit`
+/// bytes; the count read, 0 at the end of the input. What `reader.take(limit).read_until(b'\n',
+/// out)` does, with the line ending found by `memchr` (vector instructions) rather than a loop
+/// over the bytes.
+fn read_line(reader: &mut impl BufRead, limit: usize, out: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut read = 0;
+    while read < limit {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            break;
+        }
+        let room = &available[..available.len().min(limit - read)];
+        let (used, ended) = match memchr::memchr(b'\n', room) {
+            Some(i) => (i + 1, true),
+            None => (room.len(), false),
+        };
+        out.extend_from_slice(&room[..used]);
+        reader.consume(used);
+        read += used;
+        if ended {
+            break;
+        }
+    }
+    Ok(read)
 }
 
 /// A CSV failure that is not one record's fault (an unreadable input).
@@ -496,6 +547,41 @@ fn csv_to_json(
 mod tests {
     use super::*;
 
+    #[test]
+    fn read_line_reads_what_take_and_read_until_read() {
+        use std::io::{BufReader, Read};
+        let inputs: [&[u8]; 6] = [
+            b"",
+            b"\n",
+            b"{\"a\":1}\n{\"b\":2}\r\n\n{\"c\":3}",
+            b"no line ending at all",
+            b"0123456789\n0123456789012345\nab\n",
+            "\u{e9}t\u{e9}\n\u{1f600}\n".as_bytes(),
+        ];
+        for input in inputs {
+            // Buffers smaller and larger than a line, limits that cut lines and that do not.
+            for capacity in [1, 2, 3, 7, 64] {
+                for limit in [1, 2, 5, 11, 12, 1000] {
+                    let mut ours = BufReader::with_capacity(capacity, input);
+                    let mut std = BufReader::with_capacity(capacity, input);
+                    loop {
+                        let (mut a, mut b) = (Vec::new(), Vec::new());
+                        let n = read_line(&mut ours, limit, &mut a).unwrap();
+                        let m = (&mut std)
+                            .take(limit as u64)
+                            .read_until(b'\n', &mut b)
+                            .unwrap();
+                        let case = format!("{input:?}, buffer {capacity}, limit {limit}");
+                        assert_eq!((n, &a), (m, &b), "{case}");
+                        if n == 0 {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     fn read_all(input: &str, format: InputFormat) -> Vec<(u64, Result<String, String>)> {
         read_with(input, format, &CellKinds::default())
     }
@@ -505,7 +591,15 @@ mod tests {
         format: InputFormat,
         kinds: &CellKinds,
     ) -> Vec<(u64, Result<String, String>)> {
-        let mut reader = BatchReader::new(input.as_bytes(), format, kinds).unwrap();
+        read_bytes(input.as_bytes(), format, kinds)
+    }
+
+    fn read_bytes(
+        input: &[u8],
+        format: InputFormat,
+        kinds: &CellKinds,
+    ) -> Vec<(u64, Result<String, String>)> {
+        let mut reader = BatchReader::new(input, format, kinds).unwrap();
         let mut batch = Batch::default();
         let mut out = Vec::new();
         while reader.fill(&mut batch).unwrap() {
@@ -546,6 +640,23 @@ mod tests {
         let e = batch.items[1].input.as_ref().unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn ndjson_lines_around_an_invalid_one_are_kept_whole() {
+        let input = b"\xef\xbb\xbf{\"a\":\"\xc3\xa9\"}\r\n{\"b\":\"\xff\"}\n\n{\"c\":\"\xe2\x82\xac\"}\n\xc3\n{}";
+        let got = read_bytes(input, InputFormat::Ndjson, &CellKinds::default());
+        let invalid = Err("the line is not valid UTF-8: save the input as UTF-8".to_owned());
+        assert_eq!(
+            got,
+            vec![
+                (1, Ok("{\"a\":\"\u{e9}\"}".to_owned())),
+                (2, invalid.clone()),
+                (4, Ok("{\"c\":\"\u{20ac}\"}".to_owned())),
+                (5, invalid),
+                (6, Ok("{}".to_owned())),
+            ]
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 # suite, and the corpus is not part of the repository (it is GPL-3.0): point the script at a
 # local checkout of it.
 #
-#   scripts/lint-managed-policies.sh CORPUS [MMPOLICY]
+#   scripts/lint-managed-policies.sh [--count-all] CORPUS [MMPOLICY]
 #
 # CORPUS is a checkout of `zoph-io/MAMIP`: `policies/<name>` holds what `aws iam
 # get-policy-version` prints for each managed policy (the document under
@@ -17,10 +17,22 @@
 # severity; and, per Access Analyzer finding type, how many of the policies it flags mmpolicy
 # flags too: with a finding of the same class (error, security, warning, suggestion) and with
 # the rule that corresponds to the type.
+#
+# S012 (`svc:*` or `*` on every resource) is counted apart: it is a check of the policies you
+# write, and AWS's managed full-access and administrator policies grant exactly that by
+# design. AWS Security Hub scopes its own checks of these grants the same way (IAM.1, full
+# administrator access, and IAM.21, wildcard actions for services, check customer managed
+# policies only). Its findings are listed, but the counts of policies by severity leave them
+# out unless `--count-all` is given.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-corpus="${1:?usage: scripts/lint-managed-policies.sh CORPUS [MMPOLICY]}"
+apart='["S012"]'
+if [ "${1:-}" = "--count-all" ]; then
+    apart='[]'
+    shift
+fi
+corpus="${1:?usage: scripts/lint-managed-policies.sh [--count-all] CORPUS [MMPOLICY]}"
 bin="${2:-${CARGO_TARGET_DIR:-$root/target}/release/mmpolicy}"
 batch=200
 command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
@@ -76,7 +88,7 @@ if git -C "$corpus" rev-parse --git-dir >/dev/null 2>&1; then
     commit="$(git -C "$corpus" log -1 --format='%h of %cs' 2>/dev/null || true)"
 fi
 
-jq -n -r --arg corpus "$corpus" --arg commit "$commit" --argjson skipped "$skipped" \
+jq -n -r --arg corpus "$corpus" --arg commit "$commit" --argjson skipped "$skipped" --argjson apart "$apart" \
     --slurpfile reports "$work/reports.json" --slurpfile aa "$work/aa.json" '
 # Access Analyzer issue code -> the mmpolicy rules that report the same problem (none: no
 # rule has that check).
@@ -102,7 +114,9 @@ def rules_for: {
 def class_of: {ERROR: "error", SECURITY_WARNING: "security", WARNING: "warning", SUGGESTION: "suggestion"}[.] // "?";
 def pct($n; $d): if $d == 0 then "-" else "\((100 * $n / $d) | round)%" end;
 
-[$reports[][]] as $all
+[$reports[][]] as $everything
+# The findings counted: without those of the rules kept apart.
+| [$everything[] | .findings |= map(select(.code as $c | $apart | index($c) | not))] as $all
 | ($all | map({key: (.file | split("/") | last | sub("\\.json$"; "")), value: .findings}) | from_entries) as $mm
 | ($all | length) as $n
 | def with($sev): [$all[] | select(any(.findings[]; .severity == $sev))] | length;
@@ -112,9 +126,13 @@ def pct($n; $d): if $d == 0 then "-" else "\((100 * $n / $d) | round)%" end;
 "policies with a security finding: \(with("security"))",
 "policies with a warning: \(with("warning"))",
 "policies with a suggestion: \(with("suggestion"))",
+(if ($apart | length) == 0 then empty else
+    [$everything[] | select(any(.findings[]; .code as $c | $apart | index($c)))] as $kept
+    | "left out of these counts: \($apart | join(", ")), a check of the policies you write (AWS managed policies grant `svc:*` on `*` by design; --count-all counts it): on \($kept | length) policies, \([$kept[] | select(all(.findings[]; .severity != "security" or (.code as $c | $apart | index($c))))] | length) of them with no other security finding"
+end),
 "",
-"findings by rule and severity (findings, policies):",
-([$all[] | .file as $f | .findings[] | {rule: "\(.code) \(.name)", severity, file: $f}]
+"findings by rule and severity (findings, policies), every rule:",
+([$everything[] | .file as $f | .findings[] | {rule: "\(.code) \(.name)", severity, file: $f}]
     | group_by([.rule, .severity])
     | sort_by(.[0].rule)
     | .[]

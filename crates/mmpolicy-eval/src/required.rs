@@ -284,3 +284,31 @@ pub fn audit(
     }
     out
 }
+
+/// The requests provider `P` declares for `params`, once [`audit`] finds nothing wrong with
+/// them; else every problem it finds, one a line. For the tests of a feature crate:
+///
+/// ```text
+/// let requests = audited::<Bounce>(&serde_json::to_value(Bounce::example())?)?;
+/// assert!(near_misses(&requests).contains(&"another sending identity"));
+/// ```
+pub fn audited<P: mmpolicy_core::Provider + Default>(
+    params: &serde_json::Value,
+) -> Result<Vec<ExpectedRequest>, String> {
+    let problems = audit(&P::default(), params);
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
+    let typed: P::Params = serde_json::from_value(params.clone())
+        .map_err(|e| format!("{}: not its parameters: {e}", P::ID))?;
+    P::required_requests(&typed).map_err(|e| format!("{}: {e}", P::ID))
+}
+
+/// Why each near miss of `requests` (each request expected denied) must be denied.
+pub fn near_misses(requests: &[ExpectedRequest]) -> Vec<&'static str> {
+    requests
+        .iter()
+        .filter(|r| r.expect == Expect::Deny)
+        .map(|r| r.why)
+        .collect()
+}

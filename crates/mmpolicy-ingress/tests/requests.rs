@@ -1,19 +1,21 @@
 //! The requests each provider declares, evaluated with `mmpolicy-eval` against the policy it
 //! renders: SES reads the secret and decrypts its key for the named ingress point only.
 
-#![allow(clippy::unwrap_used, reason = "test helpers unwrap, as the tests do")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers unwrap and panic, as the tests do"
+)]
 
-use mmpolicy_core::{Expect, ExpectedRequest, Provider};
-use mmpolicy_eval::required::audit;
+use mmpolicy_core::{ExpectedRequest, Provider};
+use mmpolicy_eval::required::{audited, near_misses};
 use mmpolicy_ingress::{IngressParams, KeyPolicy, SecretPolicy};
 use serde_json::json;
 
-/// Audits `P`'s declared requests for `params` (every request needed allowed, every near miss
-/// denied, every statement needed) and returns them.
+/// `P`'s declared requests for `params`, audited: every request needed allowed, every near miss
+/// denied, every statement needed.
 fn check<P: Provider + Default>(params: &P::Params) -> Vec<ExpectedRequest> {
-    let problems = audit(&P::default(), &serde_json::to_value(params).unwrap());
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-    P::required_requests(params).unwrap()
+    audited::<P>(&serde_json::to_value(params).unwrap()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn every_ingress_point() -> IngressParams {
@@ -21,14 +23,6 @@ fn every_ingress_point() -> IngressParams {
         "account_id": "111122223333", "region": "eu-west-1", "ingress_point_id": "*"
     }))
     .unwrap()
-}
-
-fn near_misses(requests: &[ExpectedRequest]) -> Vec<&str> {
-    requests
-        .iter()
-        .filter(|r| r.expect == Expect::Deny)
-        .map(|r| r.why)
-        .collect()
 }
 
 #[test]
@@ -68,4 +62,14 @@ fn every_ingress_point_of_the_account_still_excludes_other_accounts() {
         );
         assert!(!misses.contains(&"SES acting for another resource of the account"));
     }
+}
+
+#[test]
+fn an_audit_of_parameters_that_do_not_render_names_the_provider_and_the_field() {
+    let e = audited::<SecretPolicy>(&json!({
+        "account_id": "1", "region": "eu-west-1", "ingress_point_id": "inp-1"
+    }))
+    .unwrap_err();
+    assert!(e.starts_with("ingress.secret-policy: does not render"), "{e}");
+    assert!(e.contains("`account_id`"), "{e}");
 }

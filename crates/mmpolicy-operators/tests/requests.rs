@@ -8,19 +8,16 @@
 )]
 
 use mmpolicy_core::{Expect, ExpectedRequest, Provider};
-use mmpolicy_eval::required::audit;
+use mmpolicy_eval::required::audited;
 use mmpolicy_operators::{
     ArchiveReader, Deployer, DeployerParams, Logging, LoggingParams, ReadOnly,
 };
 use serde_json::json;
 
-/// Audits `P`'s declared requests for `params` against the policy `P` renders (see
-/// `mmpolicy_eval::required::audit`): every request needed allowed, every near miss denied,
-/// every statement needed. Returns the requests.
+/// `P`'s declared requests for `params`, audited: every request needed allowed, every near miss
+/// denied, every statement needed.
 fn check<P: Provider + Default>(params: &P::Params) -> Vec<ExpectedRequest> {
-    let problems = audit(&P::default(), &serde_json::to_value(params).unwrap());
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-    P::required_requests(params).unwrap()
+    audited::<P>(&serde_json::to_value(params).unwrap()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -2,35 +2,28 @@
 //! the policy it renders: the rule set role reaches its target and nothing beside it, and only
 //! SES, for the account's rule sets, assumes the role.
 
-#![allow(clippy::unwrap_used, reason = "test helpers unwrap, as the tests do")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers unwrap and panic, as the tests do"
+)]
 
-use mmpolicy_core::{Expect, ExpectedRequest, Provider, RequestPrincipal};
-use mmpolicy_eval::required::audit;
+use mmpolicy_core::{ExpectedRequest, Provider, RequestPrincipal};
+use mmpolicy_eval::required::{audited, near_misses};
 use mmpolicy_rule_actions::{
     Bounce, DeliverToMailbox, DeliverToQBusiness, InvokeLambda, PublishToSns, SendToInternet,
     TrustPolicy, WriteToS3,
 };
 use serde_json::{Value, json};
 
-/// Audits provider `P`'s declared requests for `params` (every request needed allowed, every
-/// near miss denied, every statement needed) and returns them.
+/// Provider `P`'s declared requests for `params`, audited: every request needed allowed, every
+/// near miss denied, every statement needed.
 fn check<P: Provider + Default>(params: Value) -> Vec<ExpectedRequest> {
-    let problems = audit(&P::default(), &params);
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-    let typed: P::Params = serde_json::from_value(params).unwrap();
-    P::required_requests(&typed).unwrap()
+    audited::<P>(&params).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn example<P: Provider + Default>() -> Vec<ExpectedRequest> {
     check::<P>(serde_json::to_value(P::example()).unwrap())
-}
-
-fn denied(requests: &[ExpectedRequest]) -> Vec<&str> {
-    requests
-        .iter()
-        .filter(|r| r.expect == Expect::Deny)
-        .map(|r| r.why)
-        .collect()
 }
 
 #[test]
@@ -60,7 +53,7 @@ fn the_trust_policy_lets_ses_assume_the_role_for_the_named_rule_set_only() {
         requests[0].principal,
         RequestPrincipal::Service("ses.amazonaws.com")
     );
-    let misses = denied(&requests);
+    let misses = near_misses(&requests);
     for why in [
         "SES acting for another account's resource (the confused deputy)",
         "SES acting for another resource of the account",
@@ -71,23 +64,23 @@ fn the_trust_policy_lets_ses_assume_the_role_for_the_named_rule_set_only() {
     let every = check::<TrustPolicy>(
         json!({"account_id": "111122223333", "region": "eu-west-1", "rule_set_id": "*"}),
     );
-    assert!(!denied(&every).contains(&"SES acting for another resource of the account"));
+    assert!(!near_misses(&every).contains(&"SES acting for another resource of the account"));
 }
 
 #[test]
 fn encrypted_targets_use_their_key_through_their_service_only() {
     for requests in [example::<PublishToSns>(), example::<DeliverToQBusiness>()] {
-        assert!(denied(&requests).contains(&"the key used through another service"));
+        assert!(near_misses(&requests).contains(&"the key used through another service"));
     }
     let by_arn = check::<WriteToS3>(json!({
         "bucket": "inbound-mail", "key_prefix": "*",
         "kms_key_arn": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     }));
-    assert!(denied(&by_arn).contains(&"the key used through another service"));
-    assert!(!denied(&by_arn).contains(&"a key outside the prefix"));
+    assert!(near_misses(&by_arn).contains(&"the key used through another service"));
+    assert!(!near_misses(&by_arn).contains(&"a key outside the prefix"));
     let by_alias = example::<WriteToS3>();
-    assert!(denied(&by_alias).contains(&"a key without the alias"));
-    assert!(denied(&by_alias).contains(&"a key outside the prefix"));
+    assert!(near_misses(&by_alias).contains(&"a key without the alias"));
+    assert!(near_misses(&by_alias).contains(&"a key outside the prefix"));
 }
 
 #[test]

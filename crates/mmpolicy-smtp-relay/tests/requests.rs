@@ -1,19 +1,21 @@
 //! The requests each provider declares, evaluated with `mmpolicy-eval` against the policy it
 //! renders: SES reads the secret and decrypts its key for the named relay only.
 
-#![allow(clippy::unwrap_used, reason = "test helpers unwrap, as the tests do")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers unwrap and panic, as the tests do"
+)]
 
-use mmpolicy_core::{Expect, ExpectedRequest, Provider};
-use mmpolicy_eval::required::audit;
+use mmpolicy_core::{ExpectedRequest, Provider};
+use mmpolicy_eval::required::{audited, near_misses};
 use mmpolicy_smtp_relay::{KeyPolicy, RelayParams, SecretPolicy};
 use serde_json::json;
 
-/// Audits `P`'s declared requests for `params` (every request needed allowed, every near miss
-/// denied, every statement needed) and returns them.
+/// `P`'s declared requests for `params`, audited: every request needed allowed, every near miss
+/// denied, every statement needed.
 fn check<P: Provider + Default>(params: &P::Params) -> Vec<ExpectedRequest> {
-    let problems = audit(&P::default(), &serde_json::to_value(params).unwrap());
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-    P::required_requests(params).unwrap()
+    audited::<P>(&serde_json::to_value(params).unwrap()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn every_relay() -> RelayParams {
@@ -21,14 +23,6 @@ fn every_relay() -> RelayParams {
         "account_id": "111122223333", "region": "eu-west-1", "relay_id": "*"
     }))
     .unwrap()
-}
-
-fn near_misses(requests: &[ExpectedRequest]) -> Vec<&str> {
-    requests
-        .iter()
-        .filter(|r| r.expect == Expect::Deny)
-        .map(|r| r.why)
-        .collect()
 }
 
 #[test]

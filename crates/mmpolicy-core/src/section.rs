@@ -17,7 +17,7 @@ use crate::model::PolicyDocument;
 use crate::provider::{PolicyKind, PolicySize, Provider};
 use crate::requests::ExpectedRequest;
 use crate::target::Target;
-use crate::types::{AccountId, Partition, Region};
+use crate::types::{AccountId, KmsKeyArn, Partition, Region, SecretArn};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
 use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
@@ -68,6 +68,36 @@ impl BundleCommon {
             ));
         }
         Ok(())
+    }
+
+    /// The targets of a secret's resource policy and of the key-policy statement of the key
+    /// that encrypts the secret, once the secret and the key, where named, are checked to be
+    /// the deployment's own ([`check_own`](Self::check_own), as `secret_arn` and
+    /// `kms_key_arn`). For the features whose credentials live in such a secret.
+    pub fn secret_and_key_targets(
+        &self,
+        secret: Option<&SecretArn>,
+        key: Option<&KmsKeyArn>,
+    ) -> Result<(Target, Target), InvalidValue> {
+        if let Some(secret) = secret {
+            self.check_own(
+                "secret_arn",
+                secret.as_str(),
+                secret.account(),
+                secret.region(),
+            )?;
+        }
+        if let Some(key) = key {
+            self.check_own("kms_key_arn", key.as_str(), key.account(), key.region())?;
+        }
+        Ok((
+            Target::SecretPolicy {
+                secret_arn: secret.map(|a| a.as_str().to_owned()),
+            },
+            Target::KeyPolicy {
+                key_arn: key.map(|a| a.as_str().to_owned()),
+            },
+        ))
     }
 }
 

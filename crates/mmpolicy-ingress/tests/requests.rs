@@ -70,6 +70,9 @@ fn an_audit_of_parameters_that_do_not_render_names_the_provider_and_the_field() 
         "account_id": "1", "region": "eu-west-1", "ingress_point_id": "inp-1"
     }))
     .unwrap_err();
-    assert!(e.starts_with("ingress.secret-policy: does not render"), "{e}");
+    assert!(
+        e.starts_with("ingress.secret-policy: does not render"),
+        "{e}"
+    );
     assert!(e.contains("`account_id`"), "{e}");
 }

@@ -2,7 +2,6 @@
 
 use crate::FEATURE;
 use mmpolicy_core::InvalidValue;
-use mmpolicy_core::target::Target;
 use mmpolicy_core::types::{KmsKeyArn, RelayId, Scope, SecretArn};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -43,23 +42,8 @@ impl mmpolicy_core::section::Section for RelaySection {
         config: &RelaySectionConfig,
     ) -> Result<Vec<mmpolicy_core::section::PlannedPolicy>, InvalidValue> {
         use mmpolicy_core::section::PlannedPolicy;
-        if let Some(secret) = &config.secret_arn {
-            common.check_own(
-                "secret_arn",
-                secret.as_str(),
-                secret.account(),
-                secret.region(),
-            )?;
-        }
-        if let Some(key) = &config.kms_key_arn {
-            common.check_own("kms_key_arn", key.as_str(), key.account(), key.region())?;
-        }
-        let secret_target = Target::SecretPolicy {
-            secret_arn: config.secret_arn.as_ref().map(|a| a.as_str().to_owned()),
-        };
-        let key_target = Target::KeyPolicy {
-            key_arn: config.kms_key_arn.as_ref().map(|a| a.as_str().to_owned()),
-        };
+        let (secret_target, key_target) = common
+            .secret_and_key_targets(config.secret_arn.as_ref(), config.kms_key_arn.as_ref())?;
         let params = RelayParams {
             account_id: common.account_id,
             region: common.region,

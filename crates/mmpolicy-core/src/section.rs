@@ -409,3 +409,69 @@ pub fn sections() -> &'static [&'static dyn DeploymentSection] {
         all
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::example;
+
+    fn common() -> BundleCommon {
+        BundleCommon {
+            account_id: example::parse("111122223333"),
+            region: example::parse("eu-west-1"),
+            partition: Partition::Aws,
+        }
+    }
+
+    const SECRET: &str = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:smtp-AbCdEf";
+    const KEY: &str = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    #[test]
+    fn a_secret_and_key_of_the_deployment_are_their_targets() {
+        let secret: SecretArn = example::parse(SECRET);
+        let key: KmsKeyArn = example::parse(KEY);
+        let (s, k) = common()
+            .secret_and_key_targets(Some(&secret), Some(&key))
+            .unwrap();
+        assert_eq!(
+            s,
+            Target::SecretPolicy {
+                secret_arn: Some(SECRET.to_owned())
+            }
+        );
+        assert_eq!(
+            k,
+            Target::KeyPolicy {
+                key_arn: Some(KEY.to_owned())
+            }
+        );
+        let (s, k) = common().secret_and_key_targets(None, None).unwrap();
+        assert_eq!(s, Target::SecretPolicy { secret_arn: None });
+        assert_eq!(k, Target::KeyPolicy { key_arn: None });
+    }
+
+    #[test]
+    fn a_secret_or_key_of_another_account_or_region_is_refused_by_name() {
+        let foreign_secret: SecretArn =
+            example::parse(&SECRET.replace("111122223333", "444455556666"));
+        let e = common()
+            .secret_and_key_targets(Some(&foreign_secret), None)
+            .unwrap_err();
+        assert_eq!(e.field, "secret_arn");
+        assert!(
+            e.to_string()
+                .contains("in account `444455556666` but the deployment in `111122223333`"),
+            "{e}"
+        );
+        let foreign_key: KmsKeyArn = example::parse(&KEY.replace("eu-west-1", "us-east-1"));
+        let e = common()
+            .secret_and_key_targets(None, Some(&foreign_key))
+            .unwrap_err();
+        assert_eq!(e.field, "kms_key_arn");
+        assert!(
+            e.to_string()
+                .contains("in region `us-east-1` but the deployment in `eu-west-1`"),
+            "{e}"
+        );
+    }
+}

@@ -37,19 +37,20 @@ generate() {
             account = ""
             for (d = 0; d < 12; d++) account = account int(rand() * 10)
             region = regions[1 + int(rand() * 10)]
-            if (rand() < 0.5) {
-                printf "{\"account_id\":\"%s\",\"region\":\"%s\"}\n", account, region
-            } else {
+            # Half the lines name an ingress point, half give every one (`*`).
+            id = "*"
+            if (rand() >= 0.5) {
                 id = "inp-"
                 for (c = 0; c < 26; c++) id = id substr(alnum, 1 + int(rand() * 36), 1)
-                printf "{\"account_id\":\"%s\",\"region\":\"%s\",\"ingress_point_id\":\"%s\"}\n", account, region, id
             }
+            printf "{\"account_id\":\"%s\",\"region\":\"%s\",\"ingress_point_id\":\"%s\"}\n", account, region, id
         }
     }'
 }
 
-# The compact policy of `ingress.secret-policy`, as mmpolicy renders it (commercial regions).
-template='{Version:"2012-10-17",Statement:[{Sid:"AllowMailManagerIngressToReadSecret",Effect:"Allow",Principal:{Service:"ses.amazonaws.com"},Action:"secretsmanager:GetSecretValue",Resource:"*",Condition:{StringEquals:{"aws:SourceAccount":.account_id},ArnLike:{"aws:SourceArn":("arn:aws:ses:" + .region + ":" + .account_id + ":mailmanager-ingress-point/" + (.ingress_point_id // "*"))}}}]}'
+# The compact policy of `ingress.secret-policy`, as mmpolicy renders it (commercial regions):
+# the list of statements to merge into the secret's resource policy.
+template='[{Sid:"AllowMailManagerIngressToReadSecret",Effect:"Allow",Principal:{Service:"ses.amazonaws.com"},Action:"secretsmanager:GetSecretValue",Resource:"*",Condition:{StringEquals:{"aws:SourceAccount":.account_id},ArnLike:{"aws:SourceArn":("arn:aws:ses:" + .region + ":" + .account_id + ":mailmanager-ingress-point/" + .ingress_point_id)}}}]'
 
 generate "$lines" > "$work/in.ndjson"
 

@@ -4,23 +4,11 @@
     reason = "helpers outside #[test] functions; a failed unwrap fails the test"
 )]
 
-use assert_cmd::Command;
+mod common;
+
+use common::{listing, mmpolicy};
 use mmpolicy_bulk::testdata;
 use std::path::Path;
-
-fn mmpolicy() -> Command {
-    Command::cargo_bin("mmpolicy").unwrap()
-}
-
-/// The names in a directory, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 #[test]
 fn bulk_output_equals_render_for_every_provider() {

@@ -7,13 +7,11 @@
     reason = "test helpers fail the test on an unexpected error"
 )]
 
-use assert_cmd::Command;
+mod common;
+
+use common::mmpolicy;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
-
-fn mmpolicy() -> Command {
-    Command::cargo_bin("mmpolicy").unwrap()
-}
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/deployment.toml")

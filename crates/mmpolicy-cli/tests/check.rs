@@ -6,23 +6,15 @@
     reason = "test helpers outside #[test] fns fail loudly on a broken test setup"
 )]
 
-use assert_cmd::Command;
+mod common;
+
+use common::outcome;
 use serde_json::{Value, json};
 use std::path::Path;
 
 /// Runs `mmpolicy` in `dir` with `args`; returns (exit code, stdout, stderr).
 fn mmpolicy(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("mmpolicy")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    outcome(common::mmpolicy().current_dir(dir).args(args))
 }
 
 fn ids() -> Vec<String> {

@@ -4,12 +4,10 @@
     reason = "test helpers outside #[test] fns fail loudly on a broken test setup"
 )]
 
-use assert_cmd::Command;
-use serde_json::{Value, json};
+mod common;
 
-fn mmpolicy() -> Command {
-    Command::cargo_bin("mmpolicy").unwrap()
-}
+use common::{mmpolicy, outcome};
+use serde_json::{Value, json};
 
 /// Runs with `args`, returns (exit code, stdout, stderr).
 fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
@@ -18,12 +16,7 @@ fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     if let Some(input) = stdin {
         cmd.write_stdin(input);
     }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    outcome(&mut cmd)
 }
 
 /// Asserts a usage failure: exit 2, nothing on stdout, and stderr containing `needle`.

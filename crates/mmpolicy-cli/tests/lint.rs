@@ -4,7 +4,9 @@
     reason = "test helpers: a failed unwrap is a failed test"
 )]
 
-use assert_cmd::Command;
+mod common;
+
+use common::mmpolicy;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -13,10 +15,6 @@ fn page(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../mmpolicy-lint/tests/fixtures/page")
         .join(format!("{name}.json"))
-}
-
-fn mmpolicy() -> Command {
-    Command::cargo_bin("mmpolicy").unwrap()
 }
 
 #[test]

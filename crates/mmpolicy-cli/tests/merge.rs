@@ -5,7 +5,10 @@
     reason = "test helpers outside #[test] fns fail loudly on a broken test setup"
 )]
 
+mod common;
+
 use assert_cmd::Command;
+use common::outcome;
 use serde_json::{Value, json};
 
 /// A key's default policy: the account may manage the key.
@@ -33,7 +36,7 @@ fn folder() -> tempfile::TempDir {
 }
 
 fn mmpolicy(dir: &tempfile::TempDir) -> Command {
-    let mut cmd = Command::cargo_bin("mmpolicy").unwrap();
+    let mut cmd = common::mmpolicy();
     cmd.current_dir(dir.path());
     cmd
 }
@@ -45,12 +48,7 @@ fn merge(dir: &tempfile::TempDir, args: &[&str], stdin: Option<&str>) -> (i32, S
     if let Some(text) = stdin {
         cmd.write_stdin(text);
     }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    outcome(&mut cmd)
 }
 
 fn sids(text: &str) -> Vec<String> {

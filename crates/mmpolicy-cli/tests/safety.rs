@@ -6,23 +6,12 @@
     reason = "test helpers fail the test on a broken setup"
 )]
 
+mod common;
+
 use assert_cmd::Command;
+use common::{listing, mmpolicy};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
-
-fn mmpolicy() -> Command {
-    Command::cargo_bin("mmpolicy").unwrap()
-}
-
-/// The names in a folder, sorted (dot files included).
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 /// Two valid parameter sets of `ingress.secret-policy`, one a line.
 const SETS: &str = "{\"account_id\":\"111122223333\",\"region\":\"eu-west-1\",\"ingress_point_id\":\"*\"}\n\

@@ -4,7 +4,9 @@
     reason = "test helpers outside #[test] fns fail loudly on a broken test setup"
 )]
 
-use assert_cmd::Command;
+mod common;
+
+use common::{mmpolicy, outcome};
 use serde_json::Value;
 
 const INGRESS: &str = "inp-7x3kq9b2m4n8p1r5t6v0w2y4z8";
@@ -13,8 +15,7 @@ const SECRET: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:smtp-
 /// A folder holding `secret.json`: the example `ingress.secret-policy`, as mmpolicy renders it.
 fn with_secret_policy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("mmpolicy")
-        .unwrap()
+    let out = mmpolicy()
         .args(["render", "ingress.secret-policy", "--example"])
         .output()
         .unwrap();
@@ -25,17 +26,11 @@ fn with_secret_policy() -> tempfile::TempDir {
 
 /// Runs `simulate` in `dir` with `args`; returns (exit code, stdout, stderr).
 fn simulate(dir: &tempfile::TempDir, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("mmpolicy")
-        .unwrap()
-        .current_dir(dir.path())
-        .arg("simulate")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
+    outcome(
+        mmpolicy()
+            .current_dir(dir.path())
+            .arg("simulate")
+            .args(args),
     )
 }
 

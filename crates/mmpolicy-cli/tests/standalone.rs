@@ -6,22 +6,15 @@
     reason = "test helpers outside #[test] fns fail loudly on a broken test setup"
 )]
 
-use assert_cmd::Command;
+mod common;
+
+use common::{mmpolicy, outcome};
 use serde_json::Value;
 use std::path::Path;
 
 /// Runs with `args`, returns (exit code, stdout, stderr).
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("mmpolicy")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    outcome(mmpolicy().args(args))
 }
 
 /// The schema names of every parameter type: Rust type names a user must never read.

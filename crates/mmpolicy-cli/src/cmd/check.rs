@@ -3,6 +3,7 @@
 
 mod beyond;
 
+use super::TextOrJson;
 use crate::error::CliError;
 use crate::{input, output};
 use mmpolicy::{Expect, ExpectedRequest, PolicyDocument, PolicyKind};
@@ -71,15 +72,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     deployed: Option<String>,
     /// `text` for people, `json` for scripts.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-}
-
-/// Output format of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
 }
 
 /// One request and its outcome, as printed.
@@ -129,11 +123,11 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     };
     let passed = reports.iter().all(|r| r.passed);
     let text = match args.format {
-        Format::Json => output::pretty(&serde_json::json!({
+        TextOrJson::Json => output::pretty(&serde_json::json!({
             "passed": passed,
             "policies": reports,
         }))?,
-        Format::Text => reports.iter().map(text).collect::<Vec<_>>().join("\n"),
+        TextOrJson::Text => reports.iter().map(text).collect::<Vec<_>>().join("\n"),
     };
     output::print(&text)?;
     if passed {

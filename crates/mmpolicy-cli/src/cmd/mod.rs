@@ -12,3 +12,11 @@ pub mod merge;
 pub mod render;
 pub mod schema;
 pub mod simulate;
+
+/// The output format of a command that prints a report (`check`, `simulate`): `text` for
+/// people, `json` for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum TextOrJson {
+    Text,
+    Json,
+}

@@ -1,5 +1,6 @@
 //! `mmpolicy simulate`: would AWS allow this request under these policies?
 
+use super::TextOrJson;
 use crate::error::CliError;
 use crate::{input, output};
 use mmpolicy_eval::{
@@ -58,15 +59,8 @@ pub struct Args {
     #[arg(long = "context", value_name = "KEY=VALUE")]
     context: Vec<String>,
     /// `text` for people, `json` for scripts: `{"decision": ..., "statements": [...]}`.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-}
-
-/// Output format of `simulate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
 }
 
 /// Kinds of resource policy, as the command line names them.
@@ -148,8 +142,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     }
     let evaluation = mmpolicy_eval::evaluate(&set, &request).map_err(CliError::usage)?;
     let text = match args.format {
-        Format::Json => output::pretty(&evaluation)?,
-        Format::Text => text(&evaluation),
+        TextOrJson::Json => output::pretty(&evaluation)?,
+        TextOrJson::Text => text(&evaluation),
     };
     output::print(&text)?;
     match evaluation.decision {

@@ -223,7 +223,9 @@ impl<R: BufRead> BatchReader<R> {
                         continue;
                     }
                     text.truncate(end);
-                    text.drain(start..from);
+                    if from > start {
+                        text.drain(start..from);
+                    }
                     batch.items.push(Item {
                         line: *line,
                         input: Ok(start..text.len()),
@@ -232,12 +234,7 @@ impl<R: BufRead> BatchReader<R> {
                 }
                 batch.text = match String::from_utf8(text) {
                     Ok(text) => text,
-                    Err(e) => {
-                        let text = e.into_bytes();
-                        let mut valid = String::with_capacity(text.len());
-                        valid_lines(&text, &mut batch.items, &mut valid);
-                        valid
-                    }
+                    Err(e) => valid_lines(&e.into_bytes(), &mut batch.items),
                 };
                 batch.bytes_read = *bytes;
             }
@@ -276,9 +273,10 @@ impl<R: BufRead> BatchReader<R> {
     }
 }
 
-/// Copies the lines of `items` whose bytes in `text` are UTF-8 to `valid` (their ranges moved
-/// to it); the others become errors. For a batch whose text is not UTF-8 as a whole.
-fn valid_lines(text: &[u8], items: &mut [Item], valid: &mut String) {
+/// The lines of `items` whose bytes in `text` are UTF-8, as the batch's new text (their ranges
+/// moved to it); the others become errors. For a batch whose text is not UTF-8 as a whole.
+fn valid_lines(text: &[u8], items: &mut [Item]) -> String {
+    let mut valid = String::with_capacity(text.len());
     for item in items {
         let Ok(range) = &item.input else {
             continue;
@@ -295,6 +293,7 @@ fn valid_lines(text: &[u8], items: &mut [Item], valid: &mut String) {
             )),
         };
     }
+    valid
 }
 
 /// Appends the next line of `reader` to `out`, its `\n` included, reading at most `limit`

@@ -127,43 +127,95 @@ const REGIONS: &[(&str, Partition)] = &[
     ("us-west-2", Partition::Aws),
 ];
 
-/// A region code as a number that orders as the code does: its bytes big-endian, padded with
-/// zeros to sixteen; `None` for a longer text, which is no region code. Codes compare as two
-/// integers instead of through `memcmp`.
-const fn region_key(code: &[u8]) -> Option<u128> {
-    if code.len() > 16 {
+/// What a region code of at most sixteen bytes is made of, for the lookup: its first eight
+/// bytes, its last eight (they overlap for a code shorter than sixteen) and its length, which
+/// together are the whole code. `None` for a code shorter than eight bytes or longer than
+/// sixteen, which is no region code.
+const fn region_words(code: &[u8]) -> Option<(u64, u64, usize)> {
+    let n = code.len();
+    if n < 8 || n > 16 {
         return None;
     }
-    let mut bytes = [0u8; 16];
+    let (mut head, mut tail) = ([0u8; 8], [0u8; 8]);
     let mut i = 0;
-    while i < code.len() {
-        bytes[i] = code[i];
+    while i < 8 {
+        head[i] = code[i];
+        tail[i] = code[n - 8 + i];
         i += 1;
     }
-    Some(u128::from_be_bytes(bytes))
+    Some((u64::from_le_bytes(head), u64::from_le_bytes(tail), n))
 }
 
-/// The [`region_key`] of each code of [`REGIONS`], in the same (ascending) order.
-const REGION_KEYS: [u128; REGIONS.len()] = {
-    let mut keys = [0u128; REGIONS.len()];
+/// The slot of a code's words in a table of `1 << bits` slots, for a multiplier `m`.
+const fn slot((head, tail, len): (u64, u64, usize), m: u64, bits: u32) -> usize {
+    ((head ^ tail.rotate_left(29) ^ len as u64).wrapping_mul(m) >> (64 - bits)) as usize
+}
+
+/// The [`region_words`] of each code of [`REGIONS`], in the same order.
+const REGION_WORDS: [(u64, u64, usize); REGIONS.len()] = {
+    let mut words = [(0, 0, 0); REGIONS.len()];
     let mut i = 0;
     while i < REGIONS.len() {
-        keys[i] = match region_key(REGIONS[i].0.as_bytes()) {
-            Some(key) => key,
-            None => panic!("a region code has at most 16 characters"),
+        words[i] = match region_words(REGIONS[i].0.as_bytes()) {
+            Some(w) => w,
+            None => panic!("a region code has 8 to 16 characters"),
         };
         i += 1;
     }
-    keys
+    words
+};
+
+/// The most slots the lookup table may have.
+const MAX_SLOTS: usize = 1024;
+
+/// A perfect hash of the codes: the first table size (from 128 slots up) and multiplier (from
+/// a fixed sequence) under which no two codes share a slot, found by the compiler. Looking a
+/// code up is then one multiplication and one comparison, with no branch that depends on
+/// which region it is, where a binary search mispredicts several.
+static LOOKUP: (u64, u32, [u8; MAX_SLOTS]) = {
+    let mut bits = 7;
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut found = None;
+    while found.is_none() && (1 << bits) <= MAX_SLOTS {
+        let mut tries = 0;
+        while found.is_none() && tries < 4096 {
+            // splitmix64's step: a well-mixed odd multiplier each try.
+            seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = seed;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            let m = (z ^ (z >> 31)) | 1;
+            let mut table = [u8::MAX; MAX_SLOTS];
+            let mut i = 0;
+            while i < REGIONS.len() {
+                let s = slot(REGION_WORDS[i], m, bits);
+                if table[s] != u8::MAX {
+                    break;
+                }
+                table[s] = i as u8;
+                i += 1;
+            }
+            if i == REGIONS.len() {
+                found = Some((m, bits, table));
+            }
+            tries += 1;
+        }
+        bits += 1;
+    }
+    assert!(REGIONS.len() < u8::MAX as usize, "a region's index fits a byte");
+    match found {
+        Some(lookup) => lookup,
+        None => panic!("no perfect hash of the region codes: raise MAX_SLOTS"),
+    }
 };
 
 /// The index in [`REGIONS`] of the code `value`.
 fn region_index(value: &str) -> Option<usize> {
-    let key = region_key(value.as_bytes())?;
-    let i = REGION_KEYS.binary_search(&key).ok()?;
-    // Padding with zeros makes `us-east-1` and `us-east-1\0` one key; the length tells them
-    // apart.
-    (REGIONS.get(i)?.0.len() == value.len()).then_some(i)
+    let words = region_words(value.as_bytes())?;
+    let (m, bits, table) = &LOOKUP;
+    let i = usize::from(*table.get(slot(words, *m, *bits))?);
+    // The words and length of a code are the whole code.
+    (REGION_WORDS.get(i)? == &words).then_some(i)
 }
 
 /// An AWS region code that exists (`us-east-1`), with the partition it belongs to.
@@ -303,6 +355,34 @@ mod tests {
         for (code, _) in REGIONS {
             assert_eq!(region_index(code).map(|i| REGIONS[i].0), Some(*code));
         }
+    }
+
+    #[test]
+    fn the_lookup_finds_what_a_linear_search_finds() {
+        let linear = |value: &str| REGIONS.iter().position(|(code, _)| *code == value);
+        let mut tried = 0;
+        for (code, _) in REGIONS {
+            let bytes = code.as_bytes();
+            for at in 0..=bytes.len() {
+                // Every prefix, and every code with one byte changed.
+                let mut candidates = vec![bytes[..at].to_vec()];
+                for b in [b'-', b'0', b'1', b'9', b'a', b'z', b'\0', 0xff] {
+                    let mut changed = bytes.to_vec();
+                    if at < changed.len() {
+                        changed[at] = b;
+                    } else {
+                        changed.push(b);
+                    }
+                    candidates.push(changed);
+                }
+                for candidate in candidates {
+                    let value = String::from_utf8_lossy(&candidate);
+                    assert_eq!(region_index(&value), linear(&value), "{value:?}");
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > REGIONS.len() * 90, "{tried}");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn arn(
         account.as_str(),
         ":",
     ];
-    Text::join(head.into_iter().chain(resource.iter().copied()))
+    Text::join(&head, resource)
 }
 
 /// `arn:<partition>:ses:<region>:<account>:<resource type>/<suffix>`: a Mail Manager or SES

@@ -12,7 +12,8 @@ use std::sync::Arc;
 ///
 /// - **fixed** by the code (actions, Sids, condition operators and keys): a `&'static str`,
 ///   never allocated ([`Text::from_static`], `From<&'static str>`);
-/// - **built once** from parameters (an ARN, an account id): a `String` ([`From<String>`]);
+/// - **built once** from parameters (an ARN, an account id): a `String` ([`From<String>`],
+///   or [`Text::concat`] for an ARN joined from its parts);
 /// - **shared** by several statements (the ARN every statement of a policy is scoped to):
 ///   an `Arc<str>` ([`Text::shared`]), so each further copy is a reference count, not an
 ///   allocation.
@@ -31,6 +32,7 @@ enum Repr {
     Static(&'static str),
     StaticPlain(&'static str),
     Owned(String),
+    OwnedPlain(String),
     Shared(Arc<str>),
     SharedPlain(Arc<str>),
 }
@@ -63,16 +65,27 @@ pub(crate) fn is_plain(bytes: &[u8]) -> bool {
     fn zero_bytes(x: u64) -> u64 {
         x.wrapping_sub(ONES) & !x & HIGH
     }
+    /// High bit set in each byte of `word` that JSON escapes: below 0x20 (and below 0x80, so
+    /// no UTF-8 byte), `"` (0x22), `\\` (0x5c).
+    fn escapes(word: &[u8]) -> u64 {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        control | zero_bytes(x ^ (ONES * 0x22)) | zero_bytes(x ^ (ONES * 0x5c))
+    }
     let mut chunks = bytes.chunks_exact(8);
     let mut found = 0u64;
     for chunk in &mut chunks {
-        let word: [u8; 8] = chunk.try_into().unwrap_or_default();
-        let x = u64::from_le_bytes(word);
-        // A byte below 0x20 (and below 0x80, so no UTF-8 byte), `"` (0x22), `\\` (0x5c).
-        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-        found |= control | zero_bytes(x ^ (ONES * 0x22)) | zero_bytes(x ^ (ONES * 0x5c));
+        found |= escapes(chunk);
     }
-    found == 0 && !chunks.remainder().iter().any(|&b| escaped(b))
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        found == 0
+    } else if let Some(last) = bytes.len().checked_sub(8).and_then(|at| bytes.get(at..)) {
+        // The last eight bytes, overlapping the words already checked: no loop over the rest.
+        found == 0 && escapes(last) == 0
+    } else {
+        !rest.iter().any(|&b| escaped(b))
+    }
 }
 
 impl Text {
@@ -100,32 +113,44 @@ impl Text {
         }
     }
 
-    /// The pieces joined, as a [shared](Text::shared) text: for an ARN that several statements
-    /// of a policy hold. Built in a buffer each thread reuses, so the shared copy is the only
-    /// allocation.
+    /// The pieces joined: for an ARN made of a parameter's parts. One allocation of the exact
+    /// length; inlined, so that the constant pieces (`"arn:"`, `":"`) are copied without a call.
+    #[inline(always)]
     pub fn concat(pieces: &[&str]) -> Self {
-        Text::join(pieces.iter().copied())
+        Text::join(pieces, &[])
     }
 
-    /// [`concat`](Text::concat) of the pieces an iterator gives.
-    pub(crate) fn join<'a>(pieces: impl IntoIterator<Item = &'a str>) -> Self {
-        thread_local! {
-            static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    /// [`concat`](Text::concat) of the pieces of `head` and then of `tail`.
+    #[inline(always)]
+    pub(crate) fn join(head: &[&str], tail: &[&str]) -> Self {
+        let mut len = 0;
+        for piece in head.iter().chain(tail) {
+            len += piece.len();
         }
-        SCRATCH.with_borrow_mut(|joined| {
-            joined.clear();
-            for piece in pieces {
-                joined.push_str(piece);
-            }
-            Text::shared(joined.as_str())
-        })
+        let mut joined = String::with_capacity(len);
+        for piece in head {
+            joined.push_str(piece);
+        }
+        for piece in tail {
+            joined.push_str(piece);
+        }
+        Text::checked(joined)
+    }
+
+    /// A text made while the program runs, with whether it is plain recorded.
+    fn checked(s: String) -> Self {
+        if is_plain(s.as_bytes()) {
+            Text(Repr::OwnedPlain(s))
+        } else {
+            Text(Repr::Owned(s))
+        }
     }
 
     /// The text.
     pub fn as_str(&self) -> &str {
         match &self.0 {
             Repr::Static(s) | Repr::StaticPlain(s) => s,
-            Repr::Owned(s) => s,
+            Repr::Owned(s) | Repr::OwnedPlain(s) => s,
             Repr::Shared(s) | Repr::SharedPlain(s) => s,
         }
     }
@@ -134,13 +159,16 @@ impl Text {
     /// without control characters, quotes or backslashes); false when it does, or when it
     /// was not checked (an owned text).
     pub(crate) fn known_plain(&self) -> bool {
-        matches!(self.0, Repr::StaticPlain(_) | Repr::SharedPlain(_))
+        matches!(
+            self.0,
+            Repr::StaticPlain(_) | Repr::SharedPlain(_) | Repr::OwnedPlain(_)
+        )
     }
 
     /// The text as a `String`, allocating only when it is not already one.
     pub fn into_string(self) -> String {
         match self.0 {
-            Repr::Owned(s) => s,
+            Repr::Owned(s) | Repr::OwnedPlain(s) => s,
             Repr::Static(s) | Repr::StaticPlain(s) => s.to_owned(),
             Repr::Shared(s) | Repr::SharedPlain(s) => s.as_ref().to_owned(),
         }
@@ -339,14 +367,20 @@ mod tests {
     }
 
     #[test]
-    fn a_concatenated_text_is_shared_and_the_buffer_keeps_nothing_between_calls() {
+    fn a_concatenated_text_is_its_pieces_and_knows_whether_it_is_plain() {
         let long = Text::concat(&["arn:aws:ses:eu-west-1:", "111122223333", ":archive/a-1"]);
         let short = Text::concat(&["arn:", "aws"]);
+        let head_and_tail = Text::join(&["arn:", "aws"], &[":s3:::", "b/*"]);
         assert_eq!(long, "arn:aws:ses:eu-west-1:111122223333:archive/a-1");
         assert_eq!(short, "arn:aws");
-        assert!(long.known_plain());
-        let copy = long.clone();
-        assert!(std::ptr::eq(long.as_str(), copy.as_str()));
+        assert_eq!(head_and_tail, "arn:aws:s3:::b/*");
+        assert_eq!(Text::concat(&[]), "");
+        assert!(long.known_plain() && short.known_plain() && head_and_tail.known_plain());
+        assert!(!Text::concat(&["a", "\"\n"]).known_plain());
+        assert_eq!(Text::concat(&["a", "\"\n"]), "a\"\n");
+        // One allocation of the exact length.
+        let joined = long.into_string();
+        assert_eq!(joined.capacity(), joined.len());
     }
 
     #[test]

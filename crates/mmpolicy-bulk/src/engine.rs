@@ -232,6 +232,14 @@ pub trait Sink {
 
     /// Told after each batch how many lines and input bytes are done.
     fn progress(&mut self, _lines: u64, _bytes: u64) {}
+
+    /// The writer of a sink that writes each policy as it is, followed by a newline, and
+    /// nothing else: the policies of consecutive good lines are then written to it in one
+    /// call, not handed over one by one through [`policy`](Self::policy). `None` (the
+    /// default) for any other sink.
+    fn ndjson(&mut self) -> Option<&mut dyn std::io::Write> {
+        None
+    }
 }
 
 /// What a run did.
@@ -356,9 +364,18 @@ fn render_batch(provider: &dyn PolicyProvider, batch: &mut Batch) {
                 let params = text.get(range.clone()).unwrap_or_default();
                 let start = out.len();
                 match provider.render_compact_into(params, out) {
-                    Ok(()) => Ok(start..out.len()),
-                    Err(e) => Err(not_json(item.line, params)
-                        .unwrap_or_else(|| LineError::from_render(item.line, &e))),
+                    Ok(()) => {
+                        let end = out.len();
+                        // Each policy is followed by a newline, outside its range, so that the
+                        // policies of consecutive lines are NDJSON as they stand.
+                        out.push(b'\n');
+                        Ok(start..end)
+                    }
+                    Err(e) => {
+                        out.truncate(start);
+                        Err(not_json(item.line, params)
+                            .unwrap_or_else(|| LineError::from_render(item.line, &e)))
+                    }
                 }
             }
             Err(e) => Err(e.clone()),
@@ -411,6 +428,9 @@ impl Writer<'_> {
 
     /// Hands one batch to the sink.
     fn write(&mut self, batch: &Batch) -> Result<(), BulkError> {
+        if self.sink.ndjson().is_some() {
+            return self.write_ndjson(batch);
+        }
         for item in &batch.items {
             self.summary.lines += 1;
             let result = match &item.outcome {
@@ -441,5 +461,51 @@ impl Writer<'_> {
         }
         self.sink.progress(self.summary.lines, batch.bytes_read);
         Ok(())
+    }
+
+    /// [`write`](Self::write) for a sink with an [`ndjson`](Sink::ndjson) writer: the
+    /// policies of each run of good lines, newlines and all, in one call; a bad line is
+    /// reported after the policies of the lines before it are written, as `write` does.
+    fn write_ndjson(&mut self, batch: &Batch) -> Result<(), BulkError> {
+        // The bytes of `batch.out` not yet written: policies of consecutive good lines.
+        let mut run = 0..0;
+        for item in &batch.items {
+            self.summary.lines += 1;
+            match &item.outcome {
+                Ok(range) => {
+                    if run.is_empty() {
+                        run.start = range.start;
+                    }
+                    // The policy's newline follows its range.
+                    run.end = range.end + 1;
+                    self.summary.rendered += 1;
+                }
+                Err(e) => {
+                    self.flush_run(batch, &mut run)?;
+                    if !self.keep_going {
+                        return Err(BulkError::Line(e.clone()));
+                    }
+                    self.summary.failed += 1;
+                    self.sink.error(e)?;
+                }
+            }
+        }
+        self.flush_run(batch, &mut run)?;
+        self.sink.progress(self.summary.lines, batch.bytes_read);
+        Ok(())
+    }
+
+    /// Writes a run of policies to the sink's NDJSON writer and empties it.
+    fn flush_run(
+        &mut self,
+        batch: &Batch,
+        run: &mut std::ops::Range<usize>,
+    ) -> Result<(), BulkError> {
+        let bytes = batch.out.get(run.clone()).unwrap_or_default();
+        *run = 0..0;
+        match self.sink.ndjson() {
+            Some(out) if !bytes.is_empty() => out.write_all(bytes).map_err(BulkError::Write),
+            _ => Ok(()),
+        }
     }
 }

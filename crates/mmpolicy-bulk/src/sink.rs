@@ -63,6 +63,10 @@ impl<W: Write, E: Write> Sink for NdjsonSink<W, E> {
     fn error(&mut self, error: &LineError) -> Result<(), BulkError> {
         write_error(self.errors.as_mut(), error)
     }
+
+    fn ndjson(&mut self) -> Option<&mut dyn Write> {
+        (!self.with_line).then_some(&mut self.out as &mut dyn Write)
+    }
 }
 
 /// Appends a bad line to an errors file, when there is one.

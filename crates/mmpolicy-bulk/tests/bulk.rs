@@ -262,3 +262,63 @@ fn empty_input_gives_empty_output() {
         }
     }
 }
+
+/// A sink that writes policies as NDJSON through its writer and notes, at each bad line, how
+/// many policies were written before it.
+#[derive(Default)]
+struct Ordered {
+    out: Vec<u8>,
+    /// For each bad line: its number and the policies written when it was reported.
+    errors: Vec<(u64, usize)>,
+}
+
+impl mmpolicy_bulk::Sink for Ordered {
+    fn policy(&mut self, _: &mmpolicy_bulk::Rendered<'_>) -> Result<(), BulkError> {
+        // A sink with an NDJSON writer is given runs of policies, not single ones.
+        Err(BulkError::Write(std::io::Error::other("a single policy")))
+    }
+    fn error(&mut self, error: &LineError) -> Result<(), BulkError> {
+        let written = self.out.iter().filter(|b| **b == b'\n').count();
+        self.errors.push((error.line, written));
+        Ok(())
+    }
+    fn ndjson(&mut self) -> Option<&mut dyn std::io::Write> {
+        Some(&mut self.out)
+    }
+}
+
+#[test]
+fn an_ndjson_writer_gets_the_policies_before_a_bad_line_before_it_is_reported() {
+    let provider = provider_with_account_id().unwrap();
+    let mut sets = testdata::param_sets(provider, 5_000, testdata::SEED);
+    let bad = [1, 2, 2_500, 4_999, 5_000];
+    for line in bad {
+        sets[line - 1]["account_id"] = "12345".into();
+    }
+    let input: String = sets.iter().map(|s| format!("{s}\n")).collect();
+    for jobs in [1, 3] {
+        let mut sink = Ordered::default();
+        let options = Options {
+            jobs,
+            keep_going: true,
+        };
+        let summary = mmpolicy_bulk::run(
+            provider,
+            input.as_bytes(),
+            InputFormat::Ndjson,
+            options,
+            &mut sink,
+        )
+        .unwrap();
+        assert_eq!(summary.rendered, 5_000 - bad.len() as u64);
+        // Each bad line is reported after the good lines before it, and before the next.
+        let want: Vec<(u64, usize)> = bad
+            .iter()
+            .enumerate()
+            .map(|(i, line)| (*line as u64, line - 1 - i))
+            .collect();
+        assert_eq!(sink.errors, want);
+        let (_, expected, _) = bulk(provider, &input, InputFormat::Ndjson, 1, true).unwrap();
+        assert_eq!(String::from_utf8(sink.out).unwrap(), expected);
+    }
+}

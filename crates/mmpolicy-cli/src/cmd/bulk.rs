@@ -401,4 +401,8 @@ impl<S: Sink, E: Write> Sink for Reporting<'_, '_, S, E> {
             progress.update(lines, bytes);
         }
     }
+
+    fn ndjson(&mut self) -> Option<&mut dyn Write> {
+        self.inner.ndjson()
+    }
 }

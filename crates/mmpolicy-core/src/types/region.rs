@@ -202,7 +202,10 @@ static LOOKUP: (u64, u32, [u8; MAX_SLOTS]) = {
         }
         bits += 1;
     }
-    assert!(REGIONS.len() < u8::MAX as usize, "a region's index fits a byte");
+    assert!(
+        REGIONS.len() < u8::MAX as usize,
+        "a region's index fits a byte"
+    );
     match found {
         Some(lookup) => lookup,
         None => panic!("no perfect hash of the region codes: raise MAX_SLOTS"),

@@ -1,34 +1,34 @@
 //! AWS account ids.
 
 use super::refusal;
+use arrayvec::ArrayString;
 use crate::InvalidValue;
 use crate::string_newtype;
 use schemars::json_schema;
 
 /// An AWS account id: exactly twelve digits, leading zeros kept (`012345678901`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AccountId([u8; 12]);
+pub struct AccountId(ArrayString<12>);
 
 impl AccountId {
     /// Parses an account id.
     pub fn new(value: &str) -> Result<Self, InvalidValue> {
-        let bytes = value.as_bytes();
-        if bytes.len() != 12 || !bytes.iter().all(u8::is_ascii_digit) {
-            return Err(refusal(
+        match ArrayString::from(value) {
+            Ok(digits) if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(AccountId(digits))
+            }
+            _ => Err(refusal(
                 Self::FIELD,
                 value,
                 "expected exactly 12 digits (write it as a string to keep leading zeros)",
-            ));
+            )),
         }
-        let mut digits = [0u8; 12];
-        digits.copy_from_slice(bytes);
-        Ok(AccountId(digits))
     }
 
     /// The twelve digits.
+    #[inline]
     pub fn as_str(&self) -> &str {
-        // Only ASCII digits are ever stored.
-        std::str::from_utf8(&self.0).unwrap_or("000000000000")
+        &self.0
     }
 }
 

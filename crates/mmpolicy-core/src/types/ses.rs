@@ -146,6 +146,28 @@ mod tests {
         for v in &values {
             assert_eq!(is_domain(v), by_labels(v), "{v:?}");
         }
+        // Every name of up to seven bytes from letters, digits, `-`, `.` and `_`.
+        let alphabet = [b'a', b'7', b'-', b'.', b'_'];
+        let mut names = vec![Vec::new()];
+        let mut checked = 0;
+        for _ in 0..7 {
+            names = names
+                .iter()
+                .flat_map(|name| {
+                    alphabet.iter().map(move |b| {
+                        let mut longer = name.clone();
+                        longer.push(*b);
+                        longer
+                    })
+                })
+                .collect();
+            for name in &names {
+                let v = std::str::from_utf8(name).unwrap();
+                assert_eq!(is_domain(v), by_labels(v), "{v:?}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, (1..=7).map(|n| 5usize.pow(n)).sum::<usize>());
     }
 
     #[test]

@@ -129,15 +129,26 @@ pub struct LambdaFunctionArn {
 impl LambdaFunctionArn {
     /// Parses a function ARN.
     pub fn new(value: &str) -> Result<Self, InvalidValue> {
+        // The ARN's own rule first: what it lets through has none of the characters the
+        // widening check refuses (`$` only in `$LATEST`), so that check runs only to explain a
+        // refusal, as it comes first in the rule.
+        Self::parse(value).or_else(|e| {
+            reject_widening(Self::FIELD, value)?;
+            Err(e)
+        })
+    }
+
+    /// [`new`](Self::new) without the widening check.
+    fn parse(value: &str) -> Result<Self, InvalidValue> {
         const RULE: &str =
             "expected a Lambda function ARN `arn:aws:lambda:<region>:<account id>:function:<name>`";
-        reject_widening(Self::FIELD, value)?;
         let (partition, region, account, rest) = split_arn(Self::FIELD, value, "lambda", RULE)?;
         let Some(rest) = rest.strip_prefix("function:") else {
             return Err(InvalidValue::new(Self::FIELD, value, RULE));
         };
-        let (name, qualifier) = match rest.split_once(':') {
-            Some((n, q)) => (n, Some(q)),
+        // The qualifier's colon, looked for byte by byte: names are short.
+        let (name, qualifier) = match rest.bytes().position(|b| b == b':') {
+            Some(at) => (rest.get(..at).unwrap_or(""), rest.get(at + 1..)),
             None => (rest, None),
         };
         let name_ok = (1..=64).contains(&name.len())
@@ -453,6 +464,34 @@ mod tests {
                 ("classify-mail", "Lambda function ARN"),
             ],
         );
+    }
+
+    #[test]
+    fn function_arns_are_refused_as_if_the_widening_check_came_first() {
+        let good = "arn:aws:lambda:us-east-1:111122223333:function:classify:$LATEST";
+        let widening_first = |v: &str| {
+            reject_widening(LambdaFunctionArn::FIELD, v).and_then(|()| LambdaFunctionArn::parse(v))
+        };
+        let mut tried = 0;
+        for at in 0..=good.len() {
+            for c in [
+                "*", "?", "$", "${", "\"", "'", "\\", " ", "\n", "é", ":", "-", "a", "{", "",
+            ] {
+                for cut in [0, 1] {
+                    let (head, tail) = good.split_at(at);
+                    let tail = tail.get(cut..).unwrap_or("");
+                    let value = format!("{head}{c}{tail}");
+                    let (new, old) = (LambdaFunctionArn::new(&value), widening_first(&value));
+                    match (new, old) {
+                        (Ok(a), Ok(b)) => assert_eq!(a.as_str(), b.as_str()),
+                        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{value}"),
+                        (a, b) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{value}"),
+                    }
+                    tried += 1;
+                }
+            }
+        }
+        assert_eq!(tried, (good.len() + 1) * 15 * 2);
     }
 
     #[test]

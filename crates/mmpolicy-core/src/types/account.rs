@@ -1,9 +1,9 @@
 //! AWS account ids.
 
 use super::refusal;
-use arrayvec::ArrayString;
 use crate::InvalidValue;
 use crate::string_newtype;
+use arrayvec::ArrayString;
 use schemars::json_schema;
 
 /// An AWS account id: exactly twelve digits, leading zeros kept (`012345678901`).

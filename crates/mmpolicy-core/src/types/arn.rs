@@ -56,20 +56,7 @@ fn arn_parts(value: &str) -> Option<[&str; 6]> {
 /// or per colon, where a loop over the bytes mispredicts at each colon. A longer head is
 /// looked for byte by byte.
 fn first_colons(bytes: &[u8]) -> Option<[usize; 5]> {
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let mut head = [0u8; 64];
-    let n = bytes.len().min(64);
-    head.get_mut(..n)?.copy_from_slice(bytes.get(..n)?);
-    let mut mask = 0u64;
-    for (i, word) in head.chunks_exact(8).enumerate() {
-        let x = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ 0x3a3a_3a3a_3a3a_3a3a;
-        // The high bit of each byte of `x` that is zero, exactly (no borrow between bytes).
-        let zero = !(((x & LOW).wrapping_add(LOW)) | x | LOW);
-        // Those eight bits gathered into the low byte, byte `k`'s into bit `k`.
-        let bits = (zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
-        mask |= bits << (8 * i);
-    }
-    // Bytes past the end of a short value were zeros, not colons.
+    let [mut mask] = super::bytes::head_masks(bytes, [b':']);
     let mut colons = [0; 5];
     for colon in &mut colons {
         if mask == 0 {

@@ -17,6 +17,7 @@
 
 mod account;
 mod arn;
+mod bytes;
 pub mod example;
 mod fields;
 mod ids;

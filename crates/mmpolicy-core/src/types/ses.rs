@@ -143,6 +143,23 @@ mod tests {
         values.push(format!("com.{long}a"));
         values.push(format!("{long}.{long}.{long}.{}", "a".repeat(61)));
         values.push(format!("{long}.{long}.{long}.{}", "a".repeat(62)));
+        // Labels at the start, the end and the middle of names of 60 to 67 bytes.
+        for n in 60..=67 {
+            let a = |k: usize| "a".repeat(n - k);
+            values.extend([
+                format!("{}.b", a(2)),
+                format!("b.{}", a(2)),
+                format!("{}-.b", a(3)),
+                format!("b.-{}", a(3)),
+                format!("{}.", a(1)),
+                format!(".{}", a(1)),
+                format!("{}..b", a(3)),
+                format!("{}.b-", a(3)),
+                format!("{}-b.c", a(4)),
+                a(0),
+                format!("{}_.b", a(3)),
+            ]);
+        }
         for v in &values {
             assert_eq!(is_domain(v), by_labels(v), "{v:?}");
         }

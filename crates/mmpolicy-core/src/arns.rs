@@ -8,8 +8,8 @@ use crate::types::{AccountId, Partition, Region};
 pub const SES_SERVICE_PRINCIPAL: &str = "ses.amazonaws.com";
 
 /// `arn:<partition>:<service>:<region>:<account>:<resource>`, the resource given in the pieces
-/// it is made of (`&["application/", id]`), joined as a shared text: the ARN of a resource in
-/// one account and region, written the way it reads.
+/// it is made of (`&["application/", id]`), joined into one text: the ARN of a resource in one
+/// account and region, written the way it reads.
 #[inline]
 pub fn arn(
     partition: Partition,
@@ -33,8 +33,7 @@ pub fn arn(
 }
 
 /// `arn:<partition>:ses:<region>:<account>:<resource type>/<suffix>`: a Mail Manager or SES
-/// resource (`mailmanager-ingress-point`, `mailmanager-archive`, `identity`, ...). A shared
-/// text: the statements of a policy that name it hold one copy.
+/// resource (`mailmanager-ingress-point`, `mailmanager-archive`, `identity`, ...).
 #[inline]
 pub fn ses_arn(
     partition: Partition,
@@ -57,7 +56,7 @@ pub fn ses_arn(
     ])
 }
 
-/// `arn:<partition>:s3:::<bucket and key pattern>`, as a shared text.
+/// `arn:<partition>:s3:::<bucket and key pattern>`.
 #[inline]
 pub fn s3_arn(partition: Partition, path: &str) -> Text {
     Text::concat(&["arn:", partition.as_str(), ":s3:::", path])

@@ -23,7 +23,7 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Text(Repr);
 
-/// The forms of a [`Text`]. The static and shared forms also record whether the text is
+/// The forms of a [`Text`]. The static, shared and joined forms also record whether the text is
 /// *plain*: written in JSON between quotes as it is, with nothing to escape. That is known
 /// once, when the text is made (for a constant, by the compiler), instead of each time the
 /// compact writer writes it.
@@ -155,9 +155,9 @@ impl Text {
         }
     }
 
-    /// True when the text is known to need no escaping in JSON (a static or shared text
-    /// without control characters, quotes or backslashes); false when it does, or when it
-    /// was not checked (an owned text).
+    /// True when the text is known to need no escaping in JSON (a static, shared or joined
+    /// text without control characters, quotes or backslashes); false when it does, or when
+    /// it was not checked (a text made from a `String`).
     pub(crate) fn known_plain(&self) -> bool {
         matches!(
             self.0,

@@ -559,9 +559,12 @@ impl<'de> Deserialize<'de> for Principal {
 }
 
 /// Builds statements the way providers write them: `Statement::allow().actions(&[...])...`.
+///
+/// The builders of a provider's chain are always inlined, so that the statement (over 200
+/// bytes) is built in place rather than copied from one call to the next.
 impl Statement {
     /// An empty `Allow` statement.
-    #[inline]
+    #[inline(always)]
     pub fn allow() -> Self {
         Statement {
             sid: None,
@@ -577,14 +580,14 @@ impl Statement {
     }
 
     /// Sets `Sid`.
-    #[inline]
+    #[inline(always)]
     pub fn sid(mut self, sid: impl Into<Text>) -> Self {
         self.sid = Some(sid.into());
         self
     }
 
     /// Sets `Principal`.
-    #[inline]
+    #[inline(always)]
     pub fn principal(mut self, principal: Principal) -> Self {
         self.principal = Some(principal);
         self
@@ -596,14 +599,14 @@ impl Statement {
     /// "ses:DeleteArchive"])`, which the model keeps as it is, without copying or allocating;
     /// actions built at run time (an array of `String`s or [`Text`]s, or a `Vec`) are stored
     /// as a list.
-    #[inline]
+    #[inline(always)]
     pub fn actions(mut self, actions: impl Into<Actions>) -> Self {
         self.action = Some(actions.into());
         self
     }
 
     /// Sets `Resource`: one resource is written as a string, several as a list.
-    #[inline]
+    #[inline(always)]
     pub fn resources<I, S>(mut self, resources: I) -> Self
     where
         I: IntoIterator<Item = S>,

@@ -7,6 +7,7 @@
 #
 #   scripts/bench-ratio.sh [--callgrind]
 #   scripts/bench-ratio.sh --repeat N PROVIDER-ID
+#   scripts/bench-ratio.sh --time N
 #
 # `--repeat` runs the criterion pair `bulk/<id>/10k` and `baseline/serde-only/10k/<id>` N times,
 # one right after the other, and prints each run's ratio and their median: on a shared machine
@@ -39,6 +40,27 @@ if [ "${1:-}" = "--repeat" ]; then
             'BEGIN { printf "%-4s %12.2f %12.2f %7.2fx\n", r, b, s, q }'
     done
     printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "median ratio of %d runs: %.2fx (lowest %.2fx, highest %.2fx)\n", NR, v[int((NR + 1) / 2)], v[1], v[NR] }'
+    exit 0
+fi
+
+if [ "${1:-}" = "--time" ]; then
+    # Wall-clock time of every provider: `profile ratio` (bulk and the floor in alternating
+    # rounds, one process) run N times, each in a new process; the median over the processes
+    # of each process's median round ratio, and all of them. A build's code layout and the
+    # machine's phase move one process's figure by up to 10%; several processes show how far.
+    runs="${2:?--time N}"
+    cargo build --quiet --profile bench --manifest-path "$root/Cargo.toml" -p mmpolicy-bulk --example profile
+    bin="$target/release/examples/profile"
+    printf '%-36s %8s  %s\n' "provider" "median" "each process, sorted"
+    for id in $("$bin" ids); do
+        ratios=()
+        for _ in $(seq "$runs"); do
+            ratios+=("$("$bin" ratio "$id" 10000 21 | sed -n "s/.*rounds' ratios \([0-9.]*\)x.*/\1/p")")
+        done
+        sorted=$(printf '%s\n' "${ratios[@]}" | sort -n)
+        median=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' <<<"$sorted")
+        printf '%-36s %7.2fx  %s\n' "$id" "$median" "$(tr '\n' ' ' <<<"$sorted")"
+    done
     exit 0
 fi
 

@@ -322,3 +322,43 @@ fn an_ndjson_writer_gets_the_policies_before_a_bad_line_before_it_is_reported() 
         assert_eq!(String::from_utf8(sink.out).unwrap(), expected);
     }
 }
+
+/// The same parameter set written another way: spaced out, keys in reverse order, and every
+/// `a` of a string escaped as `\u0061`.
+fn rewritten(set: &serde_json::Value) -> [String; 3] {
+    // Written into a `String`, none of these can fail; an empty line would fail the test.
+    let spaced = serde_json::to_string_pretty(set)
+        .unwrap_or_default()
+        .replace('\n', " ");
+    let reversed: Vec<String> = set
+        .as_object()
+        .into_iter()
+        .flatten()
+        .rev()
+        .map(|(k, v)| format!("{}:{v}", serde_json::Value::from(k.as_str())))
+        .collect();
+    let reversed = format!("{{{}}}", reversed.join(","));
+    let escaped = set.to_string().replace('a', "\\u0061");
+    [spaced, reversed, escaped]
+}
+
+#[test]
+fn a_parameter_set_renders_the_same_however_its_json_is_written() {
+    for provider in providers() {
+        let sets = testdata::param_sets(provider, 100, testdata::SEED);
+        let compact: String = sets.iter().map(|s| format!("{s}\n")).collect();
+        let (_, want, _) = bulk(provider, &compact, InputFormat::Ndjson, 1, false).unwrap();
+        for form in 0..3 {
+            let input: String = sets
+                .iter()
+                .map(|s| rewritten(s)[form].clone() + "\n")
+                .collect();
+            // Spaced out and escaped, every line differs (every set has an `a`, in `arn` or
+            // `aws` if not elsewhere); reversed, those of more than one key.
+            assert!(form == 1 || input.lines().zip(compact.lines()).all(|(a, b)| a != b));
+            let (summary, out, _) = bulk(provider, &input, InputFormat::Ndjson, 1, false).unwrap();
+            assert_eq!(summary.rendered, 100);
+            assert!(out == want, "{} form {form}", provider.id());
+        }
+    }
+}

@@ -426,14 +426,24 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Hands one batch to the sink.
+    /// Hands one batch to the sink. A sink with an [`ndjson`](Sink::ndjson) writer gets the
+    /// policies of each run of good lines, newlines and all, in one call, written before the
+    /// bad line that ends the run is reported.
     fn write(&mut self, batch: &Batch) -> Result<(), BulkError> {
-        if self.sink.ndjson().is_some() {
-            return self.write_ndjson(batch);
-        }
+        let direct = self.sink.ndjson().is_some();
+        // The bytes of `batch.out` not yet written: policies of consecutive good lines.
+        let mut run = 0..0;
         for item in &batch.items {
             self.summary.lines += 1;
             let result = match &item.outcome {
+                Ok(range) if direct => {
+                    if run.is_empty() {
+                        run.start = range.start;
+                    }
+                    // The policy's newline follows its range.
+                    run.end = range.end + 1;
+                    Ok(())
+                }
                 Ok(range) => {
                     let params = item
                         .input
@@ -448,7 +458,10 @@ impl Writer<'_> {
                         json,
                     })
                 }
-                Err(e) => Err(BulkError::Line(e.clone())),
+                Err(e) => {
+                    self.flush_run(batch, &mut run)?;
+                    Err(BulkError::Line(e.clone()))
+                }
             };
             match result {
                 Ok(()) => self.summary.rendered += 1,
@@ -457,37 +470,6 @@ impl Writer<'_> {
                     self.sink.error(&e)?;
                 }
                 Err(e) => return Err(e),
-            }
-        }
-        self.sink.progress(self.summary.lines, batch.bytes_read);
-        Ok(())
-    }
-
-    /// [`write`](Self::write) for a sink with an [`ndjson`](Sink::ndjson) writer: the
-    /// policies of each run of good lines, newlines and all, in one call; a bad line is
-    /// reported after the policies of the lines before it are written, as `write` does.
-    fn write_ndjson(&mut self, batch: &Batch) -> Result<(), BulkError> {
-        // The bytes of `batch.out` not yet written: policies of consecutive good lines.
-        let mut run = 0..0;
-        for item in &batch.items {
-            self.summary.lines += 1;
-            match &item.outcome {
-                Ok(range) => {
-                    if run.is_empty() {
-                        run.start = range.start;
-                    }
-                    // The policy's newline follows its range.
-                    run.end = range.end + 1;
-                    self.summary.rendered += 1;
-                }
-                Err(e) => {
-                    self.flush_run(batch, &mut run)?;
-                    if !self.keep_going {
-                        return Err(BulkError::Line(e.clone()));
-                    }
-                    self.summary.failed += 1;
-                    self.sink.error(e)?;
-                }
             }
         }
         self.flush_run(batch, &mut run)?;

@@ -13,16 +13,16 @@ pub struct AccountId(ArrayString<12>);
 impl AccountId {
     /// Parses an account id.
     pub fn new(value: &str) -> Result<Self, InvalidValue> {
-        match ArrayString::from(value) {
-            Ok(digits) if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) => {
-                Ok(AccountId(digits))
-            }
-            _ => Err(refusal(
+        let digits = (value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| ArrayString::from(value).ok())
+            .flatten();
+        digits.map(AccountId).ok_or_else(|| {
+            refusal(
                 Self::FIELD,
                 value,
                 "expected exactly 12 digits (write it as a string to keep leading zeros)",
-            )),
-        }
+            )
+        })
     }
 
     /// The twelve digits.

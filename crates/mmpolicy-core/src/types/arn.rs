@@ -56,7 +56,7 @@ fn arn_parts(value: &str) -> Option<[&str; 6]> {
 /// or per colon, where a loop over the bytes mispredicts at each colon. A longer head is
 /// looked for byte by byte.
 fn first_colons(bytes: &[u8]) -> Option<[usize; 5]> {
-    let [mut mask] = super::bytes::head_masks(bytes, [b':']);
+    let mut mask = super::bytes::head_mask(bytes, b':');
     let mut colons = [0; 5];
     for colon in &mut colons {
         if mask == 0 {

@@ -58,7 +58,7 @@ impl Provider for KmsIdentity {
     }
 
     fn render(p: &KmsIdentityParams) -> Result<PolicyDocument, InvalidValue> {
-        Ok(PolicyDocument::new(vec![
+        Ok(PolicyDocument::one(
             Statement::allow()
                 .sid("UseArchiveKey")
                 .actions(&["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"])
@@ -68,7 +68,7 @@ impl Provider for KmsIdentity {
                     "kms:ViaService",
                     [p.kms_key_arn.region().service_endpoint("ses")],
                 ),
-        ]))
+        ))
     }
 
     fn required_requests(p: &KmsIdentityParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {

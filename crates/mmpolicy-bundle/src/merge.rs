@@ -50,7 +50,7 @@ pub fn merge(
                         // merging quadratic in the number of resources.
                         let mut all = match into.resource.take() {
                             Some(OneOrMany::Many(all)) => all,
-                            Some(OneOrMany::One(one)) => vec![one],
+                            Some(OneOrMany::One(one) | OneOrMany::ListOfOne(one)) => vec![one],
                             None => Vec::new(),
                         };
                         for r in st.resource.iter().flatten() {

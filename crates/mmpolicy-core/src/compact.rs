@@ -247,6 +247,7 @@ fn one_or_many<T>(out: &mut Vec<u8>, values: &OneOrMany<T>, write: impl Fn(&mut 
     match values {
         OneOrMany::One(value) => write(out, value),
         OneOrMany::Many(values) => list(out, values, write),
+        OneOrMany::ListOfOne(value) => list(out, std::slice::from_ref(value), write),
     }
 }
 

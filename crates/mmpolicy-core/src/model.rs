@@ -26,13 +26,23 @@ pub enum OneOrMany<T> {
     One(T),
     /// A list of values, written as a JSON array (even with one element).
     Many(Vec<T>),
+    /// A list of exactly one value, written as a JSON array like `Many`, held without a list:
+    /// the form of a document built of one statement ([`PolicyDocument::one`]). Reading never
+    /// gives it (`[x]` reads as `Many`), and it is equal to `Many` of the same one value.
+    #[serde(skip_deserializing, serialize_with = "list_of_one")]
+    ListOfOne(T),
+}
+
+/// Writes one value as a list of one.
+fn list_of_one<T: Serialize, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(std::slice::from_ref(value))
 }
 
 impl<T> OneOrMany<T> {
     /// The values as a slice, whatever the form.
     pub fn as_slice(&self) -> &[T] {
         match self {
-            OneOrMany::One(v) => std::slice::from_ref(v),
+            OneOrMany::One(v) | OneOrMany::ListOfOne(v) => std::slice::from_ref(v),
             OneOrMany::Many(v) => v,
         }
     }
@@ -258,6 +268,7 @@ impl<S: Into<Text>> FromIterator<S> for Actions {
         {
             OneOrMany::One(one) => Actions::One(one),
             OneOrMany::Many(many) => Actions::Many(many),
+            OneOrMany::ListOfOne(one) => Actions::Many(vec![one]),
         }
     }
 }
@@ -276,6 +287,7 @@ impl<'de> Deserialize<'de> for Actions {
         Ok(match OneOrMany::<Text>::deserialize(deserializer)? {
             OneOrMany::One(one) => Actions::One(one),
             OneOrMany::Many(many) => Actions::Many(many),
+            OneOrMany::ListOfOne(one) => Actions::Many(vec![one]),
         })
     }
 }
@@ -342,6 +354,16 @@ impl PolicyDocument {
             version: Some(Version::V2012_10_17),
             id: None,
             statement: OneOrMany::Many(statements),
+        }
+    }
+
+    /// A `2012-10-17` document of one statement, written as a list of one like
+    /// [`new`](Self::new) writes it, but built without allocating the list.
+    pub fn one(statement: Statement) -> Self {
+        PolicyDocument {
+            version: Some(Version::V2012_10_17),
+            id: None,
+            statement: OneOrMany::ListOfOne(statement),
         }
     }
 
@@ -676,6 +698,38 @@ mod tests {
         check(
             json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}}),
         );
+    }
+
+    #[test]
+    fn a_document_built_of_one_statement_is_written_as_a_list_of_one() {
+        let statement = || {
+            Statement::allow()
+                .sid("Bounce")
+                .actions(&["ses:SendBounce"])
+                .resources(["arn:aws:ses:us-east-1:111122223333:identity/example.com".to_owned()])
+        };
+        let one = PolicyDocument::one(statement());
+        let listed = PolicyDocument::new(vec![statement()]);
+        assert!(matches!(one.statement, OneOrMany::ListOfOne(_)));
+        assert_eq!(one, listed);
+        assert_eq!(one.statements(), listed.statements());
+        assert!(one.statement.is_list());
+        let want = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Bounce","Effect":"Allow","Action":"ses:SendBounce","Resource":"arn:aws:ses:us-east-1:111122223333:identity/example.com"}]}"#;
+        assert_eq!(one.to_compact_json(), want);
+        let mut written = Vec::new();
+        one.write_compact_json(&mut written);
+        assert_eq!(String::from_utf8_lossy(&written), want);
+        assert_eq!(one.to_pretty_json(), listed.to_pretty_json());
+        for shape in [Shape::Document, Shape::Statements] {
+            assert_eq!(
+                one.to_compact_json_as(shape),
+                listed.to_compact_json_as(shape)
+            );
+        }
+        // Read back, it is the list it was written as.
+        let read: PolicyDocument = serde_json::from_str(want).unwrap_or_default();
+        assert!(matches!(read.statement, OneOrMany::Many(ref list) if list.len() == 1));
+        assert_eq!(read, one);
     }
 
     #[test]

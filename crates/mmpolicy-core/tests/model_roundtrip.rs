@@ -17,7 +17,18 @@ fn one_or_many<T: std::fmt::Debug + Clone + 'static, S: Strategy<Value = T>>(
 ) -> impl Strategy<Value = OneOrMany<T>> {
     prop_oneof![
         s().prop_map(OneOrMany::One),
-        prop::collection::vec(s(), 0..4).prop_map(OneOrMany::Many),
+        // A list of one is sometimes held without a list (`ListOfOne`): written as a list,
+        // read back as `Many`, and equal to it.
+        (prop::collection::vec(s(), 0..4), any::<bool>()).prop_map(|(mut list, hold)| {
+            match list.pop() {
+                Some(one) if list.is_empty() && hold => OneOrMany::ListOfOne(one),
+                Some(last) => {
+                    list.push(last);
+                    OneOrMany::Many(list)
+                }
+                None => OneOrMany::Many(list),
+            }
+        }),
     ]
 }
 

@@ -44,13 +44,13 @@ impl Provider for KeyPolicy {
     }
 
     fn render(p: &IngressParams) -> Result<PolicyDocument, InvalidValue> {
-        Ok(PolicyDocument::new(vec![ses_secret_key_statement(
+        Ok(PolicyDocument::one(ses_secret_key_statement(
             "AllowMailManagerIngressToDecryptSecret",
             &["kms:Decrypt"],
             p.region,
             p.account_id,
             p.source_arn()?,
-        )]))
+        )))
     }
 
     fn whole_document(p: &Self::Params) -> Result<PolicyDocument, InvalidValue> {

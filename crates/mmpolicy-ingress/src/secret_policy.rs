@@ -41,12 +41,12 @@ impl Provider for SecretPolicy {
     }
 
     fn render(p: &IngressParams) -> Result<PolicyDocument, InvalidValue> {
-        Ok(PolicyDocument::new(vec![ses_secret_statement(
+        Ok(PolicyDocument::one(ses_secret_statement(
             "AllowMailManagerIngressToReadSecret",
             &["secretsmanager:GetSecretValue"],
             p.account_id,
             p.source_arn()?,
-        )]))
+        )))
     }
 
     fn required_requests(p: &IngressParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {

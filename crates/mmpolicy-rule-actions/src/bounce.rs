@@ -59,7 +59,7 @@ impl Provider for Bounce {
 
     fn render(p: &BounceParams) -> Result<PolicyDocument, InvalidValue> {
         let partition = resolve_partition(p.region, p.partition)?;
-        Ok(PolicyDocument::new(vec![
+        Ok(PolicyDocument::one(
             Statement::allow()
                 .sid("Bounce")
                 .actions(&["ses:SendBounce"])
@@ -70,7 +70,7 @@ impl Provider for Bounce {
                     "identity",
                     p.sending_identity.as_str(),
                 )]),
-        ]))
+        ))
     }
 
     fn required_requests(p: &BounceParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {

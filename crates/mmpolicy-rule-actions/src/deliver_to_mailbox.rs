@@ -59,7 +59,7 @@ impl Provider for DeliverToMailbox {
 
     fn render(p: &DeliverToMailboxParams) -> Result<PolicyDocument, InvalidValue> {
         let place = Place::new(p.account_id, p.region, p.partition)?;
-        Ok(PolicyDocument::new(vec![
+        Ok(PolicyDocument::one(
             Statement::allow()
                 .sid("DeliverToMailbox")
                 .actions(&["workmail:DeliverToMailbox"])
@@ -67,7 +67,7 @@ impl Provider for DeliverToMailbox {
                     "workmail",
                     &["organization/", p.workmail_organization_id.as_str()],
                 )]),
-        ]))
+        ))
     }
 
     fn required_requests(p: &DeliverToMailboxParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {

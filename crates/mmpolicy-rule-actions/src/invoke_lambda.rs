@@ -52,12 +52,12 @@ impl Provider for InvokeLambda {
     }
 
     fn render(p: &InvokeLambdaParams) -> Result<PolicyDocument, InvalidValue> {
-        Ok(PolicyDocument::new(vec![
+        Ok(PolicyDocument::one(
             Statement::allow()
                 .sid("InvokeLambda")
                 .actions(&["lambda:InvokeFunction"])
                 .resources([p.function_arn.as_str().to_owned()]),
-        ]))
+        ))
     }
 
     fn required_requests(p: &InvokeLambdaParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {

@@ -74,12 +74,12 @@ impl Provider for SendToInternet {
             .configuration_set
             .as_ref()
             .map(|set| arn("configuration-set", set.as_str()));
-        Ok(PolicyDocument::new(vec![
+        Ok(PolicyDocument::one(
             Statement::allow()
                 .sid("SendToInternet")
                 .actions(&["ses:SendEmail", "ses:SendRawEmail"])
                 .resources(std::iter::once(identity).chain(set)),
-        ]))
+        ))
     }
 
     fn required_requests(p: &SendToInternetParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {

@@ -73,13 +73,13 @@ impl Provider for TrustPolicy {
             "mailmanager-rule-set",
             p.rule_set_id.arn_suffix(),
         );
-        Ok(PolicyDocument::new(vec![
+        Ok(PolicyDocument::one(
             Statement::allow()
                 .sid("AllowMailManagerRuleSetToAssumeRole")
                 .principal(Principal::service(SES_SERVICE_PRINCIPAL))
                 .actions(&["sts:AssumeRole"])
                 .source_conditions(p.account_id, source),
-        ]))
+        ))
     }
 
     fn required_requests(p: &TrustParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {

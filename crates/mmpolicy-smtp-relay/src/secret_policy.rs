@@ -41,7 +41,7 @@ impl Provider for SecretPolicy {
     }
 
     fn render(p: &RelayParams) -> Result<PolicyDocument, InvalidValue> {
-        Ok(PolicyDocument::new(vec![ses_secret_statement(
+        Ok(PolicyDocument::one(ses_secret_statement(
             "AllowMailManagerRelayToReadSecret",
             &[
                 "secretsmanager:GetSecretValue",
@@ -49,7 +49,7 @@ impl Provider for SecretPolicy {
             ],
             p.account_id,
             p.source_arn()?,
-        )]))
+        )))
     }
 
     fn required_requests(p: &RelayParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {

@@ -42,8 +42,8 @@ const REFUSED_BY_ALL: &[&str] = &["", "*", "a b", "ü", "x\ny", "\""];
 
 /// The exports of `mmpolicy_core::types` that are not validated from a string of their own:
 /// the scopes wrap a validated type (covered through serde below), `PrincipalKind` is read off
-/// a parsed ARN.
-const NOT_PARSED_ALONE: &[&str] = &["Scope", "KeyPrefixScope", "PrincipalKind"];
+/// a parsed ARN, and `ShortString` is the storage of validated values, refusing nothing.
+const NOT_PARSED_ALONE: &[&str] = &["Scope", "KeyPrefixScope", "PrincipalKind", "ShortString"];
 
 fn check(message: &str) {
     assert!(

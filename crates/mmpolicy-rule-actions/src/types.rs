@@ -5,7 +5,7 @@
 
 use mmpolicy_core::InvalidValue;
 use mmpolicy_core::types::{
-    AccountId, Partition, Region, all_bytes_in, refusal, reject_widening, split_arn,
+    AccountId, Partition, Region, ShortString, all_bytes_in, refusal, reject_widening, split_arn,
 };
 use mmpolicy_core::{regional_arn_accessors, string_newtype};
 use schemars::json_schema;
@@ -276,7 +276,7 @@ string_newtype!(
 
 /// The name of an SES configuration set: 1 to 64 letters, digits, `_` or `-`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ConfigurationSetName(String);
+pub struct ConfigurationSetName(ShortString);
 
 impl ConfigurationSetName {
     /// Parses the name.
@@ -299,12 +299,12 @@ impl ConfigurationSetName {
                 "a configuration set name has 1 to 64 letters, digits, `_` or `-`",
             ));
         }
-        Ok(ConfigurationSetName(value.to_owned()))
+        Ok(ConfigurationSetName(ShortString::new(value)))
     }
 
     /// The name.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 

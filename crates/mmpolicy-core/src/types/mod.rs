@@ -13,7 +13,8 @@
 //! validated types with the same tools, all public: [`string_newtype!`](crate::string_newtype)
 //! (the serde, schema and string plumbing of a newtype), [`mail_manager_id!`](crate::mail_manager_id)
 //! (a whole Mail Manager id type), [`regional_arn_accessors!`](crate::regional_arn_accessors),
-//! and the checks [`reject_widening`], [`refusal`] and [`split_arn`].
+//! and the checks [`reject_widening`], [`refusal`] and [`split_arn`]. A type whose values are
+//! usually short keeps them in a [`ShortString`], which reads them without allocating.
 
 mod account;
 mod arn;
@@ -24,6 +25,7 @@ mod ids;
 mod region;
 mod s3;
 mod ses;
+mod short;
 mod tags;
 
 pub use account::AccountId;
@@ -36,6 +38,7 @@ pub use ids::{
 pub use region::{Partition, Region, resolve_partition};
 pub use s3::{BucketName, KeyPrefix, KeyPrefixScope};
 pub use ses::SesIdentity;
+pub use short::ShortString;
 pub use tags::{TagKey, TagValue};
 
 use crate::InvalidValue;

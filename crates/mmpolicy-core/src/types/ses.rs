@@ -1,6 +1,6 @@
 //! SES identities: a domain or an email address.
 
-use super::reject_widening;
+use super::{ShortString, reject_widening};
 use crate::InvalidValue;
 use crate::string_newtype;
 use schemars::json_schema;
@@ -8,7 +8,7 @@ use schemars::json_schema;
 /// A verified SES identity: a domain (`example.com`) or an email address
 /// (`sender@example.com`), as it appears in `arn:...:identity/<identity>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SesIdentity(String);
+pub struct SesIdentity(ShortString);
 
 /// Checks a DNS domain name: at least two labels of letters, digits and hyphens, 1 to 63 long,
 /// not starting or ending with a hyphen, 253 characters in all.
@@ -68,12 +68,12 @@ impl SesIdentity {
                 "expected a domain (`example.com`) or an email address (`sender@example.com`) verified in SES",
             ));
         }
-        Ok(SesIdentity(value.to_owned()))
+        Ok(SesIdentity(ShortString::new(value)))
     }
 
     /// The identity.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 
     /// True for an email address, false for a domain.

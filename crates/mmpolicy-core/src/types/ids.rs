@@ -73,18 +73,18 @@ macro_rules! mail_manager_id {
     ($(#[$doc:meta])* $ty:ident, field = $field:literal, title = $title:literal, prefix = $prefix:expr, pattern = $pattern:literal, example = $example:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $ty(String);
+        pub struct $ty($crate::types::ShortString);
 
         impl $ty {
             /// Parses the id.
             pub fn new(value: &str) -> Result<Self, $crate::InvalidValue> {
                 $crate::types::check_mail_manager_id(Self::FIELD, value, $prefix)?;
-                Ok($ty(value.to_owned()))
+                Ok($ty($crate::types::ShortString::new(value)))
             }
 
             /// The id.
             pub fn as_str(&self) -> &str {
-                &self.0
+                self.0.as_str()
             }
         }
 

@@ -8,7 +8,7 @@ use crate::place::{
 use mmpolicy_core::arns::with_key_administrator;
 use mmpolicy_core::types::{KmsKeyArn, PrincipalArn, PrincipalKind, example};
 use mmpolicy_core::{
-    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement,
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -156,7 +156,7 @@ impl Provider for KeyPolicy {
                     .condition(
                         "StringEquals",
                         "kms:CallerAccount",
-                        [role.account().as_str().to_owned()],
+                        [Text::from(role.account())],
                     ),
                 KeyUse::PublishToSns => role_statement
                     .sid("RuleSetRolePublishesToSnsWithKey")

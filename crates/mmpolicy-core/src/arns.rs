@@ -66,8 +66,12 @@ impl Statement {
     /// Adds the confused-deputy conditions AWS recommends on a statement naming a service
     /// principal: `StringEquals aws:SourceAccount` and `ArnLike aws:SourceArn`.
     pub fn source_conditions(self, account: AccountId, source_arn: impl Into<Text>) -> Self {
-        self.condition("StringEquals", "aws:SourceAccount", [Text::from(account)])
-            .condition("ArnLike", "aws:SourceArn", [source_arn.into()])
+        self.condition(
+            "StringEquals",
+            "aws:SourceAccount",
+            [account.as_str().to_owned()],
+        )
+        .condition("ArnLike", "aws:SourceArn", [source_arn.into()])
     }
 }
 

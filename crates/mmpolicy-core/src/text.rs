@@ -8,8 +8,6 @@ use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 use std::sync::Arc;
 
-use arrayvec::ArrayString;
-
 /// Text in a policy, in the form that costs least where it comes from:
 ///
 /// - **fixed** by the code (actions, Sids, condition operators and keys): a `&'static str`,
@@ -37,13 +35,7 @@ enum Repr {
     OwnedPlain(String),
     Shared(Arc<str>),
     SharedPlain(Arc<str>),
-    /// A short plain text held in place (an account id): no allocation, and no larger a `Text`.
-    InlinePlain(ArrayString<INLINE>),
 }
-
-/// The longest text [`Repr::InlinePlain`] holds: as long as fits beside the tag in the room a
-/// `String` takes.
-const INLINE: usize = 24;
 
 /// True when JSON needs `b` escaped: a control character, `"` or `\\`.
 const fn escaped(b: u8) -> bool {
@@ -146,16 +138,6 @@ impl Text {
     }
 
     /// A text made while the program runs, with whether it is plain recorded.
-    /// A copy of `s`, held in place when it is short and has nothing to escape (up to 24
-    /// bytes: an account id, a region), so that making it allocates nothing; in a `String`
-    /// otherwise.
-    pub fn short(s: &str) -> Self {
-        match ArrayString::from(s) {
-            Ok(inline) if is_plain(s.as_bytes()) => Text(Repr::InlinePlain(inline)),
-            _ => Text::checked(s.to_owned()),
-        }
-    }
-
     fn checked(s: String) -> Self {
         if is_plain(s.as_bytes()) {
             Text(Repr::OwnedPlain(s))
@@ -170,7 +152,6 @@ impl Text {
             Repr::Static(s) | Repr::StaticPlain(s) => s,
             Repr::Owned(s) | Repr::OwnedPlain(s) => s,
             Repr::Shared(s) | Repr::SharedPlain(s) => s,
-            Repr::InlinePlain(s) => s,
         }
     }
 
@@ -180,10 +161,7 @@ impl Text {
     pub(crate) fn known_plain(&self) -> bool {
         matches!(
             self.0,
-            Repr::StaticPlain(_)
-                | Repr::SharedPlain(_)
-                | Repr::OwnedPlain(_)
-                | Repr::InlinePlain(_)
+            Repr::StaticPlain(_) | Repr::SharedPlain(_) | Repr::OwnedPlain(_)
         )
     }
 
@@ -193,7 +171,6 @@ impl Text {
             Repr::Owned(s) | Repr::OwnedPlain(s) => s,
             Repr::Static(s) | Repr::StaticPlain(s) => s.to_owned(),
             Repr::Shared(s) | Repr::SharedPlain(s) => s.as_ref().to_owned(),
-            Repr::InlinePlain(s) => s.as_str().to_owned(),
         }
     }
 }
@@ -365,7 +342,6 @@ mod tests {
             Text::from_static("ses:GetArchive"),
             Text::from("ses:GetArchive".to_owned()),
             Text::shared("ses:GetArchive"),
-            Text::short("ses:GetArchive"),
         ];
         for a in &forms {
             for b in &forms {
@@ -405,27 +381,6 @@ mod tests {
         // One allocation of the exact length.
         let joined = long.into_string();
         assert_eq!(joined.capacity(), joined.len());
-    }
-
-    #[test]
-    fn a_short_plain_text_is_held_in_place_and_any_other_in_a_string() {
-        for len in 0..=40 {
-            let plain = "0123456789".repeat(4).get(..len).unwrap_or_default().to_owned();
-            let text = Text::short(&plain);
-            assert_eq!(text, plain.as_str());
-            assert!(text.known_plain(), "{plain}");
-            assert_eq!(matches!(text.0, Repr::InlinePlain(_)), len <= INLINE, "{plain}");
-            assert_eq!(text.clone().into_string(), plain);
-        }
-        // A text to escape is never held in place: the writer must see it.
-        let quoted = Text::short("a\"b");
-        assert!(matches!(quoted.0, Repr::Owned(_)) && !quoted.known_plain());
-        assert_eq!(quoted, "a\"b");
-        let account = crate::types::AccountId::new("012345678901").unwrap_or_else(|_| {
-            crate::types::example::account_id()
-        });
-        assert_eq!(Text::from(account), "012345678901");
-        assert!(matches!(Text::from(account).0, Repr::InlinePlain(_)));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::place::{ROLE, by_role, key_requests};
 use crate::types::*;
 use mmpolicy_core::types::{AccountId, KmsKeyArn, Partition, Region, example};
 use mmpolicy_core::{
-    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement, Text,
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Provider, Statement,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -119,7 +119,7 @@ impl Provider for DeliverToQBusiness {
                     .condition(
                         "StringEquals",
                         "kms:CallerAccount",
-                        [Text::from(p.account_id)],
+                        [p.account_id.as_str().to_owned()],
                     ),
             );
         }

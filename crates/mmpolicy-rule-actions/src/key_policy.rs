@@ -8,7 +8,7 @@ use crate::place::{
 use mmpolicy_core::arns::with_key_administrator;
 use mmpolicy_core::types::{KmsKeyArn, PrincipalArn, PrincipalKind, example};
 use mmpolicy_core::{
-    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement, Text,
+    ExpectedRequest, InvalidValue, PolicyDocument, PolicyKind, Principal, Provider, Statement,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -156,7 +156,7 @@ impl Provider for KeyPolicy {
                     .condition(
                         "StringEquals",
                         "kms:CallerAccount",
-                        [Text::from(role.account())],
+                        [role.account().as_str().to_owned()],
                     ),
                 KeyUse::PublishToSns => role_statement
                     .sid("RuleSetRolePublishesToSnsWithKey")

@@ -32,13 +32,6 @@ impl AccountId {
     }
 }
 
-impl From<AccountId> for crate::Text {
-    /// The twelve digits, held in place (no allocation).
-    fn from(account: AccountId) -> Self {
-        crate::Text::short(account.as_str())
-    }
-}
-
 string_newtype!(
     AccountId,
     field = "account_id",

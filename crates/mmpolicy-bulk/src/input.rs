@@ -107,7 +107,7 @@ pub(crate) struct Item {
 }
 
 /// A run of consecutive input lines, the unit of work passed between threads and reused.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Batch {
     /// The position of the batch in the input.
     pub seq: u64,
@@ -119,24 +119,6 @@ pub(crate) struct Batch {
     pub out: Vec<u8>,
     /// Input bytes read up to the end of this batch.
     pub bytes_read: u64,
-}
-
-/// The room a new batch has for its parameter sets' texts and for its policies: what a batch
-/// of small sets fills, so that a short run does not spend its time growing the buffers. A
-/// batch of larger ones grows them once, and keeps them as it is reused.
-const BATCH_TEXT_ROOM: usize = 64 << 10;
-const BATCH_OUT_ROOM: usize = 128 << 10;
-
-impl Default for Batch {
-    fn default() -> Self {
-        Batch {
-            seq: 0,
-            text: String::with_capacity(BATCH_TEXT_ROOM),
-            items: Vec::with_capacity(BATCH_LINES),
-            out: Vec::with_capacity(BATCH_OUT_ROOM),
-            bytes_read: 0,
-        }
-    }
 }
 
 impl Batch {

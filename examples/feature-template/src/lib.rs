@@ -71,7 +71,7 @@ impl Provider for Reader {
 
     fn render(p: &ReaderParams) -> Result<PolicyDocument, InvalidValue> {
         let partition = resolve_partition(p.region, p.partition)?;
-        Ok(PolicyDocument::new(vec![
+        Ok(PolicyDocument::one(
             Statement::allow()
                 .sid("ReadAddressList")
                 .actions(&["ses:GetAddressList", "ses:ListMembersOfAddressList"])
@@ -82,7 +82,7 @@ impl Provider for Reader {
                     "mailmanager-address-list",
                     p.address_list_id.arn_suffix(),
                 )]),
-        ]))
+        ))
     }
 
     fn required_requests(p: &ReaderParams) -> Result<Vec<ExpectedRequest>, InvalidValue> {

@@ -1,9 +1,6 @@
 //! The storage of short validated strings.
 
 use arrayvec::ArrayString;
-use std::cmp::Ordering;
-use std::fmt;
-use std::hash::{Hash, Hasher};
 
 /// The longest string held inline.
 const INLINE: usize = 30;
@@ -54,54 +51,12 @@ impl std::ops::Deref for ShortString {
     }
 }
 
-impl PartialEq for ShortString {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for ShortString {}
-
-impl PartialOrd for ShortString {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for ShortString {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-
-impl Hash for ShortString {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl fmt::Debug for ShortString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl fmt::Display for ShortString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::behaves_as_str!(ShortString);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::hash_map::DefaultHasher;
-
-    fn hash(value: &impl Hash) -> u64 {
-        let mut h = DefaultHasher::new();
-        value.hash(&mut h);
-        h.finish()
-    }
+    use crate::text::hash;
 
     #[test]
     fn short_and_long_strings_read_compare_and_hash_as_the_strings_they_hold() {

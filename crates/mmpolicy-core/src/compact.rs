@@ -246,8 +246,7 @@ fn quoted(out: &mut Vec<u8>, bytes: &[u8]) {
 fn one_or_many<T>(out: &mut Vec<u8>, values: &OneOrMany<T>, write: impl Fn(&mut Vec<u8>, &T)) {
     match values {
         OneOrMany::One(value) => write(out, value),
-        OneOrMany::Many(values) => list(out, values, write),
-        OneOrMany::ListOfOne(value) => list(out, std::slice::from_ref(value), write),
+        _ => list(out, values.as_slice(), write),
     }
 }
 

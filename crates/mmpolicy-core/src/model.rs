@@ -261,11 +261,19 @@ impl<S: Into<Text>> From<Vec<S>> for Actions {
 impl<S: Into<Text>> FromIterator<S> for Actions {
     /// One action is written as a string, any other count as a list.
     fn from_iter<I: IntoIterator<Item = S>>(actions: I) -> Self {
-        match actions
-            .into_iter()
-            .map(Into::into)
-            .collect::<OneOrMany<Text>>()
-        {
+        Actions::from(
+            actions
+                .into_iter()
+                .map(Into::into)
+                .collect::<OneOrMany<Text>>(),
+        )
+    }
+}
+
+impl From<OneOrMany<Text>> for Actions {
+    /// The same actions in the same form: one is written as a string, a list as a list.
+    fn from(actions: OneOrMany<Text>) -> Self {
+        match actions {
             OneOrMany::One(one) => Actions::One(one),
             OneOrMany::Many(many) => Actions::Many(many),
             OneOrMany::ListOfOne(one) => Actions::Many(vec![one]),
@@ -284,11 +292,7 @@ impl Serialize for Actions {
 
 impl<'de> Deserialize<'de> for Actions {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(match OneOrMany::<Text>::deserialize(deserializer)? {
-            OneOrMany::One(one) => Actions::One(one),
-            OneOrMany::Many(many) => Actions::Many(many),
-            OneOrMany::ListOfOne(one) => Actions::Many(vec![one]),
-        })
+        OneOrMany::<Text>::deserialize(deserializer).map(Actions::from)
     }
 }
 

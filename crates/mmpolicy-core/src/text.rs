@@ -105,7 +105,9 @@ const fn is_plain_const(s: &str) -> bool {
 pub(crate) fn is_plain(bytes: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    /// High bit set in each byte of `x` that is zero.
+    /// High bit set in each byte of `x` that is zero, and possibly in a byte above one: enough
+    /// to tell whether any is, in one operation fewer than the exact mask
+    /// (`types::bytes::head_mask`), which the writer would pay for on every text.
     fn zero_bytes(x: u64) -> u64 {
         x.wrapping_sub(ONES) & !x & HIGH
     }

@@ -4,6 +4,18 @@
 /// Every bit of a word but the high bit of each byte.
 const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 
+/// A word with every byte `b`.
+const fn splat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+/// The high bit of each byte of `x` that is zero, exactly: no borrow from one byte to the next
+/// sets a bit for a byte that is not zero.
+#[inline(always)]
+const fn zero_bytes(x: u64) -> u64 {
+    !(((x & LOW).wrapping_add(LOW)) | x | LOW)
+}
+
 /// The positions among the first 64 bytes of `bytes` that hold `target`, as the bits of a mask
 /// (byte `k`, bit `k`). The target must not be zero, the padding of a value shorter than 64
 /// bytes.
@@ -17,9 +29,7 @@ pub(crate) fn head_mask(bytes: &[u8], target: u8) -> u64 {
     let mut mask = 0u64;
     for (i, word) in head.chunks_exact(8).enumerate() {
         let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let x = word ^ (u64::from(target) * 0x0101_0101_0101_0101);
-        // The high bit of each byte of `x` that is zero, exactly (no borrow between bytes).
-        let zero = !(((x & LOW).wrapping_add(LOW)) | x | LOW);
+        let zero = zero_bytes(word ^ splat(target));
         // Those eight bits gathered into the low byte, byte `k`'s into bit `k`.
         let bits = (zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
         mask |= bits << (8 * i);

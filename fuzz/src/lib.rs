@@ -239,23 +239,38 @@ pub fn bulk_lines(data: &[u8]) {
     } else {
         InputFormat::Csv
     };
-    let options = Options {
-        jobs: 1,
-        keep_going: true,
-    };
-    let mut sink = Count::default();
-    match mmpolicy_bulk::run(provider, input, format, options, &mut sink) {
-        Ok(summary) => {
-            assert_eq!(summary.rendered, sink.rendered, "rendered lines miscounted");
-            assert_eq!(summary.failed, sink.failed, "failed lines miscounted");
-            assert_eq!(
-                summary.lines,
-                summary.rendered + summary.failed,
-                "a parameter set was neither rendered nor reported"
-            );
+    let run = |input: &mut (dyn std::io::BufRead + Send), jobs: usize| {
+        let options = Options {
+            jobs,
+            keep_going: true,
+        };
+        let mut sink = Count::default();
+        let result = mmpolicy_bulk::run(provider, input, format, options, &mut sink);
+        match &result {
+            Ok(summary) => {
+                assert_eq!(summary.rendered, sink.rendered, "rendered lines miscounted");
+                assert_eq!(summary.failed, sink.failed, "failed lines miscounted");
+                assert_eq!(
+                    summary.lines,
+                    summary.rendered + summary.failed,
+                    "a parameter set was neither rendered nor reported"
+                );
+            }
+            Err(e) => assert_safe("bulk", &e.to_string()),
         }
-        Err(e) => assert_safe("bulk", &e.to_string()),
-    }
+        (
+            result.map_err(|e| e.to_string()),
+            sink.rendered,
+            sink.failed,
+        )
+    };
+    let whole = run(&mut &input[..], 1);
+    // One job reads lines where they stand in the reader's buffer when it can: a small buffer,
+    // which cuts lines, and several jobs, which copy every line, must read the same.
+    let small = run(&mut std::io::BufReader::with_capacity(7, input), 1);
+    assert_eq!(small, whole, "a small reader buffer read differently");
+    let jobs = run(&mut &input[..], 2);
+    assert_eq!(jobs, whole, "two jobs read differently");
 }
 
 /// The starting inputs of `target`, made from the repository's own examples: every provider's

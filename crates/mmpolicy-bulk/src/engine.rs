@@ -6,7 +6,7 @@
 //! waits for a free batch before reading more. With one job everything runs on the calling
 //! thread.
 
-use crate::input::{Batch, BatchReader, CellKinds, InputFormat};
+use crate::input::{Batch, BatchReader, Borrowed, CellKinds, InputFormat, Item};
 use mmpolicy::error::quote_value;
 use mmpolicy::{PolicyProvider, RenderError};
 use std::collections::BTreeMap;
@@ -277,12 +277,28 @@ pub fn run<R: BufRead + Send>(
         summary: Summary::default(),
     };
     if options.jobs <= 1 {
+        // NDJSON lines are rendered where they stand in the input's buffer whenever they can
+        // be; the others (the first, one cut by the buffer's end) are read into a batch one at
+        // a time, and CSV records a batch at a time.
         let mut batch = Batch::default();
-        while reader.fill(&mut batch)? {
+        loop {
+            let lines = match reader.borrow(&mut batch)? {
+                Borrowed::Lines(text) => {
+                    let taken = text.len();
+                    render_lines(provider, text, &mut batch.items, &mut batch.out);
+                    writer.write(text, &batch)?;
+                    reader.consume(taken);
+                    continue;
+                }
+                Borrowed::Fill(lines) => lines,
+                Borrowed::End => return Ok(writer.summary),
+            };
+            if !reader.fill_up_to(&mut batch, lines)? {
+                return Ok(writer.summary);
+            }
             render_batch(provider, &mut batch);
-            writer.write(&batch)?;
+            writer.write(&batch.text, &batch)?;
         }
-        return Ok(writer.summary);
     }
     let in_flight = options.jobs * BATCHES_PER_JOB;
     let (free_tx, free_rx) = sync_channel::<Batch>(in_flight);
@@ -306,7 +322,11 @@ pub fn run<R: BufRead + Send>(
         let read = read
             .join()
             .unwrap_or_else(|_| Err(InputError::ReaderFailed.into()));
-        // A read error explains a short output better than anything after it.
+        // A bad line was read before any read error, so it comes first, as with one job; a
+        // read error explains a short output better than anything else after it.
+        if matches!(written, Err(BulkError::Line(_))) {
+            return written;
+        }
         read?;
         written
     })?;
@@ -354,9 +374,12 @@ fn render_batches(
 
 /// Renders every line of a batch into its `out` buffer.
 fn render_batch(provider: &dyn PolicyProvider, batch: &mut Batch) {
-    let Batch {
-        text, items, out, ..
-    } = batch;
+    render_lines(provider, &batch.text, &mut batch.items, &mut batch.out);
+}
+
+/// Renders each of `items`, whose parameter sets are ranges of `text`, into `out` (cleared
+/// first), and sets its outcome.
+fn render_lines(provider: &dyn PolicyProvider, text: &str, items: &mut [Item], out: &mut Vec<u8>) {
     out.clear();
     for item in items.iter_mut() {
         item.outcome = match &item.input {
@@ -373,8 +396,10 @@ fn render_batch(provider: &dyn PolicyProvider, batch: &mut Batch) {
                     }
                     Err(e) => {
                         out.truncate(start);
-                        Err(not_json(item.line, params)
-                            .unwrap_or_else(|| LineError::from_render(item.line, &e)))
+                        Err(Box::new(
+                            not_json(item.line, params)
+                                .unwrap_or_else(|| LineError::from_render(item.line, &e)),
+                        ))
                     }
                 }
             }
@@ -418,7 +443,7 @@ impl Writer<'_> {
         for batch in done.iter() {
             pending.insert(batch.seq, batch);
             while let Some(batch) = pending.remove(&next) {
-                self.write(&batch)?;
+                self.write(&batch.text, &batch)?;
                 next += 1;
                 let _ = free.send(batch);
             }
@@ -426,10 +451,11 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Hands one batch to the sink. A sink with an [`ndjson`](Sink::ndjson) writer gets the
-    /// policies of each run of good lines, newlines and all, in one call, written before the
-    /// bad line that ends the run is reported.
-    fn write(&mut self, batch: &Batch) -> Result<(), BulkError> {
+    /// Hands one rendered batch to the sink; `text` holds its parameter sets (the batch's own
+    /// text, or the input lines it was rendered from where they stand). A sink with an
+    /// [`ndjson`](Sink::ndjson) writer gets the policies of each run of good lines, newlines
+    /// and all, in one call, written before the bad line that ends the run is reported.
+    fn write(&mut self, text: &str, batch: &Batch) -> Result<(), BulkError> {
         let direct = self.sink.ndjson().is_some();
         // The bytes of `batch.out` not yet written: policies of consecutive good lines.
         let mut run = 0..0;
@@ -449,7 +475,7 @@ impl Writer<'_> {
                         .input
                         .as_ref()
                         .ok()
-                        .and_then(|r| batch.text.get(r.clone()))
+                        .and_then(|r| text.get(r.clone()))
                         .unwrap_or_default();
                     let json = batch.out.get(range.clone()).unwrap_or_default();
                     self.sink.policy(&Rendered {
@@ -460,7 +486,7 @@ impl Writer<'_> {
                 }
                 Err(e) => {
                     self.flush_run(batch, &mut run)?;
-                    Err(BulkError::Line(e.clone()))
+                    Err(BulkError::Line(LineError::clone(e)))
                 }
             };
             match result {

@@ -101,9 +101,10 @@ pub(crate) struct Item {
     /// The line number in the input.
     pub line: u64,
     /// The parameter set's JSON text in the batch's `text`, or why the line could not be read.
-    pub input: Result<Range<usize>, LineError>,
+    /// (Errors are boxed to keep items small: a batch writes and reads hundreds of them.)
+    pub input: Result<Range<usize>, Box<LineError>>,
     /// The compact policy's range in the batch's `out`, or why it failed; set by rendering.
-    pub outcome: Result<Range<usize>, LineError>,
+    pub outcome: Result<Range<usize>, Box<LineError>>,
 }
 
 /// A run of consecutive input lines, the unit of work passed between threads and reused.
@@ -139,6 +140,8 @@ pub(crate) enum BatchReader<R: BufRead> {
         line: u64,
         /// Bytes read so far.
         bytes: u64,
+        /// A line over [`MAX_LINE_BYTES`] that ended the last batch: the error of the next.
+        too_long: Option<u64>,
     },
     /// CSV records.
     Csv {
@@ -159,6 +162,7 @@ impl<R: BufRead> BatchReader<R> {
                 reader,
                 line: 0,
                 bytes: 0,
+                too_long: None,
             }),
             InputFormat::Csv => {
                 let mut reader = csv::ReaderBuilder::new()
@@ -186,17 +190,26 @@ impl<R: BufRead> BatchReader<R> {
 
     /// Clears `batch` and fills it with the next lines; false when the input is exhausted.
     pub fn fill(&mut self, batch: &mut Batch) -> Result<bool, BulkError> {
+        self.fill_up_to(batch, BATCH_LINES)
+    }
+
+    /// [`fill`](Self::fill), with at most `lines` parameter sets.
+    pub fn fill_up_to(&mut self, batch: &mut Batch, lines: usize) -> Result<bool, BulkError> {
         batch.clear();
         match self {
             BatchReader::Ndjson {
                 reader,
                 line,
                 bytes,
+                too_long,
             } => {
+                if let Some(line) = too_long.take() {
+                    return Err(self::too_long(line).into());
+                }
                 // The lines are read straight into the batch's text, and the text is checked
                 // to be UTF-8 once, as a whole: the lines of a batch are nearly always valid.
                 let mut text = std::mem::take(&mut batch.text).into_bytes();
-                while batch.items.len() < BATCH_LINES && text.len() < BATCH_BYTES {
+                while batch.items.len() < lines && text.len() < BATCH_BYTES {
                     let start = text.len();
                     // At most the limit, a line ending and one byte more: enough to tell a line
                     // that is too long without reading all of it.
@@ -216,7 +229,13 @@ impl<R: BufRead> BatchReader<R> {
                         end -= 1;
                     }
                     if end - from > MAX_LINE_BYTES {
-                        return Err(too_long(*line).into());
+                        // The lines before it are rendered first, as a bad line's are.
+                        if batch.items.is_empty() {
+                            return Err(self::too_long(*line).into());
+                        }
+                        *too_long = Some(*line);
+                        text.truncate(start);
+                        break;
                     }
                     if text[from..end].iter().all(u8::is_ascii_whitespace) {
                         text.truncate(start);
@@ -243,7 +262,7 @@ impl<R: BufRead> BatchReader<R> {
                 columns,
                 record,
             } => {
-                while batch.items.len() < BATCH_LINES && batch.text.len() < BATCH_BYTES {
+                while batch.items.len() < lines && batch.text.len() < BATCH_BYTES {
                     if !reader.read_byte_record(record).map_err(csv_fatal)? {
                         break;
                     }
@@ -253,11 +272,11 @@ impl<R: BufRead> BatchReader<R> {
                         Ok(()) => Ok(start..batch.text.len()),
                         Err((field, message)) => {
                             batch.text.truncate(start);
-                            Err(LineError {
+                            Err(Box::new(LineError {
                                 line,
                                 field,
                                 message,
-                            })
+                            }))
                         }
                     };
                     batch.items.push(Item {
@@ -271,6 +290,127 @@ impl<R: BufRead> BatchReader<R> {
         }
         Ok(!batch.items.is_empty())
     }
+}
+
+/// What [`BatchReader::borrow`] found in the reader's buffer.
+pub(crate) enum Borrowed<'a> {
+    /// Whole lines, line endings and blank lines included.
+    Lines(&'a str),
+    /// No line it can take: [`BatchReader::fill_up_to`] reads the next ones, this many at most.
+    Fill(usize),
+    /// The end of the input.
+    End,
+}
+
+impl<R: BufRead> BatchReader<R> {
+    /// Takes the next NDJSON lines where they stand in the reader's buffer, without copying
+    /// them, for one job, which renders them before it reads on. Returns their text; puts an
+    /// item for each parameter set in `batch.items` (its range in that text) and counts the
+    /// lines and bytes as read. Once they are rendered and written,
+    /// [`consume`](Self::consume) the text's length.
+    ///
+    /// Only whole lines are taken, as [`fill`](Self::fill) would read them. When the buffer
+    /// does not start with one this can take, [`fill_up_to`](Self::fill_up_to) must read the
+    /// next line instead ([`Fill`](Borrowed::Fill)): the first line (which may start with a
+    /// byte order mark), a line whose end is not yet in the buffer, a line that is not UTF-8
+    /// or is over [`MAX_LINE_BYTES`]; and for CSV, every record. A line of the input is thus
+    /// either taken here or read there, never both, and the two give it the same range,
+    /// number and error.
+    pub fn borrow(&mut self, batch: &mut Batch) -> Result<Borrowed<'_>, BulkError> {
+        let BatchReader::Ndjson {
+            reader,
+            line,
+            bytes,
+            too_long,
+        } = self
+        else {
+            return Ok(Borrowed::Fill(BATCH_LINES));
+        };
+        if *line == 0 || too_long.is_some() {
+            return Ok(Borrowed::Fill(1));
+        }
+        // The buffer is filled once (retrying an interrupted read) and then looked at again:
+        // borrowing it inside the retry loop would keep the reader borrowed across the loop.
+        loop {
+            match reader.fill_buf() {
+                Ok([]) => return Ok(Borrowed::End),
+                Ok(_) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(BulkError::Read(e)),
+            }
+        }
+        // A filled buffer is returned again without reading.
+        let buffer = reader.fill_buf().map_err(BulkError::Read)?;
+        // The lines are checked to be UTF-8 as a whole, as `fill` does; the lines before the
+        // first that is not are taken, and that one is left to `fill_up_to`.
+        let (mut taken, mut last) = take_lines(buffer, usize::MAX, *line, &mut batch.items);
+        let whole = buffer.get(..taken).unwrap_or_default();
+        let text = match std::str::from_utf8(whole) {
+            Ok(text) => text,
+            Err(e) => {
+                let valid = whole.get(..e.valid_up_to()).unwrap_or_default();
+                let before = memchr::memrchr(b'\n', valid).map_or(0, |at| at + 1);
+                (taken, last) = take_lines(buffer, before, *line, &mut batch.items);
+                // The lines before the first byte that is not UTF-8: this cannot fail.
+                let Ok(text) = std::str::from_utf8(whole.get(..taken).unwrap_or_default()) else {
+                    return Ok(Borrowed::Fill(1));
+                };
+                text
+            }
+        };
+        if taken == 0 {
+            return Ok(Borrowed::Fill(1));
+        }
+        *line = last;
+        *bytes += taken as u64;
+        batch.bytes_read = *bytes;
+        Ok(Borrowed::Lines(text))
+    }
+
+    /// Marks `amount` bytes of the reader's buffer, taken by [`borrow`](Self::borrow), as read.
+    pub fn consume(&mut self, amount: usize) {
+        if let BatchReader::Ndjson { reader, .. } = self {
+            reader.consume(amount);
+        }
+    }
+}
+
+/// Puts in `items` (cleared first) the parameter sets of the whole lines at the start of
+/// `buffer`, up to `limit` bytes, a batch's worth and the first line over [`MAX_LINE_BYTES`];
+/// `line` is the number of the line before. Returns the bytes of the lines taken and the number
+/// of the last.
+fn take_lines(buffer: &[u8], limit: usize, line: u64, items: &mut Vec<Item>) -> (usize, u64) {
+    items.clear();
+    let buffer = buffer.get(..limit.min(buffer.len())).unwrap_or_default();
+    let (mut taken, mut line) = (0, line);
+    while items.len() < BATCH_LINES && taken < BATCH_BYTES {
+        let rest = buffer.get(taken..).unwrap_or_default();
+        let Some(newline) = memchr::memchr(b'\n', rest) else {
+            break;
+        };
+        let mut end = newline;
+        while end > 0 && rest.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        if end > MAX_LINE_BYTES {
+            break;
+        }
+        line += 1;
+        if !rest
+            .get(..end)
+            .unwrap_or_default()
+            .iter()
+            .all(u8::is_ascii_whitespace)
+        {
+            items.push(Item {
+                line,
+                input: Ok(taken..taken + end),
+                outcome: Ok(0..0),
+            });
+        }
+        taken += newline + 1;
+    }
+    (taken, line)
 }
 
 /// The lines of `items` whose bytes in `text` are UTF-8, as the batch's new text (their ranges
@@ -287,10 +427,10 @@ fn valid_lines(text: &[u8], items: &mut [Item]) -> String {
                 valid.push_str(line);
                 Ok(start..valid.len())
             }
-            Err(_) => Err(LineError::whole(
+            Err(_) => Err(Box::new(LineError::whole(
                 item.line,
                 "the line is not valid UTF-8: save the input as UTF-8",
-            )),
+            ))),
         };
     }
     valid
@@ -581,7 +721,10 @@ mod tests {
         }
     }
 
-    fn read_all(input: &str, format: InputFormat) -> Vec<(u64, Result<String, String>)> {
+    /// What was read: each parameter set's line and text, or its error.
+    type ReadLines = Vec<(u64, Result<String, String>)>;
+
+    fn read_all(input: &str, format: InputFormat) -> ReadLines {
         read_with(input, format, &CellKinds::default())
     }
 
@@ -656,6 +799,71 @@ mod tests {
                 (6, Ok("{}".to_owned())),
             ]
         );
+    }
+
+    /// Reads `input` as one job does: lines borrowed where they stand whenever they can be,
+    /// the others read with `fill_up_to`. Returns what was read, line by line, and how many
+    /// lines were borrowed.
+    fn read_borrowing(input: impl BufRead) -> (ReadLines, usize) {
+        let mut reader =
+            BatchReader::new(input, InputFormat::Ndjson, &CellKinds::default()).unwrap();
+        let mut batch = Batch::default();
+        let (mut out, mut borrowed) = (Vec::new(), 0);
+        let push = |text: &str, items: &[Item], out: &mut Vec<_>| {
+            for item in items {
+                let r = match &item.input {
+                    Ok(range) => Ok(text[range.clone()].to_owned()),
+                    Err(e) => Err(e.message.clone()),
+                };
+                out.push((item.line, r));
+            }
+        };
+        loop {
+            let lines = match reader.borrow(&mut batch).unwrap() {
+                Borrowed::Lines(text) => {
+                    let taken = text.len();
+                    borrowed += batch.items.len();
+                    push(text, &batch.items, &mut out);
+                    reader.consume(taken);
+                    continue;
+                }
+                Borrowed::Fill(lines) => lines,
+                Borrowed::End => break,
+            };
+            if !reader.fill_up_to(&mut batch, lines).unwrap() {
+                break;
+            }
+            push(&batch.text, &batch.items, &mut out);
+        }
+        (out, borrowed)
+    }
+
+    #[test]
+    fn borrowed_lines_read_as_filled_ones() {
+        let inputs: [&[u8]; 5] = [
+            b"",
+            b"{\"a\":1}",
+            b"\xef\xbb\xbf{\"a\":1}\r\n\n  \n{\"b\":2}\r\r\n{\"c\":\"\xff\"}\n{\"d\":4}\n\xc3\n{}",
+            "{\"\u{e9}\":1}\n{\"b\":\"\u{20ac}\"}\n\t\n{\"c\":3}\n".as_bytes(),
+            b"{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n",
+        ];
+        for input in inputs {
+            let want = read_bytes(input, InputFormat::Ndjson, &CellKinds::default());
+            let (got, borrowed) = read_borrowing(input);
+            assert_eq!(got, want, "{input:?}");
+            // Every valid line but the first and a last one without a line ending is borrowed.
+            let unended = !input.is_empty() && !input.ends_with(b"\n");
+            let valid = want.iter().skip(1).filter(|(_, r)| r.is_ok()).count();
+            assert_eq!(
+                borrowed,
+                valid - usize::from(unended && want.len() > 1),
+                "{input:?}"
+            );
+            for capacity in [1, 2, 3, 5, 8, 13, 64] {
+                let reader = std::io::BufReader::with_capacity(capacity, input);
+                assert_eq!(read_borrowing(reader).0, want, "{input:?}, {capacity}");
+            }
+        }
     }
 
     #[test]

@@ -362,3 +362,87 @@ fn a_parameter_set_renders_the_same_however_its_json_is_written() {
         }
     }
 }
+
+/// What a run gave: its summary or its error, the policies and the bad lines.
+type Outcome = (Result<Summary, String>, String, String);
+
+/// Runs `input` through `reader` (made from the input's bytes) with `jobs` threads.
+fn outcome(
+    provider: &dyn PolicyProvider,
+    reader: impl std::io::BufRead + Send,
+    jobs: usize,
+    keep_going: bool,
+) -> Outcome {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut sink = NdjsonSink::with_errors(&mut out, &mut errors);
+    let summary = mmpolicy_bulk::run(
+        provider,
+        reader,
+        InputFormat::Ndjson,
+        Options { jobs, keep_going },
+        &mut sink,
+    )
+    .map_err(|e| e.to_string());
+    (
+        summary,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&errors).into_owned(),
+    )
+}
+
+/// Asserts two runs gave the same, naming the case and showing only what differs in short.
+fn same(got: &Outcome, want: &Outcome, case: &str) {
+    assert_eq!((&got.0, &got.2), (&want.0, &want.2), "{case}");
+    assert!(got.1 == want.1, "{case}: the policies differ");
+}
+
+#[test]
+fn ndjson_lines_read_the_same_whatever_the_reader_buffer_and_jobs() {
+    let provider = provider_with_account_id().unwrap();
+    let sets = testdata::param_sets(provider, 40, testdata::SEED);
+    let line = |i: usize| sets[i].to_string();
+    let mut bad = sets[3].clone();
+    bad["account_id"] = "12345".into();
+    // Everything a line can be, around lines that render: a byte order mark, CRLF and CR CR
+    // LF endings, blank and space-only lines, a line that is not UTF-8, one that is not JSON,
+    // one that is refused, and a last line without an ending.
+    let mut input: Vec<u8> = b"\xef\xbb\xbf".to_vec();
+    input.extend(format!("{}\r\n\n   \n{}\r\r\n", line(0), line(1)).bytes());
+    input.extend(b"{\"account_id\":\"\xff\"}\n");
+    input.extend(format!("{}\nnope\n{bad}\n\t\r\n", line(2)).bytes());
+    for i in 4..40 {
+        input.extend(format!("{}\n", line(i)).bytes());
+    }
+    input.extend(line(0).bytes());
+    let too_long = {
+        let mut input = input.clone();
+        input.extend(b"\n");
+        input.extend(std::iter::repeat_n(
+            b' ',
+            mmpolicy_bulk::input::MAX_LINE_BYTES + 1,
+        ));
+        input.extend(b"x\n");
+        input
+    };
+    for (what, input) in [("lines", &input), ("a line too long", &too_long)] {
+        for keep_going in [true, false] {
+            let want = outcome(provider, input.as_slice(), 1, keep_going);
+            if keep_going && what == "lines" {
+                // The reading itself, checked once: the rest must only agree with it.
+                let summary = want.0.clone().unwrap();
+                assert_eq!((summary.lines, summary.failed), (43, 3), "{}", want.2);
+                let lines: Vec<&str> = want.2.lines().map(|l| &l[..10]).collect();
+                assert_eq!(lines, [r#"{"line":5,"#, r#"{"line":7,"#, r#"{"line":8,"#]);
+            }
+            let case = |how: &str| format!("{what}, keep going {keep_going}, {how}");
+            for capacity in [1, 2, 3, 7, 64, 300, 4096] {
+                let reader = std::io::BufReader::with_capacity(capacity, input.as_slice());
+                let got = outcome(provider, reader, 1, keep_going);
+                same(&got, &want, &case(&format!("buffer of {capacity}")));
+            }
+            let got = outcome(provider, input.as_slice(), 3, keep_going);
+            same(&got, &want, &case("three jobs"));
+        }
+    }
+}

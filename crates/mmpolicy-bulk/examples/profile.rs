@@ -92,12 +92,22 @@ fn main() -> ExitCode {
             }
         }
         "serde-only" => serialize_all(provider, &documents(provider, count), &mut out),
-        "phases" if provider.id() == <mmpolicy::archiving::Identity as mmpolicy::Provider>::ID => {
-            return phases(count);
-        }
         "phases" => {
-            eprintln!("`phases` times the typed steps of `archiving.identity` only");
-            return ExitCode::from(2);
+            use mmpolicy::Provider;
+            use mmpolicy::archiving::Identity;
+            use mmpolicy::rule_actions::{Bounce, SendToInternet};
+            return match provider.id() {
+                Identity::ID => phases::<Identity>(provider, count),
+                Bounce::ID => phases::<Bounce>(provider, count),
+                SendToInternet::ID => phases::<SendToInternet>(provider, count),
+                _ => {
+                    eprintln!(
+                        "`phases` times the typed steps of `archiving.identity`, \
+                         `rule-actions.bounce` and `rule-actions.send-to-internet` only"
+                    );
+                    ExitCode::from(2)
+                }
+            };
         }
         "ratio" => {
             let rounds = rounds.and_then(|r| r.parse().ok()).unwrap_or(21);
@@ -115,56 +125,75 @@ fn main() -> ExitCode {
 const USAGE: &str =
     "usage: profile bulk|serde-only|ratio|phases <provider-id> <count> [rounds] | profile ids";
 
-/// For `archiving.identity` only: the median time of reading the parameter sets; of reading
-/// them and building the documents; and of that and writing them, each over all sets.
-fn phases(count: usize) -> ExitCode {
-    use mmpolicy::Provider;
-    use mmpolicy::archiving::{ArchivingParams, Identity};
-    let Ok(provider) = mmpolicy::registry().get(Identity::ID) else {
-        return ExitCode::FAILURE;
-    };
+/// For a provider `P`, in alternating rounds: the median time of reading its parameter sets;
+/// of reading them and building the documents; of that and writing them; of the whole bulk
+/// path; and of the serde floor. Each step's share, against the floor measured in the same
+/// rounds, shows which step a slower phase of the machine slows most.
+fn phases<P: mmpolicy::Provider>(
+    provider: &dyn mmpolicy::PolicyProvider,
+    count: usize,
+) -> ExitCode {
     let input = testdata::ndjson(provider, count, testdata::SEED);
     let lines: Vec<&str> = input.lines().collect();
+    let floor = documents(provider, count);
     let mut out: Vec<u8> = Vec::with_capacity(count * 2048);
-    let mut times = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    let mut times = [(); 5].map(|()| Vec::new());
     for _ in 0..21 {
         for (phase, samples) in times.iter_mut().enumerate() {
             out.clear();
             let start = Instant::now();
-            if phase == 3 {
-                let _ = bulk(provider, &input, &mut out);
-            }
-            for line in lines.iter().filter(|_| phase < 3) {
-                let Ok(params) = serde_json::from_str::<ArchivingParams>(line) else {
-                    return ExitCode::FAILURE;
-                };
-                if phase == 0 {
-                    std::hint::black_box(&params);
-                    continue;
+            match phase {
+                3 => {
+                    let _ = bulk(provider, &input, &mut out);
                 }
-                let Ok(document) = Identity::render(&params) else {
-                    return ExitCode::FAILURE;
-                };
-                if phase == 2 {
-                    document.write_compact_json(&mut out);
-                    out.push(b'\n');
+                4 => serialize_all(provider, &floor, &mut out),
+                _ => {
+                    for line in &lines {
+                        let Ok(params) = serde_json::from_str::<P::Params>(line) else {
+                            return ExitCode::FAILURE;
+                        };
+                        if phase == 0 {
+                            std::hint::black_box(&params);
+                            continue;
+                        }
+                        let Ok(document) = P::render(&params) else {
+                            return ExitCode::FAILURE;
+                        };
+                        if phase == 2 {
+                            document.write_compact_json_as(P::KIND.shape(), &mut out);
+                            out.push(b'\n');
+                        }
+                        std::hint::black_box(&document);
+                    }
                 }
-                std::hint::black_box(&document);
             }
             samples.push(start.elapsed().as_secs_f64() * 1e3);
         }
     }
-    let mut medians = [0.0; 4];
+    let mut medians = [0.0; 5];
     for (median, samples) in medians.iter_mut().zip(&mut times) {
         samples.sort_by(f64::total_cmp);
         *median = samples.get(samples.len() / 2).copied().unwrap_or(0.0);
     }
-    let [read, build, write, all] = medians;
+    let [read, build, write, all, serde] = medians;
+    let share = |ms: f64| ms / serde;
     println!(
-        "archiving.identity, {count} sets, medians of 21 rounds:\n  read params        {read:8.2} ms\n  + build, drop      {:8.2} ms\n  + write            {:8.2} ms\n  + engine and sink  {:8.2} ms\n  = bulk             {all:8.2} ms",
+        "{}, {count} sets, medians of 21 rounds (and against the floor):\n  \
+         read params        {read:8.2} ms  {:5.2}x\n  \
+         + build, drop      {:8.2} ms  {:5.2}x\n  \
+         + write            {:8.2} ms  {:5.2}x\n  \
+         + engine and sink  {:8.2} ms  {:5.2}x\n  \
+         = bulk             {all:8.2} ms  {:5.2}x\n  \
+         serde floor        {serde:8.2} ms",
+        P::ID,
+        share(read),
         build - read,
+        share(build - read),
         write - build,
+        share(write - build),
         all - write,
+        share(all - write),
+        share(all),
     );
     ExitCode::SUCCESS
 }

@@ -41,21 +41,23 @@ impl SesIdentity {
         // The identity's own rule first: its characters exclude everything the widening check
         // refuses but `${`, so a valid identity without a `$` needs no second scan; any other
         // value gets the widening check's explanation first, as the rule is ordered.
-        // The first `@`, looked for byte by byte: identities are short.
-        let (ok, local) = match value.bytes().position(|b| b == b'@') {
-            None => (is_domain(value), ""),
-            Some(at) => {
-                let (local, domain) = (value.get(..at).unwrap_or(""), value.get(at + 1..));
-                let ok = (1..=64).contains(&local.len())
-                    && local
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&+-=^_{|}~.".contains(&b))
-                    && !local.starts_with('.')
-                    && !local.ends_with('.')
-                    && !local.as_bytes().windows(2).any(|w| w == b"..")
-                    && domain.is_some_and(is_domain);
-                (ok, local)
-            }
+        // A domain (the usual identity) in one pass: a valid domain has no `@`. Otherwise the
+        // first `@`, looked for byte by byte: identities are short.
+        let (ok, local) = if is_domain(value) {
+            (true, "")
+        } else if let Some(at) = value.bytes().position(|b| b == b'@') {
+            let (local, domain) = (value.get(..at).unwrap_or(""), value.get(at + 1..));
+            let ok = (1..=64).contains(&local.len())
+                && local
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&+-=^_{|}~.".contains(&b))
+                && !local.starts_with('.')
+                && !local.ends_with('.')
+                && !local.as_bytes().windows(2).any(|w| w == b"..")
+                && domain.is_some_and(is_domain);
+            (ok, local)
+        } else {
+            (false, "")
         };
         // A valid domain has no `$`; only a local part can hold one.
         if !ok || local.bytes().any(|b| b == b'$') {

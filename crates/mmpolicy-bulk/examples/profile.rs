@@ -22,6 +22,11 @@
 //! shared machine whose speed drifts, alternating rounds compare like with like better than
 //! two criterion benches run one after the other. With `PROFILE_ROUNDS` set, each round's two
 //! times go to stderr.
+//!
+//! `profile phases <provider-id> <count>` times the typed steps of the bulk path (reading the
+//! parameters, building and dropping the documents, writing them, the engine around them)
+//! against the floor, in alternating rounds, for `archiving.identity`, `rule-actions.bounce` and
+//! `rule-actions.send-to-internet`.
 
 use mmpolicy_bulk::sink::NdjsonSink;
 use mmpolicy_bulk::{InputFormat, Options, testdata};

@@ -4,7 +4,8 @@
 //! back in input order and hands each policy to the [`Sink`]. Batches are recycled through a
 //! channel holding a fixed number of them, so at most that many are ever in memory: the reader
 //! waits for a free batch before reading more. With one job everything runs on the calling
-//! thread.
+//! thread, and NDJSON lines are rendered where they stand in the input's buffer, without being
+//! copied into a batch first.
 
 use crate::input::{Batch, BatchReader, Borrowed, CellKinds, InputFormat, Item};
 use mmpolicy::error::quote_value;

@@ -9,6 +9,8 @@
 //!
 //! `bulk/<id>/10k` divided by `baseline/serde-only/10k/<id>` is the cost of validating and
 //! building each policy on top of writing it; `scripts/bench-ratio.sh` prints it after a run.
+//! Each provider's bulk bench runs right before its floor, so that the two are measured seconds
+//! apart.
 //! Measurement times are short: the reference machine has two cores, shared.
 #![allow(
     missing_docs,
@@ -16,6 +18,7 @@
 )]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use mmpolicy::PolicyProvider;
 use mmpolicy_bulk::sink::NdjsonSink;
 use mmpolicy_bulk::{InputFormat, Options, testdata};
 use std::hint::black_box;
@@ -41,51 +44,56 @@ fn render(c: &mut Criterion) {
     group.finish();
 }
 
-fn bulk(c: &mut Criterion) {
+/// Each provider's bulk bench and then its floor, so that the two halves of a pair run seconds
+/// apart, not a whole group of benches apart: the machine's speed drifts within a minute.
+fn pairs(c: &mut Criterion) {
+    for provider in mmpolicy::registry().iter() {
+        bulk(c, provider);
+        baseline(c, provider);
+    }
+}
+
+fn bulk(c: &mut Criterion, provider: &dyn PolicyProvider) {
     let mut group = c.benchmark_group("bulk");
     group.throughput(Throughput::Elements(SETS as u64));
-    for provider in mmpolicy::registry().iter() {
-        let input = testdata::ndjson(provider, SETS, testdata::SEED);
-        let mut out: Vec<u8> = Vec::with_capacity(input.len() * 8);
-        group.bench_function(format!("{}/10k", provider.id()), |b| {
-            b.iter(|| {
-                out.clear();
-                let mut sink = NdjsonSink::new(&mut out);
-                mmpolicy_bulk::run(
-                    provider,
-                    black_box(input.as_bytes()),
-                    InputFormat::Ndjson,
-                    one_thread(),
-                    &mut sink,
-                )
-            });
+    let input = testdata::ndjson(provider, SETS, testdata::SEED);
+    let mut out: Vec<u8> = Vec::with_capacity(input.len() * 8);
+    group.bench_function(format!("{}/10k", provider.id()), |b| {
+        b.iter(|| {
+            out.clear();
+            let mut sink = NdjsonSink::new(&mut out);
+            mmpolicy_bulk::run(
+                provider,
+                black_box(input.as_bytes()),
+                InputFormat::Ndjson,
+                one_thread(),
+                &mut sink,
+            )
         });
-    }
+    });
     group.finish();
 }
 
-fn baseline(c: &mut Criterion) {
+fn baseline(c: &mut Criterion, provider: &dyn PolicyProvider) {
     let mut group = c.benchmark_group("baseline");
     group.throughput(Throughput::Elements(SETS as u64));
-    for provider in mmpolicy::registry().iter() {
-        let documents: Vec<mmpolicy::PolicyDocument> =
-            testdata::param_sets(provider, SETS, testdata::SEED)
-                .iter()
-                .filter_map(|set| provider.render_value(set).ok())
-                .collect();
-        assert_eq!(documents.len(), SETS, "{}", provider.id());
-        let shape = provider.kind().shape();
-        let mut out: Vec<u8> = Vec::with_capacity(SETS * 1024);
-        group.bench_function(format!("serde-only/10k/{}", provider.id()), |b| {
-            b.iter(|| {
-                out.clear();
-                for document in black_box(&documents) {
-                    testdata::serde_floor(shape, document, &mut out);
-                    out.push(b'\n');
-                }
-            });
+    let documents: Vec<mmpolicy::PolicyDocument> =
+        testdata::param_sets(provider, SETS, testdata::SEED)
+            .iter()
+            .filter_map(|set| provider.render_value(set).ok())
+            .collect();
+    assert_eq!(documents.len(), SETS, "{}", provider.id());
+    let shape = provider.kind().shape();
+    let mut out: Vec<u8> = Vec::with_capacity(SETS * 1024);
+    group.bench_function(format!("serde-only/10k/{}", provider.id()), |b| {
+        b.iter(|| {
+            out.clear();
+            for document in black_box(&documents) {
+                testdata::serde_floor(shape, document, &mut out);
+                out.push(b'\n');
+            }
         });
-    }
+    });
     group.finish();
 }
 
@@ -99,6 +107,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = render, bulk, baseline
+    targets = render, pairs
 }
 criterion_main!(benches);

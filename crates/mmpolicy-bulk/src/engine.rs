@@ -297,7 +297,7 @@ pub fn run<R: BufRead + Send>(
             if !reader.fill_up_to(&mut batch, lines)? {
                 return Ok(writer.summary);
             }
-            render_batch(provider, &mut batch);
+            render_lines(provider, &batch.text, &mut batch.items, &mut batch.out);
             writer.write(&batch.text, &batch)?;
         }
     }
@@ -366,16 +366,11 @@ fn render_batches(
             Err(_) => return,
         };
         let Ok(mut batch) = next else { return };
-        render_batch(provider, &mut batch);
+        render_lines(provider, &batch.text, &mut batch.items, &mut batch.out);
         if done.send(batch).is_err() {
             return;
         }
     }
-}
-
-/// Renders every line of a batch into its `out` buffer.
-fn render_batch(provider: &dyn PolicyProvider, batch: &mut Batch) {
-    render_lines(provider, &batch.text, &mut batch.items, &mut batch.out);
 }
 
 /// Renders each of `items`, whose parameter sets are ranges of `text`, into `out` (cleared

@@ -130,6 +130,16 @@ impl Batch {
     }
 }
 
+/// What [`BatchReader::borrow`] found in the reader's buffer.
+pub(crate) enum Borrowed<'a> {
+    /// Whole lines, line endings and blank lines included.
+    Lines(&'a str),
+    /// No line it can take: [`BatchReader::fill_up_to`] reads the next ones, this many at most.
+    Fill(usize),
+    /// The end of the input.
+    End,
+}
+
 /// Reads an input in batches.
 pub(crate) enum BatchReader<R: BufRead> {
     /// NDJSON lines.
@@ -224,10 +234,7 @@ impl<R: BufRead> BatchReader<R> {
                     if *line == 1 && text[start..].starts_with(BOM) {
                         from += BOM.len();
                     }
-                    let mut end = text.len();
-                    while end > from && matches!(text[end - 1], b'\n' | b'\r') {
-                        end -= 1;
-                    }
+                    let end = from + body_len(&text[from..]);
                     if end - from > MAX_LINE_BYTES {
                         // The lines before it are rendered first, as a bad line's are.
                         if batch.items.is_empty() {
@@ -237,7 +244,7 @@ impl<R: BufRead> BatchReader<R> {
                         text.truncate(start);
                         break;
                     }
-                    if text[from..end].iter().all(u8::is_ascii_whitespace) {
+                    if is_blank(&text[from..end]) {
                         text.truncate(start);
                         continue;
                     }
@@ -290,19 +297,7 @@ impl<R: BufRead> BatchReader<R> {
         }
         Ok(!batch.items.is_empty())
     }
-}
 
-/// What [`BatchReader::borrow`] found in the reader's buffer.
-pub(crate) enum Borrowed<'a> {
-    /// Whole lines, line endings and blank lines included.
-    Lines(&'a str),
-    /// No line it can take: [`BatchReader::fill_up_to`] reads the next ones, this many at most.
-    Fill(usize),
-    /// The end of the input.
-    End,
-}
-
-impl<R: BufRead> BatchReader<R> {
     /// Takes the next NDJSON lines where they stand in the reader's buffer, without copying
     /// them, for one job, which renders them before it reads on. Returns their text; puts an
     /// item for each parameter set in `batch.items` (its range in that text) and counts the
@@ -375,6 +370,20 @@ impl<R: BufRead> BatchReader<R> {
     }
 }
 
+/// The length of a line without its ending: the `\n` and the `\r`s before it.
+fn body_len(line: &[u8]) -> usize {
+    let mut end = line.len();
+    while end > 0 && matches!(line[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    end
+}
+
+/// A line of white space only: it renders nothing.
+fn is_blank(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
+}
+
 /// Puts in `items` (cleared first) the parameter sets of the whole lines at the start of
 /// `buffer`, up to `limit` bytes, a batch's worth and the first line over [`MAX_LINE_BYTES`];
 /// `line` is the number of the line before. Returns the bytes of the lines taken and the number
@@ -388,20 +397,12 @@ fn take_lines(buffer: &[u8], limit: usize, line: u64, items: &mut Vec<Item>) -> 
         let Some(newline) = memchr::memchr(b'\n', rest) else {
             break;
         };
-        let mut end = newline;
-        while end > 0 && rest.get(end - 1) == Some(&b'\r') {
-            end -= 1;
-        }
+        let end = body_len(rest.get(..=newline).unwrap_or_default());
         if end > MAX_LINE_BYTES {
             break;
         }
         line += 1;
-        if !rest
-            .get(..end)
-            .unwrap_or_default()
-            .iter()
-            .all(u8::is_ascii_whitespace)
-        {
+        if !is_blank(rest.get(..end).unwrap_or_default()) {
             items.push(Item {
                 line,
                 input: Ok(taken..taken + end),
